@@ -1,0 +1,50 @@
+# Two commands do all set-up on a fresh machine with Python 3.11: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE := portal.settings
+
+.PHONY: run test test-pg bench soak messages lint venv demo
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+node_modules/.installed: package.json
+	npm install --no-audit --no-fund --silent
+	touch $@
+
+venv: $(VENV)/.installed node_modules/.installed
+
+demo: venv
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+
+run: demo
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	@echo "Portal on http://127.0.0.1:$(PORT)/  admin on http://127.0.0.1:$(PORT)/admin/  (Ctrl-C stops all)"
+	@bash -c 'trap "kill 0" INT TERM EXIT; \
+	  $(VENV)/bin/celery -A portal worker --loglevel=warning --concurrency=2 & \
+	  $(VENV)/bin/celery -A portal beat --loglevel=warning & \
+	  $(VENV)/bin/gunicorn portal.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile - & \
+	  wait'
+
+test: venv
+	PORTAL_TESTING=1 $(PY) -m pytest $(PYTEST_ARGS)
+
+bench: venv
+	$(PY) bench/run.py
+
+soak: venv
+	PORTAL_TESTING=1 $(PY) -m pytest tests/soak $(PYTEST_ARGS)
+
+messages: venv
+	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=var --ignore=node_modules --ignore=staticfiles
+	$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv
+
+lint: venv
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .

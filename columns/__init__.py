@@ -1,0 +1,1 @@
+"""Sites, units, staff roles, the column tree and who owns which column."""

@@ -1,0 +1,182 @@
+"""Admin for sites, units and staff accounts: presentation and wiring only."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from . import services
+from .models import HandoverRecord, PasswordResetRecord, Role, Site, SiteHost, StaffProfile, Unit
+from .selectors import has_role
+
+User = get_user_model()
+
+
+def is_operator(user):
+    return user.is_superuser or has_role(user, Role.OPERATOR)
+
+
+class SiteHostInline(admin.TabularInline):
+    model = SiteHost
+    extra = 1
+
+
+@admin.register(Site)
+class SiteAdmin(admin.ModelAdmin):
+    list_display = ["name", "site_code", "primary_host", "sponsor", "status"]
+    inlines = [SiteHostInline]
+    search_fields = ["name", "site_code"]
+
+
+class HandoverForm(forms.Form):
+    old_user = forms.ModelChoiceField(queryset=User.objects.none(), label=gettext_lazy(
+        "Previous liaison"))
+    new_user = forms.ModelChoiceField(queryset=User.objects.none(), label=gettext_lazy(
+        "New liaison"))
+
+    def __init__(self, *args, unit, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Every account of the platform is offered: the service gives the clear refusal.
+        accounts = User.objects.filter(staff_profile__isnull=False).order_by("username")
+        self.fields["old_user"].queryset = accounts
+        self.fields["new_user"].queryset = accounts
+        if unit.liaison_id:
+            self.fields["old_user"].initial = unit.liaison_id
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ["name", "org_code", "principal_leader", "deputy_leader", "liaison"]
+    search_fields = ["name", "org_code"]
+    change_form_template = "admin/columns/unit/change_form.html"
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:unit_id>/handover/",
+                self.admin_site.admin_view(self.handover_view),
+                name="columns_unit_handover",
+            ),
+        ] + super().get_urls()
+
+    def handover_view(self, request, unit_id):
+        if not is_operator(request.user):
+            raise PermissionDenied
+        unit = get_object_or_404(Unit, pk=unit_id)
+        form = HandoverForm(request.POST or None, unit=unit)
+        if request.method == "POST" and form.is_valid():
+            try:
+                record = services.hand_over_liaison(
+                    unit=unit,
+                    old_user=form.cleaned_data["old_user"],
+                    new_user=form.cleaned_data["new_user"],
+                    performed_by=request.user,
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Liaison duties of %(unit)s moved to %(user)s.")
+                    % {"unit": unit.name, "user": record.new_user.get_username()},
+                )
+                return redirect(reverse("admin:columns_unit_change", args=[unit.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Liaison handover: %(unit)s") % {"unit": unit.name},
+            "unit": unit,
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/columns/unit/handover.html", context)
+
+
+class StaffProfileInline(admin.StackedInline):
+    model = StaffProfile
+    can_delete = False
+    fields = ["unit", "phone", "password_changed_at", "must_change_password"]
+    readonly_fields = ["password_changed_at"]
+
+
+class PasswordResetForm(forms.Form):
+    request_reference = forms.CharField(label=gettext_lazy("Request reference"), max_length=100)
+    reason = forms.CharField(label=gettext_lazy("Reason"), widget=forms.Textarea)
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class StaffUserAdmin(UserAdmin):
+    inlines = [StaffProfileInline]
+    list_display = ["username", "first_name", "unit_name", "is_active", "last_login"]
+    list_filter = ["is_active", "groups", "staff_profile__unit"]
+    list_select_related = ["staff_profile__unit"]
+    change_form_template = "admin/columns/user/change_form.html"
+
+    @admin.display(description=gettext_lazy("unit"))
+    def unit_name(self, obj):
+        profile = getattr(obj, "staff_profile", None)
+        return profile.unit if profile and profile.unit else "—"
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:user_id>/operator-reset/",
+                self.admin_site.admin_view(self.operator_reset_view),
+                name="columns_user_operator_reset",
+            ),
+        ] + super().get_urls()
+
+    def user_change_password(self, request, id, form_url=""):
+        # Setting another person's password is only ever the recorded operator reset.
+        return redirect("admin:columns_user_operator_reset", id)
+
+    def operator_reset_view(self, request, user_id):
+        if not is_operator(request.user):
+            raise PermissionDenied
+        account = get_object_or_404(User, pk=user_id)
+        form = PasswordResetForm(request.POST or None)
+        temporary = None
+        if request.method == "POST" and form.is_valid():
+            temporary = services.reset_password(
+                user=account, operator=request.user, **form.cleaned_data
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Reset password of %(user)s") % {"user": account.get_username()},
+            "account": account,
+            "form": form,
+            "temporary": temporary,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/columns/user/operator_reset.html", context)
+
+
+class RecordAdmin(admin.ModelAdmin):
+    """Records are evidence: nobody adds, edits or deletes them in the admin."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(HandoverRecord)
+class HandoverRecordAdmin(RecordAdmin):
+    list_display = ["unit", "old_user", "new_user", "performed_by", "created_at"]
+
+
+@admin.register(PasswordResetRecord)
+class PasswordResetRecordAdmin(RecordAdmin):
+    list_display = ["user", "operator", "request_reference", "created_at"]

@@ -1,0 +1,36 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ColumnsConfig(AppConfig):
+    name = "columns"
+    verbose_name = _("Sites, units and columns")
+
+    #: Model permissions each role's group gets (least privilege [Q§17]); every app of the
+    #: platform may declare the same attribute for its own models, and
+    #: columns.services.sync_role_groups() merges them all.
+    role_permissions = {
+        "operator": [
+            "columns.add_site", "columns.change_site", "columns.view_site",
+            "columns.add_sitehost", "columns.change_sitehost", "columns.delete_sitehost",
+            "columns.view_sitehost",
+            "columns.add_unit", "columns.change_unit", "columns.view_unit",
+            "columns.add_staffprofile", "columns.change_staffprofile",
+            "columns.view_staffprofile",
+            "auth.add_user", "auth.change_user", "auth.view_user",
+            "columns.view_passwordresetrecord", "columns.view_handoverrecord",
+            "columns.add_column", "columns.change_column", "columns.delete_column",
+            "columns.view_column",
+        ],
+        "inspector": ["columns.view_site", "columns.view_unit", "columns.view_column"],
+        "dispatcher": ["columns.view_unit"],
+        "liaison": ["columns.view_column"],
+        "section_head": ["columns.view_column"],
+        "deputy_leader": ["columns.view_column"],
+        "principal_leader": ["columns.view_column"],
+        "secrecy_officer": ["columns.view_column"],
+        "opinion_leader": ["columns.view_column"],
+    }
+
+    def ready(self):
+        from . import receivers  # noqa: F401

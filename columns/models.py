@@ -1,0 +1,292 @@
+"""The platform's structure: sites, units, staff and their roles, and the column tree.
+
+This is the bottom app: it imports no other app of the platform. Higher apps react to
+its events (a liaison handover) through the signals in columns.signals.
+"""
+
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from mptt.models import MPTTModel, TreeForeignKey
+
+SITE_CODE_RE = re.compile(r"^(\d{6}\d{4}|bm\d{8})$")
+
+
+def validate_site_code(value):
+    """网站标识码: a 6-digit division code plus a 4-digit serial, or bm plus 8 digits."""
+    if not SITE_CODE_RE.match(value or ""):
+        raise ValidationError(
+            _(
+                "The site identification code must be 10 characters: a 6-digit administrative "
+                "division code followed by a 4-digit serial number, or 'bm' followed by 8 digits."
+            ),
+            code="invalid_site_code",
+        )
+
+
+class Site(models.Model):
+    """网站 — the portal or a department's sub-site, chosen per request by host name."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed permanently")
+
+    name = models.CharField(_("name"), max_length=100)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent portal"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sub_sites",
+    )
+    site_code = models.CharField(
+        _("site identification code"), max_length=10, unique=True,
+        validators=[validate_site_code],
+    )
+    icp_number = models.CharField(_("ICP filing number"), max_length=50)
+    police_number = models.CharField(_("public security filing number"), max_length=50)
+    police_number_code = models.CharField(
+        _("public security filing code"), max_length=20, blank=True,
+        help_text=_("The digits used in the filing query link."),
+    )
+    sponsor = models.CharField(_("sponsoring organisation"), max_length=100)
+    organiser = models.CharField(_("organising organisation"), max_length=100)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    logo = models.ImageField(_("logo"), upload_to="sites/", blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    closing_notice = models.TextField(
+        _("closing notice"), blank=True,
+        help_text=_("Shown instead of the site once it is closed permanently."),
+    )
+    moved_to = models.URLField(_("content moved to"), blank=True)
+
+    class Meta:
+        verbose_name = _("site")
+        verbose_name_plural = _("sites")
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def primary_host(self):
+        host = self.hosts.order_by("-is_primary", "id").first()
+        return host.hostname if host else ""
+
+
+class SiteHost(models.Model):
+    """网站域名 — one host name a site answers on."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="hosts")
+    hostname = models.CharField(_("host name"), max_length=253, unique=True)
+    is_primary = models.BooleanField(_("primary"), default=False)
+
+    class Meta:
+        verbose_name = _("host name")
+        verbose_name_plural = _("host names")
+
+    def __str__(self):
+        return self.hostname
+
+    def clean(self):
+        self.hostname = (self.hostname or "").strip().lower().split(":")[0]
+
+
+class Unit(models.Model):
+    """单位 — a department or office of the government that owns columns and answers messages."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    short_name = models.CharField(_("short name"), max_length=30, blank=True)
+    org_code = models.CharField(
+        _("organisation code"), max_length=30, unique=True,
+        help_text=_("Used as the first part of document index numbers."),
+    )
+    principal_leader = models.CharField(_("principal leader"), max_length=50, blank=True)
+    deputy_leader = models.CharField(_("deputy leader in charge"), max_length=50, blank=True)
+    liaison = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("liaison"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The unit's information-disclosure liaison, also its website administrator."),
+    )
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.name
+
+
+class Role(models.TextChoices):
+    """岗位角色 — what a staff account may do; each is a Django group of least privilege."""
+
+    OPERATOR = "operator", _("Platform operator")
+    INSPECTOR = "inspector", _("Inspector")
+    DISPATCHER = "dispatcher", _("Dispatcher")
+    LIAISON = "liaison", _("Liaison")
+    SECTION_HEAD = "section_head", _("Section head")
+    DEPUTY_LEADER = "deputy_leader", _("Deputy leader")
+    PRINCIPAL_LEADER = "principal_leader", _("Principal leader")
+    SECRECY_OFFICER = "secrecy_officer", _("Secrecy officer")
+    OPINION_LEADER = "opinion_leader", _("District leader for public-opinion items")
+
+
+#: Roles that act for the whole platform rather than for one unit.
+PLATFORM_ROLES = frozenset({Role.OPERATOR, Role.INSPECTOR, Role.DISPATCHER})
+
+
+class StaffProfile(models.Model):
+    """工作人员 — the unit an account belongs to and its password bookkeeping."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="staff",
+        null=True, blank=True,
+    )
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    password_changed_at = models.DateTimeField(_("password changed at"), default=timezone.now)
+    must_change_password = models.BooleanField(_("must change password"), default=False)
+
+    class Meta:
+        verbose_name = _("staff profile")
+        verbose_name_plural = _("staff profiles")
+
+    def __str__(self):
+        return f"{self.user} ({self.unit or _('platform')})"
+
+
+class PasswordResetRecord(models.Model):
+    """密码重置记录 — a lost password is reset only by the operator, on a recorded request."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="password_resets",
+        verbose_name=_("account"),
+    )
+    operator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("operator"),
+    )
+    request_reference = models.CharField(_("request reference"), max_length=100)
+    reason = models.TextField(_("reason"))
+    created_at = models.DateTimeField(_("reset at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("password reset record")
+        verbose_name_plural = _("password reset records")
+        ordering = ["-created_at"]
+
+
+class HandoverRecord(models.Model):
+    """信息员交接记录 — who handed a unit's liaison duties to whom, and what moved."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, verbose_name=_("unit"))
+    old_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("previous liaison"),
+    )
+    new_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("new liaison"),
+    )
+    performed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("performed by"),
+    )
+    moved = models.JSONField(_("what moved"), default=dict)
+    created_at = models.DateTimeField(_("handed over at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("liaison handover")
+        verbose_name_plural = _("liaison handovers")
+        ordering = ["-created_at"]
+
+
+class ColumnCategory(models.TextChoices):
+    """栏目类别 — fixes the national longest gap between updates [P§9]."""
+
+    NEWS = "news", _("News / headlines")
+    NOTICE = "notice", _("Notices")
+    POLICY = "policy", _("Policy documents")
+    PERSONNEL = "personnel", _("Personnel")
+    PLANNING = "planning", _("Plans and programmes")
+    OVERVIEW = "overview", _("Overview (static)")
+    INTERACTION = "interaction", _("Interaction")
+    SERVICE = "service", _("Services")
+    TOPIC = "topic", _("Special topic")
+    OTHER = "other", _("Other")
+
+
+class Column(MPTTModel):
+    """栏目 — a node of a site's column tree; the unit of ownership and permission."""
+
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="columns",
+                             verbose_name=_("site"))
+    parent = TreeForeignKey(
+        "self", verbose_name=_("parent column"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="children",
+    )
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=60, allow_unicode=False)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    category = models.CharField(
+        _("category"), max_length=20, choices=ColumnCategory.choices, default=ColumnCategory.OTHER
+    )
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    keywords = models.CharField(_("keywords"), max_length=200, blank=True)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("responsible unit"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="columns",
+    )
+    on_homepage = models.BooleanField(_("shown on homepage"), default=False)
+    is_special_topic = models.BooleanField(_("special topic"), default=False)
+    topic_starts_on = models.DateField(_("topic starts on"), null=True, blank=True)
+    topic_ends_on = models.DateField(_("topic ends on"), null=True, blank=True)
+
+    class MPTTMeta:
+        order_insertion_by = ["position"]
+
+    class Meta:
+        verbose_name = _("column")
+        verbose_name_plural = _("columns")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["parent", "slug"], name="column_slug_unique_among_siblings"
+            ),
+            models.UniqueConstraint(
+                fields=["site", "slug"], condition=models.Q(parent__isnull=True),
+                name="root_column_slug_unique_per_site",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.parent_id and self.parent.site_id != self.site_id:
+            raise ValidationError({"parent": _("The parent column belongs to another site.")})
+        if self.topic_starts_on and self.topic_ends_on and self.topic_ends_on < self.topic_starts_on:
+            raise ValidationError({"topic_ends_on": _("The topic cannot end before it starts.")})
+
+    @property
+    def path(self):
+        """The URL path of the column: its ancestors' slugs and its own, joined by '/'."""
+        return "/".join(c.slug for c in self.get_ancestors(include_self=True))

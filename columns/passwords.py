@@ -1,0 +1,37 @@
+"""Password age: when each staff password was last set, and whether it has expired."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+
+class PasswordAgeRecorder:
+    """Hooks Django's password_changed() to restart the 90-day clock [G八(三)].
+
+    It is listed among AUTH_PASSWORD_VALIDATORS only because that is where Django calls
+    password_changed() after every set_password()+save(); it rejects no password.
+    """
+
+    def validate(self, password, user=None):
+        return None
+
+    def password_changed(self, password, user=None):
+        from .models import StaffProfile
+
+        if user is None or user.pk is None:
+            return
+        StaffProfile.objects.filter(user=user).update(
+            password_changed_at=timezone.now(), must_change_password=False
+        )
+
+    def get_help_text(self):
+        return ""
+
+
+def password_expired(profile):
+    """True when the account must change its password before doing anything else."""
+    if profile.must_change_password:
+        return True
+    max_age = timedelta(days=settings.PASSWORD_MAX_AGE_DAYS)
+    return timezone.now() - profile.password_changed_at > max_age

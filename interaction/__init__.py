@@ -1,0 +1,1 @@
+"""The working-day calendar, the citizen mailbox, consultations, surveys and interviews."""

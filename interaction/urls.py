@@ -1,0 +1,4 @@
+"""Public URLs of the interaction app."""
+
+app_name = "interaction"
+urlpatterns = []

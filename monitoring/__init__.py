@@ -1,0 +1,1 @@
+"""Freshness, links, availability, indicators, inspections, scores, reports and the dashboard."""

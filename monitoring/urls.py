@@ -1,0 +1,4 @@
+"""Public URLs of the monitoring app."""
+
+app_name = "monitoring"
+urlpatterns = []

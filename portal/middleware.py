@@ -1,0 +1,66 @@
+"""Per-request site resolution and the forced password change for staff."""
+
+from django.conf import settings
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from columns.passwords import password_expired
+from columns.selectors import site_for_host
+
+#: Paths that belong to no public site: the admin host may answer on any name.
+SITELESS_PREFIXES = ("/admin/", "/staff/", "/healthz", "/static/", "/media/", "/captcha/")
+
+
+def is_staff_path(path):
+    return path.startswith(("/admin/", "/staff/"))
+
+
+class SiteMiddleware:
+    """Sets request.site from the Host header; an unknown host gets a clear 404 page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.site = site_for_host(request.get_host())
+        if request.site is None and not request.path.startswith(SITELESS_PREFIXES):
+            return render(
+                request,
+                "portal/unknown_site.html",
+                {"host": request.get_host()},
+                status=404,
+            )
+        return self.get_response(request)
+
+
+class PasswordExpiryMiddleware:
+    """A staff account whose password expired or was reset goes to the change form first."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            settings.PORTAL_ROLE != "public"
+            and user.is_authenticated
+            and is_staff_path(request.path)
+        ):
+            profile = getattr(user, "staff_profile", None)
+            allowed = {
+                reverse("admin:password_change"),
+                reverse("admin:password_change_done"),
+                reverse("admin:logout"),
+            }
+            if profile and request.path not in allowed and password_expired(profile):
+                from django.contrib import messages
+
+                messages.warning(
+                    request,
+                    _("Your password has expired or was reset. Choose a new password to go on "
+                      "(passwords expire every %(days)s days).")
+                    % {"days": settings.PASSWORD_MAX_AGE_DAYS},
+                )
+                return redirect("admin:password_change")
+        return self.get_response(request)

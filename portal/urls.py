@@ -1,0 +1,33 @@
+"""The URL map; PORTAL_ROLE picks the public half, the admin half, or both [G八(二)]."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+handler404 = "portal.views.page_not_found"
+handler500 = "portal.views.server_error"
+
+common_patterns = [
+    path("healthz", views.healthz, name="healthz"),
+]
+
+public_patterns = [
+    path("", views.home, name="home"),
+    path("captcha/", include("captcha.urls")),
+    path("", include("publishing.urls")),
+    path("interaction/", include("interaction.urls")),
+    path("", include("monitoring.urls")),
+]
+
+staff_patterns = [
+    path("admin/", admin.site.urls),
+    path("staff/tinymce/", include("tinymce.urls")),
+]
+
+urlpatterns = list(common_patterns)
+if settings.PORTAL_ROLE in ("all", "public"):
+    urlpatterns += public_patterns
+if settings.PORTAL_ROLE in ("all", "admin"):
+    urlpatterns += staff_patterns

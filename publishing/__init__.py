@@ -1,0 +1,1 @@
+"""Articles, the 三审 review chain, scheduling, revisions and content checks."""

@@ -1,0 +1,4 @@
+"""Public URLs of the publishing app."""
+
+app_name = "publishing"
+urlpatterns = []
