@@ -8,11 +8,21 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import services
-from .models import HandoverRecord, PasswordResetRecord, Role, Site, SiteHost, StaffProfile, Unit
+from .models import (
+    HandoverRecord,
+    Notification,
+    PasswordResetRecord,
+    Role,
+    Site,
+    SiteHost,
+    StaffProfile,
+    Unit,
+)
 from .selectors import has_role
 
 User = get_user_model()
@@ -180,3 +190,37 @@ class HandoverRecordAdmin(RecordAdmin):
 @admin.register(PasswordResetRecord)
 class PasswordResetRecordAdmin(RecordAdmin):
     list_display = ["user", "operator", "request_reference", "created_at"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """Each person's own in-app notifications; opening one marks it read."""
+
+    list_display = ["title", "kind", "created_at", "read_at"]
+    list_filter = ["kind", ("read_at", admin.EmptyFieldListFilter)]
+    readonly_fields = ["kind", "title", "body", "url", "created_at", "read_at"]
+    fields = readonly_fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(recipient=request.user)
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_staff
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_staff
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        Notification.objects.filter(
+            pk=object_id, recipient=request.user, read_at__isnull=True
+        ).update(read_at=timezone.now())
+        return super().change_view(request, object_id, form_url, extra_context)

@@ -290,3 +290,35 @@ class Column(MPTTModel):
     def path(self):
         """The URL path of the column: its ancestors' slugs and its own, joined by '/'."""
         return "/".join(c.slug for c in self.get_ancestors(include_self=True))
+
+
+class Notification(models.Model):
+    """站内通知 — one message to one staff member, in-app and by e-mail.
+
+    key makes a notification idempotent: a task that runs twice, or is redelivered after
+    a worker died, finds the row already there and sends nothing the second time.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications",
+        verbose_name=_("recipient"),
+    )
+    kind = models.CharField(_("kind"), max_length=50)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("body"), blank=True)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    key = models.CharField(_("idempotency key"), max_length=200, null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    emailed = models.BooleanField(_("e-mailed"), default=False)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "key"], name="notification_once_per_key"),
+        ]
+
+    def __str__(self):
+        return self.title

@@ -266,6 +266,7 @@ TINYMCE_DEFAULT_CONFIG = {
     "toolbar": "undo redo | blocks | bold italic | bullist numlist | link image table | code",
 }
 
+FORMS_URLFIELD_ASSUME_HTTPS = True
 CAPTCHA_TEST_MODE = env_bool("CAPTCHA_TEST_MODE")
 
 # --- Security (production values come from the environment; see deploy/) ------------------
