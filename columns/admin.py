@@ -16,6 +16,7 @@ from . import services
 from .models import (
     HandoverRecord,
     Notification,
+    OperationLog,
     PasswordResetRecord,
     Role,
     Site,
@@ -45,10 +46,12 @@ class SiteAdmin(admin.ModelAdmin):
 
 
 class HandoverForm(forms.Form):
-    old_user = forms.ModelChoiceField(queryset=User.objects.none(), label=gettext_lazy(
-        "Previous liaison"))
-    new_user = forms.ModelChoiceField(queryset=User.objects.none(), label=gettext_lazy(
-        "New liaison"))
+    old_user = forms.ModelChoiceField(
+        queryset=User.objects.none(), label=gettext_lazy("Previous liaison")
+    )
+    new_user = forms.ModelChoiceField(
+        queryset=User.objects.none(), label=gettext_lazy("New liaison")
+    )
 
     def __init__(self, *args, unit, **kwargs):
         super().__init__(*args, **kwargs)
@@ -224,3 +227,11 @@ class NotificationAdmin(admin.ModelAdmin):
             pk=object_id, recipient=request.user, read_at__isnull=True
         ).update(read_at=timezone.now())
         return super().change_view(request, object_id, form_url, extra_context)
+
+
+@admin.register(OperationLog)
+class OperationLogAdmin(RecordAdmin):
+    list_display = ["created_at", "actor", "action", "target_repr", "ip_address"]
+    list_filter = ["action"]
+    search_fields = ["target_repr", "actor__username"]
+    date_hierarchy = "created_at"

@@ -34,7 +34,9 @@ class ScopedAdminMixin:
             if db_field.related_model is Column:
                 kwargs["queryset"] = columns_for_user(request.user)
             elif db_field.related_model is Unit:
-                kwargs["queryset"] = Unit.objects.filter(pk=getattr(unit_of(request.user), "pk", None))
+                kwargs["queryset"] = Unit.objects.filter(
+                    pk=getattr(unit_of(request.user), "pk", None)
+                )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):

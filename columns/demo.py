@@ -65,50 +65,113 @@ ACCOUNTS = [
 C = ColumnCategory
 # (slug, name, category, unit key, on homepage, children)
 PORTAL_TREE = [
-    ("news", "新闻动态", C.NEWS, "gov", True, [
-        ("headlines", "要闻", C.NEWS, "gov", True, []),
-        ("dept-news", "部门动态", C.NEWS, "gov", True, [
-            ("edu-news", "教育动态", C.NEWS, "edu", False, []),
-            ("fin-news", "财政动态", C.NEWS, "fin", False, []),
-            ("health-news", "卫健动态", C.NEWS, "health", False, []),
-            ("housing-news", "住建动态", C.NEWS, "housing", False, []),
-        ]),
-        ("notices", "通知公告", C.NOTICE, "gov", True, []),
-    ]),
-    ("xxgk", "政府信息公开", C.OTHER, "gov", False, [
-        ("policies", "政策文件", C.POLICY, "gov", True, [
-            ("gov-docs", "区政府文件", C.POLICY, "gov", False, []),
-            ("edu-policies", "教育政策", C.POLICY, "edu", False, []),
-            ("fin-policies", "财政政策", C.POLICY, "fin", False, []),
-        ]),
-        ("interpretations", "政策解读", C.POLICY, "gov", True, []),
-        ("personnel", "人事信息", C.PERSONNEL, "gov", False, []),
-        ("plans", "规划计划", C.PLANNING, "gov", False, [
-            ("development-plans", "发展规划", C.PLANNING, "gov", False, []),
-            ("housing-plans", "城乡建设规划", C.PLANNING, "housing", False, []),
-        ]),
-        ("budgets", "财政预决算", C.NOTICE, "fin", False, []),
-        ("public-health", "卫生健康", C.NOTICE, "health", False, []),
-        ("annual-reports", "政府信息公开年报", C.NOTICE, "gov", False, []),
-    ]),
-    ("overview", "走进示例区", C.OVERVIEW, "gov", False, [
-        ("profile", "区情概况", C.OVERVIEW, "gov", False, []),
-        ("leaders", "领导之窗", C.OVERVIEW, "gov", False, []),
-        ("agencies", "机构职能", C.OVERVIEW, "gov", False, []),
-    ]),
-    ("services", "办事服务", C.SERVICE, "data", True, [
-        ("service-guides", "办事指南", C.SERVICE, "data", False, []),
-        ("downloads", "表格下载", C.SERVICE, "data", False, []),
-    ]),
-    ("interaction", "互动交流", C.INTERACTION, "gov", True, [
-        ("mailbox", "政民互动", C.INTERACTION, "gov", False, []),
-        ("consultations", "意见征集", C.INTERACTION, "gov", False, []),
-        ("interviews", "在线访谈", C.INTERACTION, "gov", False, []),
-    ]),
-    ("topics", "专题专栏", C.TOPIC, "gov", True, [
-        ("rural-revitalisation", "乡村振兴", C.TOPIC, "gov", False, []),
-        ("education-reform", "义务教育改革", C.TOPIC, "edu", False, []),
-    ]),
+    (
+        "news",
+        "新闻动态",
+        C.NEWS,
+        "gov",
+        True,
+        [
+            ("headlines", "要闻", C.NEWS, "gov", True, []),
+            (
+                "dept-news",
+                "部门动态",
+                C.NEWS,
+                "gov",
+                True,
+                [
+                    ("edu-news", "教育动态", C.NEWS, "edu", False, []),
+                    ("fin-news", "财政动态", C.NEWS, "fin", False, []),
+                    ("health-news", "卫健动态", C.NEWS, "health", False, []),
+                    ("housing-news", "住建动态", C.NEWS, "housing", False, []),
+                ],
+            ),
+            ("notices", "通知公告", C.NOTICE, "gov", True, []),
+        ],
+    ),
+    (
+        "xxgk",
+        "政府信息公开",
+        C.OTHER,
+        "gov",
+        False,
+        [
+            (
+                "policies",
+                "政策文件",
+                C.POLICY,
+                "gov",
+                True,
+                [
+                    ("gov-docs", "区政府文件", C.POLICY, "gov", False, []),
+                    ("edu-policies", "教育政策", C.POLICY, "edu", False, []),
+                    ("fin-policies", "财政政策", C.POLICY, "fin", False, []),
+                ],
+            ),
+            ("interpretations", "政策解读", C.POLICY, "gov", True, []),
+            ("personnel", "人事信息", C.PERSONNEL, "gov", False, []),
+            (
+                "plans",
+                "规划计划",
+                C.PLANNING,
+                "gov",
+                False,
+                [
+                    ("development-plans", "发展规划", C.PLANNING, "gov", False, []),
+                    ("housing-plans", "城乡建设规划", C.PLANNING, "housing", False, []),
+                ],
+            ),
+            ("budgets", "财政预决算", C.NOTICE, "fin", False, []),
+            ("public-health", "卫生健康", C.NOTICE, "health", False, []),
+            ("annual-reports", "政府信息公开年报", C.NOTICE, "gov", False, []),
+        ],
+    ),
+    (
+        "overview",
+        "走进示例区",
+        C.OVERVIEW,
+        "gov",
+        False,
+        [
+            ("profile", "区情概况", C.OVERVIEW, "gov", False, []),
+            ("leaders", "领导之窗", C.OVERVIEW, "gov", False, []),
+            ("agencies", "机构职能", C.OVERVIEW, "gov", False, []),
+        ],
+    ),
+    (
+        "services",
+        "办事服务",
+        C.SERVICE,
+        "data",
+        True,
+        [
+            ("service-guides", "办事指南", C.SERVICE, "data", False, []),
+            ("downloads", "表格下载", C.SERVICE, "data", False, []),
+        ],
+    ),
+    (
+        "interaction",
+        "互动交流",
+        C.INTERACTION,
+        "gov",
+        True,
+        [
+            ("mailbox", "政民互动", C.INTERACTION, "gov", False, []),
+            ("consultations", "意见征集", C.INTERACTION, "gov", False, []),
+            ("interviews", "在线访谈", C.INTERACTION, "gov", False, []),
+        ],
+    ),
+    (
+        "topics",
+        "专题专栏",
+        C.TOPIC,
+        "gov",
+        True,
+        [
+            ("rural-revitalisation", "乡村振兴", C.TOPIC, "gov", False, []),
+            ("education-reform", "义务教育改革", C.TOPIC, "edu", False, []),
+        ],
+    ),
 ]
 EDU_TREE = [
     ("news", "教育新闻", C.NEWS, "edu", True, []),
@@ -135,8 +198,11 @@ def _tree(site, nodes, units, parent=None):
     for position, (slug, name, category, unit_key, on_homepage, children) in enumerate(nodes):
         column = Column.objects.filter(site=site, parent=parent, slug=slug).first()
         fields = {
-            "name": name, "category": category, "unit": units[unit_key],
-            "on_homepage": on_homepage, "position": position,
+            "name": name,
+            "category": category,
+            "unit": units[unit_key],
+            "on_homepage": on_homepage,
+            "position": position,
             "is_special_topic": category == C.TOPIC and parent is not None,
         }
         if column is None:
@@ -162,14 +228,23 @@ def load():
     for key, name, org_code, principal, deputy, phone in UNITS:
         units[key], _created = Unit.objects.update_or_create(
             org_code=org_code,
-            defaults={"name": name, "principal_leader": principal, "deputy_leader": deputy,
-                      "phone": phone, "email": f"{key}@example.gov.cn"},
+            defaults={
+                "name": name,
+                "principal_leader": principal,
+                "deputy_leader": deputy,
+                "phone": phone,
+                "email": f"{key}@example.gov.cn",
+            },
         )
     accounts = {}
     for username, full_name, unit_key, roles in ACCOUNTS:
         accounts[username] = services.create_staff(
-            username=username, full_name=full_name, unit=units[unit_key], roles=roles,
-            password=DEMO_PASSWORD, email=f"{username}@example.gov.cn",
+            username=username,
+            full_name=full_name,
+            unit=units[unit_key],
+            roles=roles,
+            password=DEMO_PASSWORD,
+            email=f"{username}@example.gov.cn",
         )
     for key in ("edu", "fin"):
         liaison = accounts[f"{key}_liaison"]
@@ -177,5 +252,4 @@ def load():
             units[key].liaison = liaison
             units[key].save(update_fields=["liaison"])
     columns = _tree(portal, PORTAL_TREE, units) + _tree(edu_site, EDU_TREE, units)
-    return {"sites": [portal, edu_site], "units": units, "accounts": accounts,
-            "columns": columns}
+    return {"sites": [portal, edu_site], "units": units, "accounts": accounts, "columns": columns}

@@ -45,13 +45,17 @@ class Site(models.Model):
         related_name="sub_sites",
     )
     site_code = models.CharField(
-        _("site identification code"), max_length=10, unique=True,
+        _("site identification code"),
+        max_length=10,
+        unique=True,
         validators=[validate_site_code],
     )
     icp_number = models.CharField(_("ICP filing number"), max_length=50)
     police_number = models.CharField(_("public security filing number"), max_length=50)
     police_number_code = models.CharField(
-        _("public security filing code"), max_length=20, blank=True,
+        _("public security filing code"),
+        max_length=20,
+        blank=True,
         help_text=_("The digits used in the filing query link."),
     )
     sponsor = models.CharField(_("sponsoring organisation"), max_length=100)
@@ -64,7 +68,8 @@ class Site(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
     )
     closing_notice = models.TextField(
-        _("closing notice"), blank=True,
+        _("closing notice"),
+        blank=True,
         help_text=_("Shown instead of the site once it is closed permanently."),
     )
     moved_to = models.URLField(_("content moved to"), blank=True)
@@ -107,7 +112,9 @@ class Unit(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     short_name = models.CharField(_("short name"), max_length=30, blank=True)
     org_code = models.CharField(
-        _("organisation code"), max_length=30, unique=True,
+        _("organisation code"),
+        max_length=30,
+        unique=True,
         help_text=_("Used as the first part of document index numbers."),
     )
     principal_leader = models.CharField(_("principal leader"), max_length=50, blank=True)
@@ -159,8 +166,12 @@ class StaffProfile(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile"
     )
     unit = models.ForeignKey(
-        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="staff",
-        null=True, blank=True,
+        Unit,
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        related_name="staff",
+        null=True,
+        blank=True,
     )
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     password_changed_at = models.DateTimeField(_("password changed at"), default=timezone.now)
@@ -178,11 +189,15 @@ class PasswordResetRecord(models.Model):
     """密码重置记录 — a lost password is reset only by the operator, on a recorded request."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="password_resets",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="password_resets",
         verbose_name=_("account"),
     )
     operator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("operator"),
     )
     request_reference = models.CharField(_("request reference"), max_length=100)
@@ -194,21 +209,30 @@ class PasswordResetRecord(models.Model):
         verbose_name_plural = _("password reset records")
         ordering = ["-created_at"]
 
+    def __str__(self):
+        return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"
+
 
 class HandoverRecord(models.Model):
     """信息员交接记录 — who handed a unit's liaison duties to whom, and what moved."""
 
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, verbose_name=_("unit"))
     old_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("previous liaison"),
     )
     new_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("new liaison"),
     )
     performed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("performed by"),
     )
     moved = models.JSONField(_("what moved"), default=dict)
@@ -218,6 +242,9 @@ class HandoverRecord(models.Model):
         verbose_name = _("liaison handover")
         verbose_name_plural = _("liaison handovers")
         ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.unit}: {self.old_user} → {self.new_user}"
 
 
 class ColumnCategory(models.TextChoices):
@@ -238,11 +265,16 @@ class ColumnCategory(models.TextChoices):
 class Column(MPTTModel):
     """栏目 — a node of a site's column tree; the unit of ownership and permission."""
 
-    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="columns",
-                             verbose_name=_("site"))
+    site = models.ForeignKey(
+        Site, on_delete=models.PROTECT, related_name="columns", verbose_name=_("site")
+    )
     parent = TreeForeignKey(
-        "self", verbose_name=_("parent column"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="children",
+        "self",
+        verbose_name=_("parent column"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(_("slug"), max_length=60, allow_unicode=False)
@@ -253,8 +285,12 @@ class Column(MPTTModel):
     description = models.CharField(_("description"), max_length=300, blank=True)
     keywords = models.CharField(_("keywords"), max_length=200, blank=True)
     unit = models.ForeignKey(
-        Unit, verbose_name=_("responsible unit"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="columns",
+        Unit,
+        verbose_name=_("responsible unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="columns",
     )
     on_homepage = models.BooleanField(_("shown on homepage"), default=False)
     is_special_topic = models.BooleanField(_("special topic"), default=False)
@@ -272,7 +308,8 @@ class Column(MPTTModel):
                 fields=["parent", "slug"], name="column_slug_unique_among_siblings"
             ),
             models.UniqueConstraint(
-                fields=["site", "slug"], condition=models.Q(parent__isnull=True),
+                fields=["site", "slug"],
+                condition=models.Q(parent__isnull=True),
                 name="root_column_slug_unique_per_site",
             ),
         ]
@@ -283,7 +320,11 @@ class Column(MPTTModel):
     def clean(self):
         if self.parent_id and self.parent.site_id != self.site_id:
             raise ValidationError({"parent": _("The parent column belongs to another site.")})
-        if self.topic_starts_on and self.topic_ends_on and self.topic_ends_on < self.topic_starts_on:
+        if (
+            self.topic_starts_on
+            and self.topic_ends_on
+            and self.topic_ends_on < self.topic_starts_on
+        ):
             raise ValidationError({"topic_ends_on": _("The topic cannot end before it starts.")})
 
     @property
@@ -300,7 +341,9 @@ class Notification(models.Model):
     """
 
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
         verbose_name=_("recipient"),
     )
     kind = models.CharField(_("kind"), max_length=50)
@@ -322,3 +365,32 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class OperationLog(models.Model):
+    """操作日志 — one sensitive action (login, permission change, publish, review decision,
+    contact-data view, export…). Kept at least 180 days [G八(三)]; read-only in the admin."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    action = models.CharField(_("action"), max_length=50, db_index=True)
+    target_type = models.CharField(_("target type"), max_length=100, blank=True)
+    target_id = models.CharField(_("target id"), max_length=64, blank=True)
+    target_repr = models.CharField(_("target"), max_length=200, blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("operation log entry")
+        verbose_name_plural = _("operation log")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.target_repr}"

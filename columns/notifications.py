@@ -17,9 +17,16 @@ def notify(recipients, *, kind, title, body="", url="", key=None):
     for recipient in {r.pk: r for r in recipients if r is not None}.values():
         try:
             with transaction.atomic():
-                created.append(Notification.objects.create(
-                    recipient=recipient, kind=kind, title=title, body=body, url=url, key=key,
-                ))
+                created.append(
+                    Notification.objects.create(
+                        recipient=recipient,
+                        kind=kind,
+                        title=title,
+                        body=body,
+                        url=url,
+                        key=key,
+                    )
+                )
         except IntegrityError:
             if key is None:
                 raise

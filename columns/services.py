@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from .audit import record
 from .models import HandoverRecord, PasswordResetRecord, Role, StaffProfile, Unit
 from .selectors import has_role, unit_of
 from .signals import liaison_handed_over
@@ -77,8 +78,11 @@ def hand_over_liaison(*, unit, old_user, new_user, performed_by):
     for user in (old_user, new_user):
         if unit_of(user) is None or unit_of(user).pk != unit.pk:
             raise ValidationError(
-                _("%(user)s does not belong to %(unit)s; only the unit's own staff can take part "
-                  "in its handover.") % {"user": user.get_username(), "unit": unit.name}
+                _(
+                    "%(user)s does not belong to %(unit)s; only the unit's own staff can take part "
+                    "in its handover."
+                )
+                % {"user": user.get_username(), "unit": unit.name}
             )
     if not has_role(old_user, Role.LIAISON, unit):
         raise ValidationError(
@@ -99,6 +103,7 @@ def hand_over_liaison(*, unit, old_user, new_user, performed_by):
     StaffProfile.objects.filter(user=new_user).update(must_change_password=True)
     unit.liaison = new_user
     unit.save(update_fields=["liaison"])
+    record("liaison_handover", actor=performed_by, target=unit, detail=moved)
     return HandoverRecord.objects.create(
         unit=unit, old_user=old_user, new_user=new_user, performed_by=performed_by, moved=moved
     )
@@ -119,8 +124,11 @@ def reset_password(*, user, operator, request_reference, reason):
     user.set_password(temporary)
     user.save(update_fields=["password"])
     StaffProfile.objects.update_or_create(user=user, defaults={"must_change_password": True})
+    record("password_reset", actor=operator, target=user, detail={"reference": request_reference})
     PasswordResetRecord.objects.create(
-        user=user, operator=operator, request_reference=request_reference.strip(),
+        user=user,
+        operator=operator,
+        request_reference=request_reference.strip(),
         reason=reason.strip(),
     )
     return temporary

@@ -58,8 +58,10 @@ class PasswordExpiryMiddleware:
 
                 messages.warning(
                     request,
-                    _("Your password has expired or was reset. Choose a new password to go on "
-                      "(passwords expire every %(days)s days).")
+                    _(
+                        "Your password has expired or was reset. Choose a new password to go on "
+                        "(passwords expire every %(days)s days)."
+                    )
                     % {"days": settings.PASSWORD_MAX_AGE_DAYS},
                 )
                 return redirect("admin:password_change")

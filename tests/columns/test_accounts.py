@@ -53,8 +53,11 @@ def test_expired_password_must_be_changed_first(demo, settings):
     assert response["Location"] == "/admin/password_change/"
     response = client.post(
         "/admin/password_change/",
-        {"old_password": PASSWORD, "new_password1": "Qian-Shan-2027!x",
-         "new_password2": "Qian-Shan-2027!x"},
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Qian-Shan-2027!x",
+            "new_password2": "Qian-Shan-2027!x",
+        },
     )
     assert response.status_code == 302
     assert client.get("/admin/").status_code == 200
@@ -72,7 +75,9 @@ def _make_second_edu_account():
     from columns.services import create_staff
 
     return create_staff(
-        username="edu_liaison2", unit=Unit.objects.get(name="区教育局"), roles=[],
+        username="edu_liaison2",
+        unit=Unit.objects.get(name="区教育局"),
+        roles=[],
         password="Another-Pass-2026",
     )
 
@@ -143,8 +148,10 @@ def test_handover_of_someone_who_is_not_the_liaison_is_refused(user_named):
     newcomer = _make_second_edu_account()
     with pytest.raises(ValidationError):
         hand_over_liaison(
-            unit=Unit.objects.get(name="区教育局"), old_user=user_named("edu_head"),
-            new_user=newcomer, performed_by=user_named("operator"),
+            unit=Unit.objects.get(name="区教育局"),
+            old_user=user_named("edu_head"),
+            new_user=newcomer,
+            performed_by=user_named("operator"),
         )
     assert user_named("edu_head").is_active
 
@@ -152,8 +159,10 @@ def test_handover_of_someone_who_is_not_the_liaison_is_refused(user_named):
 @pytest.mark.django_db
 def test_only_operator_may_open_handover(login_as):
     unit = Unit.objects.get(name="区教育局")
-    assert login_as("edu_liaison").get(f"/admin/columns/unit/{unit.pk}/handover/").status_code \
-        in (302, 403)
+    assert login_as("edu_liaison").get(f"/admin/columns/unit/{unit.pk}/handover/").status_code in (
+        302,
+        403,
+    )
 
 
 @pytest.mark.django_db
@@ -215,15 +224,44 @@ def test_valid_site_codes(code):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("code", ["520102000", "52010200011", "bm1234567", "BM12345678",
-                                  "52010A0001", ""])
+@pytest.mark.parametrize(
+    "code", ["520102000", "52010200011", "bm1234567", "BM12345678", "52010A0001", ""]
+)
 def test_invalid_site_codes_are_refused_by_the_admin(login_as, code, demo):
     before = Site.objects.count()
-    response = login_as("operator").post("/admin/columns/site/add/", {
-        "name": "测试站", "site_code": code, "icp_number": "x", "police_number": "y",
-        "sponsor": "s", "organiser": "o", "status": "open",
-        "hosts-TOTAL_FORMS": "0", "hosts-INITIAL_FORMS": "0",
-    })
+    response = login_as("operator").post(
+        "/admin/columns/site/add/",
+        {
+            "name": "测试站",
+            "site_code": code,
+            "icp_number": "x",
+            "police_number": "y",
+            "sponsor": "s",
+            "organiser": "o",
+            "status": "open",
+            "hosts-TOTAL_FORMS": "0",
+            "hosts-INITIAL_FORMS": "0",
+        },
+    )
     assert response.status_code == 200
     assert "网站标识码" in response.content.decode()
     assert Site.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_logins_and_resets_are_in_the_operation_log(login_as, user_named):
+    from columns.models import OperationLog
+
+    login("fin_head", PASSWORD)
+    login("fin_head", "wrong")
+    target = user_named("fin_liaison")
+    login_as("operator").post(
+        f"/admin/auth/user/{target.pk}/operator-reset/",
+        {"request_reference": "工单 7", "reason": "遗忘"},
+    )
+    actions = list(OperationLog.objects.values_list("action", flat=True))
+    assert {"login", "login_failed", "password_reset"} <= set(actions)
+    # Evidence cannot be edited or deleted from the admin.
+    entry = OperationLog.objects.first()
+    client = login_as("operator")
+    assert client.post(f"/admin/columns/operationlog/{entry.pk}/delete/").status_code == 403

@@ -40,9 +40,15 @@ def browser():
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--no-first-run", "--disable-sync"],
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-sync",
+            ],
         )
         yield chromium
         chromium.close()
@@ -51,8 +57,7 @@ def browser():
 @pytest.fixture
 def page(browser, live_server, demo):
     """A desktop-sized page; live_server answers on localhost, the demo portal's host."""
-    context = browser.new_context(viewport=DESKTOP, locale="zh-CN",
-                                  base_url=live_server.url)
+    context = browser.new_context(viewport=DESKTOP, locale="zh-CN", base_url=live_server.url)
     page = context.new_page()
     yield page
     context.close()
@@ -60,8 +65,9 @@ def page(browser, live_server, demo):
 
 @pytest.fixture
 def phone_page(browser, live_server, demo):
-    context = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True,
-                                  has_touch=True, base_url=live_server.url)
+    context = browser.new_context(
+        viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True, base_url=live_server.url
+    )
     page = context.new_page()
     yield page
     context.close()

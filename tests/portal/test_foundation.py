@@ -140,10 +140,25 @@ def test_demo_is_idempotent(demo):
 @pytest.mark.django_db
 def test_demo_has_units_columns_and_accounts(demo):
     names = set(Unit.objects.values_list("name", flat=True))
-    assert {"区政府办公室", "区教育局", "区财政局", "区卫生健康局", "区住房和城乡建设局",
-            "区大数据中心"} <= names
+    assert {
+        "区政府办公室",
+        "区教育局",
+        "区财政局",
+        "区卫生健康局",
+        "区住房和城乡建设局",
+        "区大数据中心",
+    } <= names
     assert Column.objects.filter(site=demo).count() >= 30
     categories = set(Column.objects.values_list("category", flat=True))
-    assert {"news", "notice", "policy", "personnel", "planning", "overview", "interaction",
-            "service", "topic"} <= categories
+    assert {
+        "news",
+        "notice",
+        "policy",
+        "personnel",
+        "planning",
+        "overview",
+        "interaction",
+        "service",
+        "topic",
+    } <= categories
     assert Site.objects.filter(parent=demo).exists()
