@@ -353,6 +353,14 @@ class RequestAdmin(UnitScopedAdminMixin, admin.ModelAdmin):
     decide_template = "admin/columns/decide.html"
     change_form_template = "admin/columns/request_change_form.html"
 
+    #: What the page of a filed request shows (all read-only: see has_change_permission).
+    view_fields = []
+
+    def get_fields(self, request, obj=None):
+        if obj is not None:
+            return self.view_fields
+        return super().get_fields(request, obj)
+
     def has_change_permission(self, request, obj=None):
         # Requests are decided through the decision page, never edited.
         return False
@@ -432,6 +440,19 @@ class ColumnObjectionAdmin(RequestAdmin):
     search_fields = ["column__name", "reason"]
     autocomplete_fields = ["column"]
     decision_form = ObjectionDecisionForm
+    view_fields = [
+        "column",
+        "unit",
+        "filed_by",
+        "created_at",
+        "reason",
+        "proposed_unit",
+        "status",
+        "decided_by",
+        "decided_at",
+        "decision_reason",
+        "reassigned_to",
+    ]
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
@@ -497,6 +518,23 @@ class SpecialTopicRequestAdmin(RequestAdmin):
     list_select_related = ["unit", "site", "column"]
     search_fields = ["name", "reason"]
     decision_form = DecisionForm
+    view_fields = [
+        "name",
+        "slug",
+        "site",
+        "parent",
+        "unit",
+        "requested_by",
+        "created_at",
+        "reason",
+        "starts_on",
+        "ends_on",
+        "status",
+        "decided_by",
+        "decided_at",
+        "decision_reason",
+        "column",
+    ]
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)

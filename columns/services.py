@@ -459,6 +459,7 @@ def decide_objection(*, objection, decided_by, accept, reason, new_unit=None):
     either way with a reason, recorded, and both sides are notified."""
     _require_operator(decided_by)
     objection = ColumnObjection.objects.select_for_update().get(pk=objection.pk)
+    workflow.next_state(objection, "accept" if accept else "reject")
     reason = _require_reason(reason)
     if accept:
         new_unit = new_unit or objection.proposed_unit
@@ -591,6 +592,7 @@ def decide_topic_request(*, topic_request, decided_by, approve, reason=""):
     to the unit — or rejects it with a reason; both sides are notified."""
     _require_operator(decided_by)
     topic = SpecialTopicRequest.objects.select_for_update().get(pk=topic_request.pk)
+    workflow.next_state(topic, "accept" if approve else "reject")
     reason = (reason or "").strip() if approve else _require_reason(reason)
     workflow.decide(topic, "accept" if approve else "reject", decided_by=decided_by, reason=reason)
     if approve:

@@ -7,6 +7,7 @@ columns.services.import_tree, which validates every row and changes nothing on e
 
 import csv
 import io
+import zipfile
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
@@ -105,7 +106,14 @@ def read_rows(uploaded):
             table = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
         else:
             raise ValidationError(_("Upload the tree as an .xlsx or .csv file."))
-    except (UnicodeDecodeError, csv.Error, OSError, ValueError, KeyError) as exc:
+    except (
+        UnicodeDecodeError,
+        csv.Error,
+        OSError,
+        ValueError,
+        KeyError,
+        zipfile.BadZipFile,
+    ) as exc:
         raise ValidationError(
             _("The file could not be read as a spreadsheet (%(error)s).") % {"error": exc}
         ) from exc

@@ -17,15 +17,20 @@ TRANSITIONS = {
 }
 
 
-def decide(request, action, *, decided_by, reason):
-    """Apply the operator's decision to a (locked) request row and save it."""
+def next_state(request, action):
+    """The state action leads to, or a ValidationError saying why it cannot be taken."""
     target = TRANSITIONS.get((request.status, action))
     if target is None:
         raise ValidationError(
             _("This request was already decided (%(status)s); it cannot be decided again.")
             % {"status": request.get_status_display()}
         )
-    request.status = target
+    return target
+
+
+def decide(request, action, *, decided_by, reason):
+    """Apply the operator's decision to a (locked) request row and save it."""
+    request.status = next_state(request, action)
     request.decided_by = decided_by
     request.decided_at = timezone.now()
     request.decision_reason = reason
