@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -12,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import services
+from . import column_admin, services  # noqa: F401  (column_admin registers the tree)
 from .models import (
     HandoverRecord,
     Notification,
@@ -132,6 +133,16 @@ class StaffUserAdmin(UserAdmin):
     list_filter = ["is_active", "groups", "staff_profile__unit"]
     list_select_related = ["staff_profile__unit"]
     change_form_template = "admin/columns/user/change_form.html"
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups":
+            # Roles are chosen here; the unit's group follows the unit (services).
+            kwargs["queryset"] = Group.objects.exclude(name__startswith=services.UNIT_GROUP_PREFIX)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.sync_unit_membership(form.instance)
 
     @admin.display(description=gettext_lazy("unit"))
     def unit_name(self, obj):

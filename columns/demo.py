@@ -5,7 +5,7 @@ import os
 from django.db import transaction
 
 from . import services
-from .models import Column, ColumnCategory, Role, Site, SiteHost, Unit
+from .models import Column, ColumnCategory, ColumnGroupObjectPermission, Role, Site, SiteHost, Unit
 
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "Portal-Demo-2026")
 
@@ -193,14 +193,13 @@ def _site(fields, hosts, parent=None):
     return site
 
 
-def _tree(site, nodes, units, parent=None):
+def _tree(site, nodes, units, operator, parent=None):
     columns = []
     for position, (slug, name, category, unit_key, on_homepage, children) in enumerate(nodes):
         column = Column.objects.filter(site=site, parent=parent, slug=slug).first()
         fields = {
             "name": name,
             "category": category,
-            "unit": units[unit_key],
             "on_homepage": on_homepage,
             "position": position,
             "is_special_topic": category == C.TOPIC and parent is not None,
@@ -213,9 +212,26 @@ def _tree(site, nodes, units, parent=None):
                 for key in changed:
                     setattr(column, key, fields[key])
                 column.save(update_fields=changed)
+        _assign(column, units[unit_key], operator)
         columns.append(column)
-        columns += _tree(site, children, units, parent=column)
+        columns += _tree(site, children, units, operator, parent=column)
     return columns
+
+
+def _assign(column, unit, operator):
+    """Through the ownership service, and only when the column or its permissions differ
+    from the demo's plan, so that a second load records nothing. A child of a column of
+    the same unit inherits rather than being assigned explicitly."""
+    inherits = column.parent is not None and column.parent.unit_id == unit.pk
+    granted = ColumnGroupObjectPermission.objects.filter(
+        content_object=column, group=services.unit_group(unit)
+    ).exists()
+    if column.unit_id == unit.pk and column.unit_assigned_explicitly != inherits and granted:
+        return
+    services.assign_column(
+        column=column, unit=None if inherits else unit, assigned_by=operator, quiet=True
+    )
+    column.refresh_from_db()
 
 
 @transaction.atomic
@@ -251,5 +267,8 @@ def load():
         if units[key].liaison_id != liaison.pk:
             units[key].liaison = liaison
             units[key].save(update_fields=["liaison"])
-    columns = _tree(portal, PORTAL_TREE, units) + _tree(edu_site, EDU_TREE, units)
+    operator = accounts["operator"]
+    columns = _tree(portal, PORTAL_TREE, units, operator) + _tree(
+        edu_site, EDU_TREE, units, operator
+    )
     return {"sites": [portal, edu_site], "units": units, "accounts": accounts, "columns": columns}

@@ -1,8 +1,19 @@
 """Reads of the platform's structure: host resolution, roles, and what a user may see."""
 
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 
-from .models import PLATFORM_ROLES, Column, Role, Site, SiteHost
+from .models import (
+    DEFAULT_MAX_GAP_DAYS,
+    NATIONAL_MAX_GAP_DAYS,
+    PLATFORM_ROLES,
+    CategoryUpdateRule,
+    Column,
+    ColumnCategory,
+    Role,
+    Site,
+    SiteHost,
+)
 
 HOST_MAP_CACHE_KEY = "columns:host-map:v1"
 
@@ -57,11 +68,52 @@ def sees_everything(user):
 def columns_for_user(user, perm="columns.change_column"):
     """The one scoping helper: the columns a user may act on with perm.
 
-    Unit staff get guardian object permissions on the columns assigned to their unit
-    (columns.services assigns them); platform roles see all columns.
+    Unit staff get guardian object permissions on the columns assigned to their unit,
+    through their unit's group (columns.services grants and moves them); platform roles
+    see all columns. The result is a lazy queryset filtered by one subquery, so callers
+    may use it in further filters ("article__column__in") without extra queries.
     """
     if sees_everything(user):
         return Column.objects.all()
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Column.objects.none()
     from guardian.shortcuts import get_objects_for_user
 
     return get_objects_for_user(user, perm, klass=Column, accept_global_perms=False)
+
+
+def update_rules():
+    """{category: longest gap in days} for every category: the operator's rules, else the
+    national defaults. One query; pass it to Column.effective_max_gap(rules) in loops."""
+    rules = {
+        category: NATIONAL_MAX_GAP_DAYS.get(category, DEFAULT_MAX_GAP_DAYS)
+        for category in ColumnCategory.values
+    }
+    rules.update(CategoryUpdateRule.objects.values_list("category", "max_gap_days"))
+    return rules
+
+
+def operators():
+    """The active platform operators' accounts (they decide objections and topic requests)."""
+    return get_user_model().objects.filter(groups__name=Role.OPERATOR, is_active=True)
+
+
+def liaisons_of(unit):
+    """The active liaison accounts of a unit (who hears about its columns' assignments)."""
+    if unit is None:
+        return get_user_model().objects.none()
+    return get_user_model().objects.filter(
+        staff_profile__unit=unit, groups__name=Role.LIAISON, is_active=True
+    )
+
+
+def tree_paths(site_ids=None):
+    """{column id: "news/dept-news/edu-news"} for the columns of the given sites (all by
+    default), computed in one query from the tree order instead of per column."""
+    columns = Column.objects.order_by("tree_id", "lft").values_list("pk", "parent_id", "slug")
+    if site_ids is not None:
+        columns = columns.filter(site_id__in=site_ids)
+    paths = {}
+    for pk, parent_id, slug in columns:
+        paths[pk] = f"{paths[parent_id]}/{slug}" if parent_id in paths else slug
+    return paths

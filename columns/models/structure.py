@@ -1,8 +1,4 @@
-"""The platform's structure: sites, units, staff and their roles, and the column tree.
-
-This is the bottom app: it imports no other app of the platform. Higher apps react to
-its events (a liaison handover) through the signals in columns.signals.
-"""
+"""Sites, units, staff and their roles, and the platform's own records (notifications, log)."""
 
 import re
 
@@ -11,7 +7,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from mptt.models import MPTTModel, TreeForeignKey
 
 SITE_CODE_RE = re.compile(r"^(\d{6}\d{4}|bm\d{8})$")
 
@@ -245,92 +240,6 @@ class HandoverRecord(models.Model):
 
     def __str__(self):
         return f"{self.unit}: {self.old_user} → {self.new_user}"
-
-
-class ColumnCategory(models.TextChoices):
-    """栏目类别 — fixes the national longest gap between updates [P§9]."""
-
-    NEWS = "news", _("News / headlines")
-    NOTICE = "notice", _("Notices")
-    POLICY = "policy", _("Policy documents")
-    PERSONNEL = "personnel", _("Personnel")
-    PLANNING = "planning", _("Plans and programmes")
-    OVERVIEW = "overview", _("Overview (static)")
-    INTERACTION = "interaction", _("Interaction")
-    SERVICE = "service", _("Services")
-    TOPIC = "topic", _("Special topic")
-    OTHER = "other", _("Other")
-
-
-class Column(MPTTModel):
-    """栏目 — a node of a site's column tree; the unit of ownership and permission."""
-
-    site = models.ForeignKey(
-        Site, on_delete=models.PROTECT, related_name="columns", verbose_name=_("site")
-    )
-    parent = TreeForeignKey(
-        "self",
-        verbose_name=_("parent column"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="children",
-    )
-    name = models.CharField(_("name"), max_length=100)
-    slug = models.SlugField(_("slug"), max_length=60, allow_unicode=False)
-    position = models.PositiveIntegerField(_("position"), default=0)
-    category = models.CharField(
-        _("category"), max_length=20, choices=ColumnCategory.choices, default=ColumnCategory.OTHER
-    )
-    description = models.CharField(_("description"), max_length=300, blank=True)
-    keywords = models.CharField(_("keywords"), max_length=200, blank=True)
-    unit = models.ForeignKey(
-        Unit,
-        verbose_name=_("responsible unit"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="columns",
-    )
-    on_homepage = models.BooleanField(_("shown on homepage"), default=False)
-    is_special_topic = models.BooleanField(_("special topic"), default=False)
-    topic_starts_on = models.DateField(_("topic starts on"), null=True, blank=True)
-    topic_ends_on = models.DateField(_("topic ends on"), null=True, blank=True)
-
-    class MPTTMeta:
-        order_insertion_by = ["position"]
-
-    class Meta:
-        verbose_name = _("column")
-        verbose_name_plural = _("columns")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["parent", "slug"], name="column_slug_unique_among_siblings"
-            ),
-            models.UniqueConstraint(
-                fields=["site", "slug"],
-                condition=models.Q(parent__isnull=True),
-                name="root_column_slug_unique_per_site",
-            ),
-        ]
-
-    def __str__(self):
-        return self.name
-
-    def clean(self):
-        if self.parent_id and self.parent.site_id != self.site_id:
-            raise ValidationError({"parent": _("The parent column belongs to another site.")})
-        if (
-            self.topic_starts_on
-            and self.topic_ends_on
-            and self.topic_ends_on < self.topic_starts_on
-        ):
-            raise ValidationError({"topic_ends_on": _("The topic cannot end before it starts.")})
-
-    @property
-    def path(self):
-        """The URL path of the column: its ancestors' slugs and its own, joined by '/'."""
-        return "/".join(c.slug for c in self.get_ancestors(include_self=True))
 
 
 class Notification(models.Model):
