@@ -1,0 +1,506 @@
+"""Admin for articles and the review chain: presentation and wiring; rules live in services."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from tinymce.widgets import TinyMCE
+
+from columns.admin_scoping import ColumnScopedAdminMixin
+from columns.models import Role
+from columns.selectors import has_role
+
+from . import selectors, services, workflow
+from .models import (
+    Article,
+    ArticleStatus,
+    Attachment,
+    HeadlineDirective,
+    ReviewChain,
+    ReviewDecision,
+    ReviewRun,
+    ReviewStep,
+    Validity,
+)
+from .revisions import revision_diff
+from .sanitising import clean_html
+
+
+class ArticleForm(forms.ModelForm):
+    class Meta:
+        model = Article
+        fields = [
+            "title",
+            "summary",
+            "body",
+            "column",
+            "extra_columns",
+            "importance",
+            "may_stir_opinion",
+            "byline",
+            "origin",
+            "source",
+            "source_url",
+            "cover_image",
+            "cover_alt",
+            "published_at",
+            "expires_at",
+            "publish_on_approval",
+            "kind",
+            "document_number",
+            "issuing_body",
+            "written_on",
+            "policy",
+        ]
+        widgets = {"body": TinyMCE()}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_body(self):
+        return clean_html(self.cleaned_data.get("body"))
+
+    def clean(self):
+        cleaned = super().clean()
+        # The publishing unit is the column's; the author is whoever writes it first.
+        column = cleaned.get("column")
+        if column is not None:
+            self.instance.unit = column.unit
+            if column.unit is None:
+                self.add_error("column", _("This column has no responsible unit yet."))
+        if self.instance.author_id is None and self.user is not None:
+            self.instance.author = self.user
+        return cleaned
+
+
+class AttachmentInline(admin.TabularInline):
+    model = Attachment
+    extra = 1
+    fields = ["title", "file", "position", "size"]
+    readonly_fields = ["size"]
+
+    def _editable(self, obj):
+        return obj is None or obj.status in workflow.EDITABLE_STATES
+
+    def has_add_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_delete_permission(request, obj)
+
+
+@admin.register(Article)
+class ArticleAdmin(ColumnScopedAdminMixin, admin.ModelAdmin):
+    form = ArticleForm
+    inlines = [AttachmentInline]
+    list_display = [
+        "title",
+        "column",
+        "unit",
+        "status",
+        "importance",
+        "published_at",
+        "due_at",
+        "author",
+    ]
+    list_filter = ["status", "importance", "kind", "validity", "unit"]
+    search_fields = ["title", "index_number", "document_number"]
+    date_hierarchy = "created_at"
+    autocomplete_fields = []
+    change_form_template = "admin/publishing/article/change_form.html"
+    change_list_template = "admin/publishing/article/change_list.html"
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "summary",
+                    "body",
+                    "column",
+                    "extra_columns",
+                    "importance",
+                    "may_stir_opinion",
+                    "byline",
+                ]
+            },
+        ),
+        (gettext_lazy("Source"), {"fields": ["origin", "source", "source_url"]}),
+        (gettext_lazy("Cover image"), {"fields": ["cover_image", "cover_alt"]}),
+        (
+            gettext_lazy("Publication"),
+            {
+                "fields": [
+                    "status",
+                    "published_at",
+                    "expires_at",
+                    "publish_on_approval",
+                    "approved_at",
+                    "due_at",
+                ]
+            },
+        ),
+        (
+            gettext_lazy("Policy document"),
+            {
+                "fields": [
+                    "kind",
+                    "index_number",
+                    "document_number",
+                    "issuing_body",
+                    "written_on",
+                    "validity",
+                    "policy",
+                ]
+            },
+        ),
+    ]
+    ALWAYS_READONLY = ["status", "approved_at", "due_at", "index_number", "validity"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change, **kwargs)
+
+        class FormWithUser(form_class):
+            def __init__(self, *args, **kw):
+                super().__init__(*args, user=request.user, **kw)
+
+        return FormWithUser
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.status not in workflow.EDITABLE_STATES:
+            return [f for fieldset in self.fieldsets for f in fieldset[1]["fields"]]
+        return self.ALWAYS_READONLY
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.status not in workflow.EDITABLE_STATES:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        services.save_article(article=obj, by=request.user)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("inbox/", view(self.inbox_view), name="publishing_article_inbox"),
+            path("mine/", view(self.mine_view), name="publishing_article_mine"),
+            path("<int:pk>/act/<str:action>/", view(self.act_view), name="publishing_article_act"),
+            path("<int:pk>/sheet/", view(self.sheet_view), name="publishing_article_sheet"),
+            path(
+                "<int:pk>/revisions/",
+                view(self.revisions_view),
+                name="publishing_article_revisions",
+            ),
+        ] + super().get_urls()
+
+    # --- pages ----------------------------------------------------------------------------
+
+    def _article(self, request, pk):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        return self.get_object(request, str(pk))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        article = self.get_object(request, object_id) if object_id else None
+        if article is not None:
+            extra_context.update(self._panel(request, article))
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _panel(self, request, article):
+        user = request.user
+        run = selectors.latest_run(article)
+        step = None
+        if run is not None and run.status == ReviewRun.Status.IN_PROGRESS:
+            step = run.steps[run.current_index]
+        may_manage = user.is_superuser or has_role(user, Role.OPERATOR)
+        may_manage = may_manage or has_role(user, Role.LIAISON, article.unit)
+        may_decide = (
+            step is not None
+            and user.pk not in (run.submitted_by_id, article.author_id)
+            and has_role(
+                user,
+                step["role"],
+                None if step["role"] in workflow.CROSS_UNIT_REVIEW_ROLES else article.unit,
+            )
+        )
+        return {
+            "article": article,
+            "run": run,
+            "step": step,
+            "decisions": run.decisions.select_related("decided_by") if run else [],
+            "may_submit": workflow.can_fire(article, "submit")
+            and (user.pk == article.author_id or has_role(user, Role.LIAISON, article.unit)),
+            "may_decide": may_decide,
+            "may_publish": may_manage and workflow.can_fire(article, "publish"),
+            "may_schedule": may_manage and workflow.can_fire(article, "schedule"),
+            "may_withdraw": may_manage and workflow.can_fire(article, "withdraw"),
+            "may_mark_invalid": may_manage
+            and article.is_policy
+            and article.validity == Validity.VALID,
+            "may_order_headline": (user.is_superuser or has_role(user, Role.OPERATOR))
+            and article.status in (ArticleStatus.PUBLISHED, ArticleStatus.SCHEDULED),
+            "validity_choices": [
+                (Validity.INVALID, Validity.INVALID.label),
+                (Validity.REPEALED, Validity.REPEALED.label),
+            ],
+        }
+
+    def act_view(self, request, pk, action):
+        """One POST endpoint per business action; the service decides and explains refusals."""
+        article = self._article(request, pk)
+        back = reverse("admin:publishing_article_change", args=[article.pk])
+        if request.method != "POST":
+            return redirect(back)
+        data = request.POST
+        user = request.user
+        try:
+            if action == "submit":
+                services.submit(article=article, by=user)
+                done = _("Submitted for review.")
+            elif action == "decide":
+                run = article.review_runs.get(pk=data.get("run"))
+                services.decide(
+                    run=run,
+                    step_index=int(data.get("step_index", -1)),
+                    by=user,
+                    outcome=data.get("outcome", ""),
+                    comment=data.get("comment", ""),
+                )
+                done = _("Your decision has been recorded.")
+            elif action == "publish":
+                services.publish(article=article, by=user)
+                done = _("Published.")
+            elif action == "schedule":
+                services.schedule(article=article, by=user, at=_parse_local(data.get("at")))
+                done = _("Scheduled.")
+            elif action == "withdraw":
+                services.withdraw(article=article, by=user, reason=data.get("reason", ""))
+                done = _("Withdrawn.")
+            elif action == "validity":
+                services.mark_invalid(article=article, by=user, validity=data.get("validity"))
+                done = _("Validity changed.")
+            elif action == "headline":
+                services.order_headline(article=article, by=user, reason=data.get("reason", ""))
+                done = _("Headline ordered.")
+            else:
+                raise PermissionDenied
+        except (ValidationError, PermissionDenied, ReviewRun.DoesNotExist, ValueError) as exc:
+            messages.error(request, _error_text(exc))
+            return redirect(back)
+        messages.success(request, done)
+        if action == "decide":
+            return redirect("admin:publishing_article_inbox")
+        return redirect(back)
+
+    def inbox_view(self, request):
+        """待我审核 — the runs waiting for this reviewer, with how long each has waited."""
+        now = timezone.now()
+        runs = [(run, now - run.waiting_since) for run in selectors.review_inbox(request.user)]
+        return TemplateResponse(
+            request,
+            "admin/publishing/article/inbox.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": _("Waiting for my review"),
+                "runs": runs,
+            },
+        )
+
+    def mine_view(self, request):
+        """我的提交 — where each of the author's articles stands in its review."""
+        rows = []
+        for article in selectors.submissions_of(request.user):
+            runs = sorted(article.review_runs.all(), key=lambda r: (r.submitted_at, r.pk))
+            run = runs[-1] if runs else None
+            decisions = sorted(run.decisions.all(), key=lambda d: d.step_index) if run else []
+            rows.append(
+                {"article": article, "run": run, "last": decisions[-1] if decisions else None}
+            )
+        return TemplateResponse(
+            request,
+            "admin/publishing/article/mine.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": _("My submissions"),
+                "rows": rows,
+            },
+        )
+
+    def sheet_view(self, request, pk):
+        """信息发布审核单 — the printable review sheet for the unit's paper archive."""
+        article = self._article(request, pk)
+        runs = article.review_runs.prefetch_related("decisions__decided_by").select_related(
+            "submitted_by"
+        )
+        return TemplateResponse(
+            request,
+            "publishing/staff/review_sheet.html",
+            {
+                "article": article,
+                "runs": runs.order_by("submitted_at", "pk"),
+                "now": timezone.now(),
+            },
+        )
+
+    def revisions_view(self, request, pk):
+        """修订记录 — every saved revision, and what changed from the one before."""
+        article = self._article(request, pk)
+        revisions = list(article.revisions.select_related("created_by").order_by("-number"))
+        chosen = revisions[0] if revisions else None
+        if request.GET.get("n"):
+            chosen = next((r for r in revisions if str(r.number) == request.GET["n"]), chosen)
+        previous = next((r for r in revisions if chosen and r.number < chosen.number), None)
+        return TemplateResponse(
+            request,
+            "admin/publishing/article/revisions.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": _("Revisions of “%(title)s”") % {"title": article},
+                "article": article,
+                "revisions": revisions,
+                "chosen": chosen,
+                "previous": previous,
+                "changes": revision_diff(previous, chosen) if chosen else [],
+            },
+        )
+
+
+def _parse_local(value):
+    """A datetime-local form value, read in the site's time zone."""
+    parsed = parse_datetime((value or "").replace("T", " ")) if value else None
+    if parsed is None:
+        raise ValidationError(_("Give the publish time as date and time."))
+    if timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed)
+    return parsed
+
+
+def _error_text(exc):
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    if isinstance(exc, ReviewRun.DoesNotExist):
+        return _("This review no longer exists.")
+    if isinstance(exc, ValueError):
+        return _("The form was incomplete; reload the page and try again.")
+    return str(exc) or _("You may not do this.")
+
+
+class ReviewStepInline(admin.TabularInline):
+    model = ReviewStep
+    extra = 1
+    fields = ["position", "name", "role", "only_if_opinion_sensitive"]
+
+
+@admin.register(ReviewChain)
+class ReviewChainAdmin(admin.ModelAdmin):
+    list_display = ["unit", "importance", "step_list"]
+    list_filter = ["importance", "unit"]
+    inlines = [ReviewStepInline]
+
+    @admin.display(description=gettext_lazy("steps"))
+    def step_list(self, chain):
+        return " → ".join(step.name for step in chain.steps.all())
+
+
+class ReviewDecisionInline(admin.TabularInline):
+    model = ReviewDecision
+    extra = 0
+    fields = ["step_name", "role", "outcome", "decided_by", "decided_at", "comment"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReviewRun)
+class ReviewRunAdmin(ColumnScopedAdminMixin, admin.ModelAdmin):
+    """Runs are records: readable, never written in the admin."""
+
+    column_path = "article__column"
+    list_display = ["article", "submitted_by", "submitted_at", "status", "current_role"]
+    list_filter = ["status"]
+    inlines = [ReviewDecisionInline]
+    readonly_fields = [
+        "article",
+        "submitted_by",
+        "submitted_at",
+        "current_index",
+        "current_role",
+        "waiting_since",
+        "status",
+        "finished_at",
+    ]
+    exclude = ["steps"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReviewDecision)
+class ReviewDecisionAdmin(ColumnScopedAdminMixin, admin.ModelAdmin):
+    """Decisions are immutable: no add, change or delete, for anyone."""
+
+    column_path = "run__article__column"
+    list_display = ["run", "step_name", "outcome", "decided_by", "decided_at"]
+    list_filter = ["outcome", "role"]
+    readonly_fields = [
+        "run",
+        "step_index",
+        "step_name",
+        "role",
+        "outcome",
+        "decided_by",
+        "decided_at",
+        "comment",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(HeadlineDirective)
+class HeadlineDirectiveAdmin(admin.ModelAdmin):
+    """Headline orders are given from the article page and recorded here, read-only."""
+
+    list_display = ["article", "site", "ordered_by", "ordered_at", "executed_at", "reason"]
+    list_filter = ["site"]
+    readonly_fields = ["site", "article", "ordered_by", "ordered_at", "reason", "executed_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,84 @@
+"""Reads of articles: what the public sees, what waits for a reviewer, where a submission is."""
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from columns.models import Column
+from columns.selectors import roles_of, unit_of
+
+from .models import Article, ArticleStatus, HeadlineDirective, ReviewRun
+
+
+def published_articles(site=None):
+    """The publicly visible articles: published, publish time reached, not expired.
+
+    With a site, those whose primary column or one of whose extra columns is on that site.
+    Withdrawn and expired items have other statuses, so they are never here.
+    """
+    now = timezone.now()
+    queryset = (
+        Article.objects.filter(status=ArticleStatus.PUBLISHED, published_at__lte=now)
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        .select_related("column", "unit")
+    )
+    if site is not None:
+        extra_on_site = Column.objects.filter(site=site, extra_articles=OuterRef("pk"))
+        queryset = queryset.filter(Q(column__site=site) | Exists(extra_on_site))
+    return queryset.order_by("-published_at", "-pk")
+
+
+def current_headline(site):
+    """The article a headline directive has put at the top of site's homepage, or None.
+
+    The latest executed directive wins, as long as its article is still publicly visible.
+    """
+    visible = published_articles()
+    directive = (
+        HeadlineDirective.objects.filter(
+            site=site, executed_at__isnull=False, article__in=visible.values("pk")
+        )
+        .select_related("article", "article__column", "article__unit")
+        .order_by("-executed_at", "-pk")
+        .first()
+    )
+    return directive.article if directive else None
+
+
+def review_inbox(user):
+    """待我审核 — runs waiting at a step this user may decide, oldest first.
+
+    Unit roles see their own unit's runs; the cross-unit 涉舆 role sees every unit's.
+    A user's own submissions never appear: they may not decide them.
+    """
+    from .workflow import CROSS_UNIT_REVIEW_ROLES
+
+    roles = roles_of(user)
+    unit = unit_of(user)
+    own_unit_roles = [r for r in roles if r not in CROSS_UNIT_REVIEW_ROLES]
+    cross_roles = [r for r in roles if r in CROSS_UNIT_REVIEW_ROLES]
+    waiting = Q(pk__in=[])
+    if unit is not None and own_unit_roles:
+        waiting |= Q(current_role__in=own_unit_roles, article__unit=unit)
+    if cross_roles:
+        waiting |= Q(current_role__in=cross_roles)
+    return (
+        ReviewRun.objects.filter(waiting, status=ReviewRun.Status.IN_PROGRESS)
+        .exclude(submitted_by=user)
+        .exclude(article__author=user)
+        .select_related("article", "article__column", "article__unit", "submitted_by")
+        .order_by("waiting_since")
+    )
+
+
+def submissions_of(user):
+    """The author's view: their articles with the latest review run of each."""
+    return (
+        Article.objects.filter(author=user)
+        .select_related("column", "unit")
+        .prefetch_related("review_runs__decisions__decided_by")
+        .order_by("-updated_at")
+    )
+
+
+def latest_run(article):
+    return article.review_runs.order_by("-submitted_at", "-pk").first()

@@ -1,0 +1,558 @@
+"""Business actions on articles: the only code that changes an article's status.
+
+Each action is one transaction, checks who may do it, fires the workflow transition,
+records a revision and an operation-log entry, and notifies the people concerned.
+Views, admin actions and Celery tasks call these; none of them changes state itself.
+"""
+
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from columns.audit import record
+from columns.models import Role
+from columns.notifications import notify
+from columns.selectors import has_role
+
+from . import workflow
+from .models import (
+    Article,
+    ArticleKind,
+    ArticleRevision,
+    ArticleStatus,
+    HeadlineDirective,
+    Importance,
+    IndexSequence,
+    Origin,
+    ReviewChain,
+    ReviewDecision,
+    ReviewRun,
+    Validity,
+)
+from .sanitising import clean_html
+from .signals import article_published, article_withdrawn
+
+User = get_user_model()
+
+#: Publishing deadlines after approval [C气象§8, G九(一)].
+GENERAL_DEADLINE = timedelta(hours=24)
+URGENT_DEADLINE = timedelta(hours=12)
+#: How long before a deadline passes its alert goes out.
+DEADLINE_WARNING = timedelta(hours=2)
+
+REVISION_FIELDS = (
+    "title",
+    "summary",
+    "body",
+    "kind",
+    "origin",
+    "source",
+    "source_url",
+    "importance",
+    "byline",
+    "document_number",
+    "issuing_body",
+    "written_on",
+    "validity",
+    "published_at",
+    "expires_at",
+    "status",
+)
+
+
+# --- who ------------------------------------------------------------------------------------
+
+
+def _is_operator(user):
+    return user.is_superuser or has_role(user, Role.OPERATOR)
+
+
+def _may_manage(user, article):
+    """The unit's liaison manages its articles' publication; the operator may everywhere."""
+    return _is_operator(user) or has_role(user, Role.LIAISON, article.unit)
+
+
+def holders_of(role, unit):
+    """The active accounts that decide steps of role for unit."""
+    users = User.objects.filter(is_active=True, groups__name=role)
+    if role not in workflow.CROSS_UNIT_REVIEW_ROLES:
+        users = users.filter(staff_profile__unit=unit)
+    return list(users.distinct())
+
+
+def _admin_url(article):
+    # A literal path: beat workers may run where PORTAL_ROLE=public leaves no admin URLconf.
+    return f"/admin/publishing/article/{article.pk}/change/"
+
+
+# --- content --------------------------------------------------------------------------------
+
+
+def _snapshot(article):
+    content = {}
+    for name in REVISION_FIELDS:
+        value = getattr(article, name)
+        content[name] = value.isoformat() if hasattr(value, "isoformat") else value
+    content["column"] = str(article.column)
+    return content
+
+
+def _keep_revision(article, *, by, note):
+    last = article.revisions.order_by("-number").values_list("number", flat=True).first() or 0
+    return ArticleRevision.objects.create(
+        article=article, number=last + 1, created_by=by, note=note, content=_snapshot(article)
+    )
+
+
+@transaction.atomic
+def save_article(*, article, by, note=""):
+    """Save an article's content (sanitised) and keep a revision; only while it is editable.
+
+    Editing returned, withdrawn or expired work makes it a draft again.
+    """
+    if article.pk is not None:
+        stored = Article.objects.select_for_update().get(pk=article.pk)
+        if stored.status not in workflow.EDITABLE_STATES:
+            raise ValidationError(
+                _(
+                    "An article that is “%(status)s” cannot be edited; withdraw it first or wait "
+                    "for the review to end."
+                )
+                % {"status": stored.get_status_display()}
+            )
+        article.status = stored.status
+        if article.status != ArticleStatus.DRAFT:
+            workflow.fire(article, "revise")
+    article.body = clean_html(article.body)
+    article.full_clean()
+    article.save()
+    _keep_revision(article, by=by, note=note or _("Saved"))
+    return article
+
+
+# --- review ---------------------------------------------------------------------------------
+
+
+def applicable_steps(article):
+    """The steps of the article's chain that apply to it, as stored on a run."""
+    chain = (
+        ReviewChain.objects.filter(unit=article.unit, importance=article.importance)
+        .prefetch_related("steps")
+        .first()
+    )
+    if chain is None or not chain.steps.exists():
+        raise ValidationError(
+            _(
+                "%(unit)s has no review chain for %(importance)s items; ask the platform operator "
+                "to set one up."
+            )
+            % {"unit": article.unit, "importance": article.get_importance_display()}
+        )
+    return [
+        {"name": step.name, "role": step.role}
+        for step in chain.steps.order_by("position")
+        if article.may_stir_opinion or not step.only_if_opinion_sensitive
+    ]
+
+
+@transaction.atomic
+def submit(*, article, by):
+    """提交审核: start a review run at the first step of the unit's chain."""
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    if by.pk != article.author_id and not has_role(by, Role.LIAISON, article.unit):
+        raise PermissionDenied(_("Only the author or the unit's liaison may submit this article."))
+    article.full_clean()
+    steps = applicable_steps(article)
+    workflow.fire(article, "submit")
+    article.save(update_fields=["status", "updated_at"])
+    now = timezone.now()
+    run = ReviewRun.objects.create(
+        article=article,
+        submitted_by=by,
+        submitted_at=now,
+        steps=steps,
+        current_index=0,
+        current_role=steps[0]["role"],
+        waiting_since=now,
+    )
+    _keep_revision(article, by=by, note=_("Submitted for review"))
+    record("article_submitted", actor=by, target=article, detail={"run": run.pk})
+    _notify_step(run)
+    return run
+
+
+def _notify_step(run):
+    step = run.steps[run.current_index]
+    notify(
+        holders_of(step["role"], run.article.unit),
+        kind="review_waiting",
+        title=_("Waiting for your review (%(step)s): %(title)s")
+        % {"step": step["name"], "title": run.article.title},
+        url=_admin_url(run.article),
+        key=f"review:{run.pk}:step:{run.current_index}",
+    )
+
+
+@transaction.atomic
+def decide(*, run, step_index, by, outcome, comment=""):
+    """审核决定: approve or return the step step_index of run.
+
+    Locks the run so that of two reviewers deciding at once exactly one decision is
+    recorded; the other is told the step has moved on.
+    """
+    run = ReviewRun.objects.select_for_update().get(pk=run.pk)
+    article = Article.objects.select_for_update().get(pk=run.article_id)
+    run.article = article
+    if run.status != ReviewRun.Status.IN_PROGRESS or run.current_index != step_index:
+        raise ValidationError(
+            _("This step has already been decided; reload the page to see where the review is."),
+            code="stale_step",
+        )
+    step = run.steps[step_index]
+    if by.pk in (run.submitted_by_id, article.author_id):
+        raise PermissionDenied(_("Nobody may decide a review step of their own submission."))
+    unit = None if step["role"] in workflow.CROSS_UNIT_REVIEW_ROLES else article.unit
+    if not has_role(by, step["role"], unit):
+        raise PermissionDenied(
+            _("Step “%(step)s” is decided by the %(role)s of %(unit)s.")
+            % {"step": step["name"], "role": Role(step["role"]).label, "unit": article.unit}
+        )
+    comment = (comment or "").strip()
+    if outcome == ReviewDecision.Outcome.RETURN and not comment:
+        raise ValidationError(_("Say why the article is returned, so the author can fix it."))
+    if outcome not in ReviewDecision.Outcome.values:
+        raise ValidationError(_("Unknown decision."))
+
+    now = timezone.now()
+    decision = ReviewDecision.objects.create(
+        run=run,
+        step_index=step_index,
+        step_name=step["name"],
+        role=step["role"],
+        outcome=outcome,
+        decided_by=by,
+        decided_at=now,
+        comment=comment,
+    )
+    record(
+        "review_decision",
+        actor=by,
+        target=article,
+        detail={"run": run.pk, "step": step["name"], "outcome": outcome, "comment": comment},
+    )
+    url = _admin_url(article)
+    if outcome == ReviewDecision.Outcome.RETURN:
+        run.status = ReviewRun.Status.RETURNED
+        run.finished_at = now
+        run.current_role = ""
+        run.save(update_fields=["status", "finished_at", "current_role"])
+        workflow.fire(article, "return")
+        article.save(update_fields=["status", "updated_at"])
+        _keep_revision(article, by=by, note=_("Returned at %(step)s") % {"step": step["name"]})
+        notify(
+            [article.author],
+            kind="review_returned",
+            title=_("Returned (%(step)s): %(title)s") % {"step": step["name"], "title": article},
+            body=comment,
+            url=url,
+            key=f"review:{run.pk}:returned",
+        )
+        return decision
+
+    if step_index + 1 < len(run.steps):
+        run.current_index = step_index + 1
+        run.current_role = run.steps[run.current_index]["role"]
+        run.waiting_since = now
+        run.save(update_fields=["current_index", "current_role", "waiting_since"])
+        notify(
+            [article.author],
+            kind="review_progress",
+            title=_("%(step)s approved: %(title)s") % {"step": step["name"], "title": article},
+            body=comment,
+            url=url,
+            key=f"review:{run.pk}:approved:{step_index}",
+        )
+        _notify_step(run)
+        return decision
+
+    run.status = ReviewRun.Status.APPROVED
+    run.finished_at = now
+    run.current_role = ""
+    run.save(update_fields=["status", "finished_at", "current_role"])
+    workflow.fire(article, "approve")
+    article.approved_at = now
+    article.due_at = now + deadline_after_approval(article)
+    article.save(update_fields=["status", "approved_at", "due_at", "updated_at"])
+    _keep_revision(article, by=by, note=_("Approved"))
+    notify(
+        [article.author],
+        kind="review_approved",
+        title=_("Approved: %(title)s") % {"title": article},
+        body=comment,
+        url=url,
+        key=f"review:{run.pk}:approved",
+    )
+    if article.publish_on_approval:
+        if article.published_at and article.published_at > now:
+            _schedule(article, at=article.published_at, by=by)
+        else:
+            _publish(article, by=by)
+    return decision
+
+
+def deadline_after_approval(article):
+    """24 h for general items; 12 h for important ones and reposts from higher portals."""
+    if article.importance == Importance.IMPORTANT or article.origin == Origin.REPOST_HIGHER:
+        return URGENT_DEADLINE
+    return GENERAL_DEADLINE
+
+
+# --- publication ----------------------------------------------------------------------------
+
+
+def next_index_number(unit, year):
+    """索引号: unit organisation code / year - five-digit sequence, drawn under a row lock."""
+    with transaction.atomic():
+        sequence, _created = IndexSequence.objects.select_for_update().get_or_create(
+            unit=unit, year=year
+        )
+        sequence.last += 1
+        sequence.save(update_fields=["last"])
+    return f"{unit.org_code}/{year}-{sequence.last:05d}"
+
+
+def _publish(article, *, by):
+    now = timezone.now()
+    workflow.fire(article, "publish")
+    if article.published_at is None or article.published_at > now:
+        article.published_at = now
+    if (
+        article.kind in (ArticleKind.POLICY, ArticleKind.INTERPRETATION)
+        and not article.index_number
+    ):
+        year = timezone.localtime(article.published_at).year
+        article.index_number = next_index_number(article.unit, year)
+    article.save(update_fields=["status", "published_at", "index_number", "updated_at"])
+    HeadlineDirective.objects.filter(article=article, executed_at__isnull=True).update(
+        executed_at=now
+    )
+    _keep_revision(article, by=by, note=_("Published"))
+    record("article_published", actor=by, target=article)
+    notify(
+        [article.author],
+        kind="article_published",
+        title=_("Published: %(title)s") % {"title": article},
+        url=_admin_url(article),
+        key=f"article:{article.pk}:published:{article.published_at.isoformat()}",
+    )
+    transaction.on_commit(lambda: article_published.send(sender=Article, article=article))
+
+
+def _schedule(article, *, at, by):
+    workflow.fire(article, "schedule")
+    article.published_at = at
+    article.save(update_fields=["status", "published_at", "updated_at"])
+    _keep_revision(article, by=by, note=_("Scheduled"))
+    record("article_scheduled", actor=by, target=article, detail={"at": at.isoformat()})
+
+
+def _lock_for(article, by):
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    if by is not None and not _may_manage(by, article):
+        raise PermissionDenied(_("Only the unit's liaison or the platform operator may do this."))
+    return article
+
+
+@transaction.atomic
+def publish(*, article, by):
+    """发布: put an approved (or scheduled) article online now."""
+    article = _lock_for(article, by)
+    _publish(article, by=by)
+    return article
+
+
+@transaction.atomic
+def schedule(*, article, by, at):
+    """定时发布: publish an approved article at a later time."""
+    article = _lock_for(article, by)
+    if at <= timezone.now():
+        raise ValidationError(_("The scheduled time must be in the future."))
+    if article.expires_at and article.expires_at <= at:
+        raise ValidationError(_("The expiry time must be later than the publish time."))
+    _schedule(article, at=at, by=by)
+    return article
+
+
+@transaction.atomic
+def withdraw(*, article, by, reason):
+    """撤稿: take a published or scheduled article off the site, saying why."""
+    article = _lock_for(article, by)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Give the reason for withdrawing the article."))
+    workflow.fire(article, "withdraw")
+    article.withdrawn_at = timezone.now()
+    article.withdrawal_reason = reason
+    article.save(update_fields=["status", "withdrawn_at", "withdrawal_reason", "updated_at"])
+    _keep_revision(article, by=by, note=_("Withdrawn: %(reason)s") % {"reason": reason})
+    record("article_withdrawn", actor=by, target=article, detail={"reason": reason})
+    transaction.on_commit(
+        lambda: article_withdrawn.send(sender=Article, article=article, reason=reason)
+    )
+    return article
+
+
+@transaction.atomic
+def mark_invalid(*, article, by, validity):
+    """失效/废止: mark a policy document no longer valid or repealed; it stays readable."""
+    article = _lock_for(article, by)
+    if article.kind != ArticleKind.POLICY:
+        raise ValidationError(_("Only policy documents have a validity."))
+    if validity not in (Validity.INVALID, Validity.REPEALED):
+        raise ValidationError(_("Choose “no longer valid” or “repealed”."))
+    article.validity = validity
+    article.validity_changed_at = timezone.now()
+    article.save(update_fields=["validity", "validity_changed_at", "updated_at"])
+    _keep_revision(article, by=by, note=Validity(validity).label)
+    record("policy_validity_changed", actor=by, target=article, detail={"validity": validity})
+    return article
+
+
+@transaction.atomic
+def order_headline(*, article, by, reason="", site=None):
+    """头条指令: the operator orders an item into a site's homepage headline.
+
+    Executed at once for a published item, otherwise when it is published.
+    """
+    if not _is_operator(by):
+        raise PermissionDenied(_("Only the platform operator may order a headline."))
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    if article.status in (ArticleStatus.WITHDRAWN, ArticleStatus.EXPIRED):
+        raise ValidationError(_("A withdrawn or expired article cannot be the headline."))
+    now = timezone.now()
+    directive = HeadlineDirective.objects.create(
+        site=site or article.column.site,
+        article=article,
+        ordered_by=by,
+        ordered_at=now,
+        reason=reason,
+        executed_at=now if article.status == ArticleStatus.PUBLISHED else None,
+    )
+    record("headline_ordered", actor=by, target=article, detail={"site": directive.site_id})
+    return directive
+
+
+@transaction.atomic
+def import_published(*, article, by, published_at):
+    """迁移历史信息: carry over an item already published on a unit's previous website.
+
+    Only the platform operator imports; the item keeps its original publish time.
+    """
+    if not _is_operator(by):
+        raise PermissionDenied(_("Only the platform operator may import published content."))
+    article.published_at = published_at
+    article.body = clean_html(article.body)
+    article.full_clean()
+    workflow.fire(article, "import_published")
+    if (
+        article.kind in (ArticleKind.POLICY, ArticleKind.INTERPRETATION)
+        and not article.index_number
+    ):
+        article.index_number = next_index_number(
+            article.unit, timezone.localtime(published_at).year
+        )
+    article.save()
+    _keep_revision(article, by=by, note=_("Imported from the previous website"))
+    record("article_imported", actor=by, target=article)
+    transaction.on_commit(lambda: article_published.send(sender=Article, article=article))
+    return article
+
+
+# --- beat -----------------------------------------------------------------------------------
+
+
+def publish_due_articles():
+    """Publish every scheduled article whose time has come; safe to run twice at once."""
+    published = 0
+    now = timezone.now()
+    for pk in Article.objects.filter(
+        status=ArticleStatus.SCHEDULED, published_at__lte=now
+    ).values_list("pk", flat=True):
+        with transaction.atomic():
+            article = Article.objects.select_for_update().get(pk=pk)
+            # Re-read under the lock: another worker may have published it meanwhile.
+            if article.status == ArticleStatus.SCHEDULED and article.published_at <= now:
+                _publish(article, by=None)
+                published += 1
+    return published
+
+
+def expire_due_articles():
+    """Take published articles past their expiry time off the site."""
+    expired = 0
+    now = timezone.now()
+    for pk in Article.objects.filter(
+        status=ArticleStatus.PUBLISHED, expires_at__lte=now
+    ).values_list("pk", flat=True):
+        with transaction.atomic():
+            article = Article.objects.select_for_update().get(pk=pk)
+            if article.status == ArticleStatus.PUBLISHED and article.expires_at <= now:
+                workflow.fire(article, "expire")
+                article.save(update_fields=["status", "updated_at"])
+                _keep_revision(article, by=None, note=_("Expired"))
+                record("article_expired", target=article)
+                transaction.on_commit(
+                    lambda article=article: article_withdrawn.send(
+                        sender=Article, article=article, reason="expired"
+                    )
+                )
+                expired += 1
+    return expired
+
+
+def alert_deadlines():
+    """Warn the author and the unit's liaison before an approved item's deadline passes.
+
+    Items that will be online in time (scheduled before the deadline) need no alert. The
+    notification key makes the alert go out once however often this runs.
+    """
+    now = timezone.now()
+    late = Article.objects.filter(
+        status__in=[ArticleStatus.APPROVED, ArticleStatus.SCHEDULED],
+        due_at__isnull=False,
+        due_at__lte=now + DEADLINE_WARNING,
+    ).select_related("unit", "author")
+    sent = 0
+    for article in late:
+        if article.status == ArticleStatus.SCHEDULED and article.published_at <= article.due_at:
+            continue
+        recipients = [article.author, *holders_of(Role.LIAISON, article.unit)]
+        sent += len(
+            notify(
+                recipients,
+                kind="publishing_deadline",
+                title=_("Must be online by %(due)s: %(title)s")
+                % {
+                    "due": timezone.localtime(article.due_at).strftime("%Y-%m-%d %H:%M"),
+                    "title": article,
+                },
+                url=_admin_url(article),
+                key=f"article:{article.pk}:due:{article.due_at.isoformat()}",
+            )
+        )
+    return sent
+
+
+# --- handover -------------------------------------------------------------------------------
+
+
+def hand_over_articles(*, unit, old_user, new_user):
+    """Give the old liaison's open drafts and submissions in unit to the new liaison."""
+    mine = Article.objects.filter(unit=unit, author=old_user)
+    drafts = mine.filter(status__in=workflow.OPEN_DRAFT_STATES).update(author=new_user)
+    submissions = mine.filter(status__in=workflow.OPEN_SUBMISSION_STATES).update(author=new_user)
+    return {"drafts": drafts, "submissions": submissions}

@@ -1,0 +1,66 @@
+"""What may be uploaded with an article: attachment types, sizes and matching content."""
+
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+#: Extension -> the leading bytes its content must start with. Office Open XML, OFD and ZIP
+#: are zip containers; .doc/.xls are OLE compound files.
+ATTACHMENT_SIGNATURES = {
+    "pdf": [b"%PDF"],
+    "doc": [b"\xd0\xcf\x11\xe0"],
+    "docx": [b"PK\x03\x04"],
+    "xls": [b"\xd0\xcf\x11\xe0"],
+    "xlsx": [b"PK\x03\x04"],
+    "ofd": [b"PK\x03\x04"],
+    "zip": [b"PK\x03\x04", b"PK\x05\x06"],
+    "jpg": [b"\xff\xd8\xff"],
+    "jpeg": [b"\xff\xd8\xff"],
+    "png": [b"\x89PNG"],
+}
+IMAGE_EXTENSIONS = ("jpg", "jpeg", "png")
+
+
+def attachment_max_bytes():
+    return getattr(settings, "PUBLISHING_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
+
+
+def _check(upload, allowed):
+    extension = PurePath(upload.name or "").suffix.lower().lstrip(".")
+    if extension not in allowed:
+        raise ValidationError(
+            _("Files of type “%(ext)s” cannot be attached; allowed types: %(allowed)s.")
+            % {"ext": extension or "?", "allowed": ", ".join(allowed)},
+            code="forbidden_type",
+        )
+    if upload.size > attachment_max_bytes():
+        raise ValidationError(
+            _("The file is %(size)s; files may be at most %(max)s.")
+            % {
+                "size": filesizeformat(upload.size),
+                "max": filesizeformat(attachment_max_bytes()),
+            },
+            code="too_large",
+        )
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    if not any(head.startswith(sig) for sig in ATTACHMENT_SIGNATURES[extension]):
+        raise ValidationError(
+            _("The content of “%(name)s” is not a %(ext)s file.")
+            % {"name": PurePath(upload.name).name, "ext": extension},
+            code="content_mismatch",
+        )
+
+
+def validate_attachment(upload):
+    """附件: pdf, doc(x), xls(x), ofd, zip, jpg, png; limited in size; content must match."""
+    _check(upload, tuple(ATTACHMENT_SIGNATURES))
+
+
+def validate_cover_image(upload):
+    """封面图片: jpg or png only."""
+    _check(upload, IMAGE_EXTENSIONS)
