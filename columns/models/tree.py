@@ -205,6 +205,10 @@ class Column(MPTTModel):
         """The URL path of the column: its ancestors' slugs and its own, joined by '/'."""
         return "/".join(c.slug for c in self.get_ancestors(include_self=True))
 
+    def get_absolute_url(self):
+        # A literal path: processes with PORTAL_ROLE=admin have no public URLconf to reverse.
+        return f"/columns/{self.path}/"
+
     def effective_max_gap(self, rules=None):
         """最长更新间隔: the longest allowed gap between updates, as a timedelta.
 

@@ -186,6 +186,10 @@ class Article(models.Model):
     def site(self):
         return self.column.site
 
+    def get_absolute_url(self):
+        # A literal path: processes with PORTAL_ROLE=admin have no public URLconf to reverse.
+        return f"/articles/{self.pk}/"
+
     @property
     def is_policy(self):
         return self.kind == ArticleKind.POLICY
