@@ -1,49 +1,11 @@
-"""Fixtures for publishing: unit staff granted their unit's columns, and article factories."""
+"""Fixtures for publishing: columns by slug and article factories."""
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
-from django.contrib.contenttypes.models import ContentType
-from guardian.models import UserObjectPermission
 
-from columns.models import Column, StaffProfile
-from columns.selectors import columns_for_user
+from columns.models import Column
 from publishing import services
 from publishing.models import Article
-
-
-@pytest.fixture(autouse=True)
-def unit_columns_granted(demo):
-    """Unit staff hold object permissions on their unit's columns (SPEC §2).
-
-    Granted here only where the demo has not granted them already, so these tests do not
-    depend on how the columns app assigns ownership.
-    """
-    if columns_for_user(get_user_model().objects.get(username="edu_liaison")).exists():
-        return
-    content_type = ContentType.objects.get_for_model(Column)
-    perms = list(
-        Permission.objects.filter(
-            content_type=content_type, codename__in=["change_column", "view_column"]
-        )
-    )
-    columns_by_unit = {}
-    for column in Column.objects.filter(unit__isnull=False):
-        columns_by_unit.setdefault(column.unit_id, []).append(column)
-    UserObjectPermission.objects.bulk_create(
-        [
-            UserObjectPermission(
-                user_id=profile.user_id,
-                permission=perm,
-                content_type=content_type,
-                object_pk=str(column.pk),
-            )
-            for profile in StaffProfile.objects.filter(unit__isnull=False)
-            for column in columns_by_unit.get(profile.unit_id, [])
-            for perm in perms
-        ],
-        ignore_conflicts=True,
-    )
 
 
 @pytest.fixture
