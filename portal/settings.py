@@ -271,15 +271,56 @@ TINYMCE_DEFAULT_CONFIG = {
 FORMS_URLFIELD_ASSUME_HTTPS = True
 CAPTCHA_TEST_MODE = env_bool("CAPTCHA_TEST_MODE")
 
-# --- Security (production values come from the environment; see deploy/) ------------------
+# === Security and production (ops) =========================================================
+# One switch, PORTAL_PRODUCTION=1, turns on what `manage.py check --deploy` asks for: HTTPS only
+# (nginx terminates TLS and sends X-Forwarded-Proto), HSTS, secure cookies and a Content
+# Security Policy. Each value can still be set on its own; deploy/portal.env.example lists them.
+PRODUCTION = env_bool("PORTAL_PRODUCTION")
+if PRODUCTION and DEBUG:
+    raise ValueError("DEBUG must be off when PORTAL_PRODUCTION is set")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT")
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES")
-CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES")
-SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+# The load balancer's health probe speaks plain HTTP on the private side.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", PRODUCTION)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 31536000 if PRODUCTION else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", PRODUCTION)
+# No inline script anywhere (admin, TinyMCE and the public pages load scripts from files).
+# Inline styles stay allowed: TinyMCE writes style attributes into its editor and the admin
+# templates use a few; tests/security/test_headers.py drives the pages under this policy.
+CSP_ENABLED = env_bool("CSP_ENABLED", PRODUCTION)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+    }
+}
+if CSP_ENABLED:
+    INSTALLED_APPS.append("csp")
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "csp.middleware.CSPMiddleware",
+    )
+
+# Daily backups (portal.backups): where they go and how many are kept.
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", VAR_DIR / "backups"))
+BACKUP_KEEP = int(os.environ.get("BACKUP_KEEP", "14"))
+# === end of security and production ========================================================
 
 LOGGING = {
     "version": 1,
