@@ -14,6 +14,14 @@ from .articles import (
     Origin,
     Validity,
 )
+from .checks import (
+    BlockedDomain,
+    CheckListVersion,
+    ContentFinding,
+    FindingOverride,
+    SensitiveWord,
+    WordingCorrection,
+)
 from .headlines import HeadlineDirective
 from .review import ReviewChain, ReviewDecision, ReviewRun, ReviewStep
 
@@ -23,6 +31,10 @@ __all__ = [
     "ArticleRevision",
     "ArticleStatus",
     "Attachment",
+    "BlockedDomain",
+    "CheckListVersion",
+    "ContentFinding",
+    "FindingOverride",
     "HeadlineDirective",
     "Importance",
     "IndexSequence",
@@ -31,5 +43,7 @@ __all__ = [
     "ReviewDecision",
     "ReviewRun",
     "ReviewStep",
+    "SensitiveWord",
     "Validity",
+    "WordingCorrection",
 ]

@@ -1,0 +1,169 @@
+"""词库 — every word list in one Aho-Corasick automaton, rebuilt only when a list changes.
+
+The built-in secret markers, the operator's sensitive words and the wrong→right dictionary
+go into one automaton, so a text is scanned once however long the lists are. Each process
+keeps its automaton with the CheckListVersion it was built from; a check costs one cache
+read of the current version, and only a changed version rebuilds it.
+"""
+
+import threading
+from dataclasses import dataclass
+
+import ahocorasick
+from django.utils.translation import gettext as _
+
+from ..models import BlockedDomain, CheckListVersion, SensitiveWord, WordingCorrection
+from .findings import Finding, Rule, Severity
+
+#: 密级标志 and internal-use markers that never belong on a public website.
+SECRET_MARKERS = (
+    "秘密★",
+    "机密★",
+    "绝密★",
+    "秘密级",
+    "机密级",
+    "绝密级",
+    "内部资料",
+    "内部使用",
+    "内部文件",
+    "内部刊物",
+    "不宜公开",
+    "不予公开",
+    "不得外传",
+    "注意保存",
+)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What a pattern in the automaton stands for."""
+
+    rule: str
+    severity: str
+    category: str
+    suggestion: str = ""
+    right: str = ""
+
+
+class Lexicon:
+    """One built automaton plus the blocked domains of the same list version."""
+
+    def __init__(self, entries, blocked_domains):
+        self.automaton = ahocorasick.Automaton()
+        by_word = {}
+        for word, entry in entries:
+            if word:
+                by_word.setdefault(word.lower(), []).append(entry)
+        for word, word_entries in by_word.items():
+            self.automaton.add_word(word, (len(word), tuple(word_entries)))
+        if by_word:
+            self.automaton.make_automaton()
+        self.size = len(by_word)
+        self.blocked_domains = dict(blocked_domains)
+
+    def find(self, text):
+        """Findings for every list entry occurring in text."""
+        if not self.size or not text:
+            return []
+        folded = text.lower()
+        if len(folded) != len(text):  # a rare letter changed length; positions must hold
+            folded = text
+        findings = []
+        for last, (length, entries) in self.automaton.iter(folded):
+            start, end = last - length + 1, last + 1
+            for entry in entries:
+                if entry.right and _is_inside_right_form(text, start, end, entry.right):
+                    continue
+                findings.append(
+                    Finding(
+                        rule=entry.rule,
+                        severity=entry.severity,
+                        category=entry.category,
+                        match=text[start:end],
+                        start=start,
+                        end=end,
+                        suggestion=entry.suggestion,
+                    )
+                )
+        return findings
+
+    def blocked_category(self, host):
+        """The category label if host or one of its parent domains is blocked, else None."""
+        labels = host.lower().rstrip(".").split(".")
+        for i in range(len(labels) - 1):
+            category = self.blocked_domains.get(".".join(labels[i:]))
+            if category is not None:
+                return category
+        return None
+
+
+def _is_inside_right_form(text, start, end, right):
+    """Whether the match is part of the right form itself (wrong "共合" in right "共和国" is
+    not, but a wrong entry contained in its right form must not flag the right form)."""
+    wrong = text[start:end]
+    offset = right.find(wrong)
+    while offset != -1:
+        if text[start - offset : start - offset + len(right)] == right:
+            return True
+        offset = right.find(wrong, offset + 1)
+    return False
+
+
+def _entries():
+    secret = str(_("Secret marker"))
+    for marker in SECRET_MARKERS:
+        yield (
+            marker,
+            Entry(
+                Rule.SECRET_MARKER,
+                Severity.BLOCK,
+                secret,
+                str(_("Secret or internal material must not be published; remove it.")),
+            ),
+        )
+    for word, category in SensitiveWord.objects.values_list("word", "category"):
+        rule = Rule.SECRET_MARKER if category == SensitiveWord.Category.SECRET else None
+        yield (
+            word,
+            Entry(
+                rule or Rule.SENSITIVE_WORD,
+                Severity.BLOCK,
+                str(SensitiveWord.Category(category).label),
+                str(_("Remove or rephrase this word.")),
+            ),
+        )
+    for wrong, right, kind in WordingCorrection.objects.values_list("wrong", "right", "kind"):
+        yield (
+            wrong,
+            Entry(
+                Rule.WORDING,
+                Severity.WARN,
+                str(WordingCorrection.Kind(kind).label),
+                str(_("Write “%(right)s”.") % {"right": right}),
+                right=right,
+            ),
+        )
+
+
+def build_lexicon():
+    """Build the automaton from the lists as they are now."""
+    domains = {
+        domain: str(BlockedDomain.Category(category).label)
+        for domain, category in BlockedDomain.objects.values_list("domain", "category")
+    }
+    return Lexicon(list(_entries()), domains)
+
+
+_built = {"version": None, "lexicon": None}
+_building = threading.Lock()
+
+
+def current_lexicon():
+    """This process's automaton, rebuilt first if the lists changed since it was built."""
+    version = CheckListVersion.current()
+    if _built["version"] != version:
+        with _building:
+            if _built["version"] != version:
+                _built["lexicon"] = build_lexicon()
+                _built["version"] = version
+    return _built["lexicon"]

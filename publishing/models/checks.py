@@ -1,0 +1,233 @@
+"""内容检查 — the operator-edited lists the checker matches, and what it found and let through.
+
+The word lists, the wrong→right dictionary and the blocked domains are edited in the admin;
+every change bumps the one CheckListVersion so each process rebuilds its automaton once.
+ContentFinding rows are an article's latest findings; FindingOverride records a reviewer
+letting a personal-data (or unreadable-attachment) block through on a review run, with why.
+"""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .review import ReviewRun
+
+
+class CheckListVersion(models.Model):
+    """词库版本 — one row counting changes to the check lists; processes compare it.
+
+    The number is mirrored in the cache so a check costs one cache read; the mirror
+    expires soon, so a process that raced a change sees it within VERSION_CACHE_SECONDS.
+    """
+
+    CACHE_KEY = "publishing:check_lists:version"
+    VERSION_CACHE_SECONDS = 60
+
+    number = models.PositiveBigIntegerField(_("version"), default=1)
+
+    class Meta:
+        verbose_name = _("check list version")
+        verbose_name_plural = _("check list versions")
+
+    def __str__(self):
+        return str(self.number)
+
+    @classmethod
+    def current(cls):
+        number = cache.get(cls.CACHE_KEY)
+        if number is None:
+            number = cls.objects.values_list("number", flat=True).first() or 0
+            cache.set(cls.CACHE_KEY, number, cls.VERSION_CACHE_SECONDS)
+        return number
+
+    @classmethod
+    def bump(cls):
+        """Record that a list changed; every process rebuilds its automaton once."""
+        with transaction.atomic():
+            if not cls.objects.update(number=F("number") + 1):
+                cls.objects.create(number=2)
+        transaction.on_commit(lambda: cache.delete(cls.CACHE_KEY))
+
+
+class CheckListEntry(models.Model):
+    """An entry of a check list: saving or deleting one bumps the CheckListVersion."""
+
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        CheckListVersion.bump()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        CheckListVersion.bump()
+        return result
+
+
+class SensitiveWord(CheckListEntry):
+    """敏感词 — a word or secret marker that keeps a text out of review (block)."""
+
+    class Category(models.TextChoices):
+        SECRET = "secret", _("Secret marker")
+        POLITICAL = "political", _("Politically sensitive")
+        VULGAR = "vulgar", _("Vulgar or offensive")
+        OTHER = "other", _("Other")
+
+    word = models.CharField(_("word"), max_length=100, unique=True)
+    category = models.CharField(
+        _("category"), max_length=20, choices=Category.choices, default=Category.OTHER
+    )
+
+    class Meta:
+        verbose_name = _("sensitive word")
+        verbose_name_plural = _("sensitive words")
+        ordering = ["category", "word"]
+
+    def __str__(self):
+        return self.word
+
+    def clean(self):
+        self.word = (self.word or "").strip()
+
+
+class WordingCorrection(CheckListEntry):
+    """纠错词典条目 — a wrong expression and its right form (warn)."""
+
+    class Kind(models.TextChoices):
+        EXPRESSION = "expression", _("Serious expression error")
+        TYPO = "typo", _("Typo")
+        LEADER = "leader", _("Leader's name or title")
+
+    wrong = models.CharField(_("wrong"), max_length=100, unique=True)
+    right = models.CharField(_("right"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.TYPO)
+
+    class Meta:
+        verbose_name = _("wording correction")
+        verbose_name_plural = _("wording dictionary")
+        ordering = ["kind", "wrong"]
+
+    def __str__(self):
+        return f"{self.wrong} → {self.right}"
+
+    def clean(self):
+        self.wrong = (self.wrong or "").strip()
+        self.right = (self.right or "").strip()
+        if self.wrong and self.wrong == self.right:
+            raise ValidationError(_("The right form must differ from the wrong one."))
+
+
+class BlockedDomain(CheckListEntry):
+    """禁链域名 — an advertising or gambling domain no page may link to (block)."""
+
+    class Category(models.TextChoices):
+        ADVERTISING = "advertising", _("Commercial advertising")
+        GAMBLING = "gambling", _("Gambling")
+        OTHER = "other", _("Other")
+
+    domain = models.CharField(
+        _("domain"),
+        max_length=253,
+        unique=True,
+        help_text=_("Subdomains are blocked too: example.com covers www.example.com."),
+    )
+    category = models.CharField(
+        _("category"), max_length=20, choices=Category.choices, default=Category.ADVERTISING
+    )
+
+    class Meta:
+        verbose_name = _("blocked domain")
+        verbose_name_plural = _("blocked domains")
+        ordering = ["domain"]
+
+    def __str__(self):
+        return self.domain
+
+    def clean(self):
+        domain = (self.domain or "").strip().lower()
+        self.domain = domain.removeprefix("https://").removeprefix("http://").split("/")[0]
+
+
+class ContentFinding(models.Model):
+    """检查发现 — one finding of the latest check of an article (replaced on every check)."""
+
+    article = models.ForeignKey(
+        "publishing.Article",
+        on_delete=models.CASCADE,
+        related_name="content_findings",
+        verbose_name=_("article"),
+    )
+    source = models.CharField(_("where"), max_length=200, blank=True)
+    rule = models.CharField(_("rule"), max_length=40)
+    severity = models.CharField(_("severity"), max_length=10)
+    category = models.CharField(_("category"), max_length=100, blank=True)
+    match = models.CharField(_("matched text"), max_length=500)
+    start = models.PositiveIntegerField(_("start"))
+    end = models.PositiveIntegerField(_("end"))
+    suggestion = models.CharField(_("suggestion"), max_length=500, blank=True)
+    fingerprint = models.CharField(_("fingerprint"), max_length=40, blank=True)
+    found_at = models.DateTimeField(_("found at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("content finding")
+        verbose_name_plural = _("content findings")
+        ordering = ["article", "-severity", "source", "start"]
+        indexes = [models.Index(fields=["article", "severity"], name="finding_article_severity")]
+
+    def __str__(self):
+        return f"{self.rule}: {self.match}"
+
+
+class FindingOverride(models.Model):
+    """人工放行 — a reviewer lets one block finding through on one review run, saying why.
+
+    Immutable once written, like the review decisions it sits beside.
+    """
+
+    run = models.ForeignKey(
+        ReviewRun,
+        on_delete=models.PROTECT,
+        related_name="finding_overrides",
+        verbose_name=_("review run"),
+    )
+    fingerprint = models.CharField(_("fingerprint"), max_length=40)
+    rule = models.CharField(_("rule"), max_length=40)
+    source = models.CharField(_("where"), max_length=200, blank=True)
+    match = models.CharField(_("matched text"), max_length=500)
+    reason = models.TextField(_("reason"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="finding_overrides",
+        verbose_name=_("reviewer"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("finding override")
+        verbose_name_plural = _("finding overrides")
+        ordering = ["run", "decided_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "fingerprint", "source"], name="one_override_per_finding"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.match}: {self.reason}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError(_("An override cannot be changed."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("An override cannot be deleted."))
