@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import column_admin, services  # noqa: F401  (column_admin registers the tree)
+from . import column_admin, offline_admin, services  # noqa: F401  (they register models)
 from .models import (
     HandoverRecord,
     Notification,

@@ -18,6 +18,8 @@ class ColumnsConfig(AppConfig):
             "columns.change_sitehost",
             "columns.delete_sitehost",
             "columns.view_sitehost",
+            "columns.add_offlinewindow",
+            "columns.view_offlinewindow",
             "columns.add_unit",
             "columns.change_unit",
             "columns.view_unit",

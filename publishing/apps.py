@@ -9,6 +9,13 @@ _REVIEWER = [
     "publishing.view_reviewdecision",
 ]
 
+#: 办事服务 items are kept by the unit's liaison (scoped to its columns) and the operator.
+_SERVICE_EDITOR = [
+    f"publishing.{action}_{model}"
+    for model in ("serviceitem", "servicematerial", "servicedocument")
+    for action in ("add", "change", "delete", "view")
+]
+
 
 class PublishingConfig(AppConfig):
     name = "publishing"
@@ -19,6 +26,7 @@ class PublishingConfig(AppConfig):
     #: orders headlines; nobody may change or delete a review decision.
     role_permissions = {
         "liaison": [
+            *_SERVICE_EDITOR,
             "publishing.add_article",
             "publishing.change_article",
             "publishing.add_attachment",
@@ -32,6 +40,7 @@ class PublishingConfig(AppConfig):
         "secrecy_officer": _REVIEWER,
         "opinion_leader": _REVIEWER,
         "operator": [
+            *_SERVICE_EDITOR,
             "publishing.change_article",
             "publishing.add_reviewchain",
             "publishing.change_reviewchain",
@@ -48,4 +57,4 @@ class PublishingConfig(AppConfig):
     }
 
     def ready(self):
-        from . import receivers  # noqa: F401
+        from . import receivers, service_item_admin  # noqa: F401

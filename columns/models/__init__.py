@@ -5,6 +5,7 @@ its events (a liaison handover) through the signals in columns.signals. One modu
 aggregate, re-exported here for Django and for callers.
 """
 
+from .offline import OfflineWindow
 from .requests import ColumnObjection, RequestStatus, SpecialTopicRequest
 from .structure import (
     PLATFORM_ROLES,
@@ -43,6 +44,7 @@ __all__ = [
     "ColumnUserObjectPermission",
     "HandoverRecord",
     "Notification",
+    "OfflineWindow",
     "OperationLog",
     "PasswordResetRecord",
     "RequestStatus",

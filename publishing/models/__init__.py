@@ -24,6 +24,7 @@ from .checks import (
 )
 from .headlines import HeadlineDirective
 from .review import ReviewChain, ReviewDecision, ReviewRun, ReviewStep
+from .service_items import ServiceDocument, ServiceItem, ServiceKind, ServiceMaterial
 
 __all__ = [
     "Article",
@@ -44,6 +45,10 @@ __all__ = [
     "ReviewRun",
     "ReviewStep",
     "SensitiveWord",
+    "ServiceDocument",
+    "ServiceItem",
+    "ServiceKind",
+    "ServiceMaterial",
     "Validity",
     "WordingCorrection",
 ]
