@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "portal.middleware.SiteMiddleware",
     "portal.middleware.PasswordExpiryMiddleware",
+    # Counts public page visits in cache counters (needs request.site); no database write.
+    "monitoring.visits.VisitCountingMiddleware",
     # Last, as django-axes requires.
     "axes.middleware.AxesMiddleware",
 ]
@@ -157,6 +159,16 @@ else:
         "processed_folder": str(_broker_dir / "processed"),
         "store_processed": False,
     }
+
+# Visit counters (monitoring.visits) must be shared by the web processes and the worker.
+CACHES["visits"] = (
+    CACHES["default"]
+    if REDIS_URL or TESTING
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": VAR_DIR / "visit-counters",
+    }
+)
 
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_TASK_ACKS_LATE = True
@@ -321,6 +333,18 @@ if CSP_ENABLED:
 BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", VAR_DIR / "backups"))
 BACKUP_KEEP = int(os.environ.get("BACKUP_KEEP", "14"))
 # === end of security and production ========================================================
+
+# --- Monitoring (monitoring/) ---------------------------------------------------------------
+MONITORING_SITE_SCHEME = os.environ.get("MONITORING_SITE_SCHEME", "http")
+MONITORING_HTTP_TIMEOUT = float(os.environ.get("MONITORING_HTTP_TIMEOUT", "10"))
+# The national indicator counts a homepage that does not load within 15 s as unreachable.
+MONITORING_PROBE_TIMEOUT = 15
+MONITORING_CRAWL_MAX_PAGES = int(os.environ.get("MONITORING_CRAWL_MAX_PAGES", "500"))
+MONITORING_CRAWL_PER_HOST = 2
+MONITORING_CRAWL_WORKERS = 8
+MONITORING_TAMPER_BATCH = 200
+# Operation and security logs are kept at least 6 months [G八(三)]; never less than 180.
+OPERATION_LOG_RETENTION_DAYS = int(os.environ.get("OPERATION_LOG_RETENTION_DAYS", "180"))
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,122 @@
+"""Polite HTTP fetching for the crawler and the probes: timeouts, a per-host limit, one
+outcome per URL per run, and every failure turned into a finding instead of an exception."""
+
+import http.client
+import socket
+import threading
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+USER_AGENT = "PortalMonitor/1.0 (+government website inspection)"
+#: Bodies are read only from HTML pages of the site itself, and only this much of them.
+MAX_BODY_BYTES = 2 * 1024 * 1024
+
+
+@dataclass
+class Outcome:
+    """What a URL answered: ok means a 2xx after redirects."""
+
+    url: str
+    ok: bool
+    status_code: int | None = None
+    problem: str = ""
+    final_url: str = ""
+    html: str | None = None
+    elapsed_ms: int | None = None
+
+
+def malformed_problem(url):
+    """A reason when url cannot be requested at all, else an empty string."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 — raises ValueError on a bad port
+    except ValueError:
+        return _("malformed link")
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return _("malformed link")
+    if any(ch.isspace() for ch in url.strip()):
+        return _("malformed link")
+    return ""
+
+
+class Fetcher:
+    """Fetches URLs from many threads, at most per_host at once to the same host, each URL
+    once: later calls for a URL get the first outcome (external checks are not repeated)."""
+
+    def __init__(self, *, timeout=None, per_host=None):
+        self.timeout = timeout or settings.MONITORING_HTTP_TIMEOUT
+        self.per_host = per_host or settings.MONITORING_CRAWL_PER_HOST
+        self._lock = threading.Lock()
+        self._hosts = {}
+        self._outcomes = {}
+
+    def _slot(self, host):
+        with self._lock:
+            if host not in self._hosts:
+                self._hosts[host] = threading.BoundedSemaphore(self.per_host)
+            return self._hosts[host]
+
+    def fetch(self, url, *, read_html=False):
+        with self._lock:
+            known = self._outcomes.get(url)
+        if known is not None and (known.html is not None or not read_html or not known.ok):
+            return known
+        outcome = self._request(url, read_html=read_html)
+        with self._lock:
+            self._outcomes[url] = outcome
+        return outcome
+
+    def _request(self, url, *, read_html):
+        problem = malformed_problem(url)
+        if problem:
+            return Outcome(url=url, ok=False, problem=problem)
+        request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
+        started = time.monotonic()
+        with self._slot(urlsplit(url).hostname):
+            try:
+                with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                    html = None
+                    content_type = response.headers.get("Content-Type", "")
+                    if read_html and "html" in content_type:
+                        charset = response.headers.get_content_charset() or "utf-8"
+                        html = response.read(MAX_BODY_BYTES).decode(charset, errors="replace")
+                    return Outcome(
+                        url=url,
+                        ok=True,
+                        status_code=response.status,
+                        final_url=response.url,
+                        html=html,
+                        elapsed_ms=int((time.monotonic() - started) * 1000),
+                    )
+            except urllib.error.HTTPError as exc:
+                return Outcome(
+                    url=url,
+                    ok=False,
+                    status_code=exc.code,
+                    problem=_("HTTP %(code)s") % {"code": exc.code},
+                    elapsed_ms=int((time.monotonic() - started) * 1000),
+                )
+            except TimeoutError:
+                return Outcome(
+                    url=url,
+                    ok=False,
+                    problem=_("no answer within %(seconds)s s") % {"seconds": self.timeout},
+                )
+            except urllib.error.URLError as exc:
+                if isinstance(exc.reason, TimeoutError | socket.timeout):
+                    problem = _("no answer within %(seconds)s s") % {"seconds": self.timeout}
+                else:
+                    problem = _("cannot connect: %(reason)s") % {"reason": exc.reason}
+                return Outcome(url=url, ok=False, problem=problem[:200])
+            except (http.client.HTTPException, OSError, ValueError) as exc:
+                return Outcome(
+                    url=url,
+                    ok=False,
+                    problem=(_("bad answer: %(error)s") % {"error": exc})[:200],
+                )

@@ -1,0 +1,446 @@
+"""国家检查指标 — the national inspection indicators (国办秘函〔2019〕19号) computed for a site,
+each with the evidence behind it and its thresholds as data.
+
+INDICATORS declares every item: its code, name, kind (单项否决 veto or 扣分 deduction),
+thresholds, and the function that collects its evidence. A site fails (不合格) when a veto
+item is triggered or its score out of 100 falls under PASS_SCORE. With a unit, evidence is
+cut down to that unit's items (what a unit's staff see); the verdict is the site's.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from columns.models import Column, ColumnCategory
+from publishing.content_checks import Rule, check_text
+from publishing.models import Article, ArticleStatus
+
+from .models import AvailabilityProbe, BrokenLink, ColumnFreshness, FreshnessState, Outage
+from .selectors import latest_crawl
+from .tamper import plain_text
+
+PASS_SCORE = 60
+VETO = "veto"
+DEDUCTION = "deduction"
+
+
+@dataclass
+class Evidence:
+    """One item behind an indicator: what, whose, and where to look."""
+
+    label: str
+    detail: str = ""
+    unit: str = ""
+    unit_id: int | None = None
+    url: str = ""
+
+
+@dataclass
+class Outcome:
+    """What an indicator found: triggered (veto), points deducted, a summary, the evidence."""
+
+    triggered: bool = False
+    deducted: float = 0
+    summary: str = ""
+    evidence: list[Evidence] = field(default_factory=list)
+    insufficient: bool = False
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    name: str
+    kind: str
+    thresholds: dict
+    collect: object  # (site, thresholds, now) -> Outcome
+
+
+def _column_evidence(freshness):
+    column = freshness.column
+    last = (
+        timezone.localtime(freshness.last_published_at).strftime("%Y-%m-%d")
+        if freshness.last_published_at
+        else "—"
+    )
+    return Evidence(
+        label=f"{column.site} / {column.name}",
+        detail=_("%(state)s, last update %(last)s, rule %(days)s days")
+        % {"state": freshness.get_state_display(), "last": last, "days": freshness.max_gap_days},
+        unit=str(column.unit or ""),
+        unit_id=column.unit_id,
+        url=f"/admin/monitoring/columnfreshness/?column__id__exact={column.pk}",
+    )
+
+
+def _states(site):
+    return ColumnFreshness.objects.filter(column__site=site).select_related(
+        "column", "column__unit", "column__site"
+    )
+
+
+def _link_evidence(link):
+    owner = link.article or link.column
+    return Evidence(
+        label=link.url[:200],
+        detail=f"{link.problem} · {owner or link.page_url}",
+        unit=str(link.unit or ""),
+        unit_id=link.unit_id,
+        url=f"/admin/monitoring/brokenlink/{link.pk}/change/",
+    )
+
+
+# --- veto items ------------------------------------------------------------------------------
+
+
+def site_unreachable(site, t, now):
+    start = now - timedelta(days=t["days"])
+    probes = AvailabilityProbe.objects.filter(site=site, probed_at__gte=start)
+    total = probes.count()
+    failed = probes.filter(Q(ok=False) | Q(response_ms__gt=t["load_within_seconds"] * 1000)).count()
+    share = failed / total if total else 0
+    outcome = Outcome(
+        triggered=total > 0 and share >= t["failure_share"],
+        insufficient=total < t["days"] * t["probes_per_day"],
+        summary=_("%(failed)s of %(total)s probes failed (%(share).1f%%) in %(days)s days")
+        % {"failed": failed, "total": total, "share": share * 100, "days": t["days"]},
+    )
+    for outage in Outage.objects.filter(site=site).filter(
+        Q(ended_at__isnull=True) | Q(ended_at__gte=start)
+    )[:50]:
+        outcome.evidence.append(
+            Evidence(
+                label=timezone.localtime(outage.started_at).strftime("%Y-%m-%d %H:%M"),
+                detail=outage.first_error,
+                url=f"/admin/monitoring/outage/{outage.pk}/change/",
+            )
+        )
+    return outcome
+
+
+def homepage_stale(site, t, now):
+    last = (
+        Article.objects.filter(
+            column__site=site,
+            column__on_homepage=True,
+            status=ArticleStatus.PUBLISHED,
+            published_at__lte=now,
+        )
+        .order_by("-published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
+    days = (now - last).days if last else None
+    return Outcome(
+        triggered=last is None or now - last > timedelta(days=t["days"]),
+        summary=_("last new content on the homepage %(days)s days ago") % {"days": days}
+        if last
+        else _("no content on the homepage"),
+    )
+
+
+def columns_stale(site, t, now):
+    states = list(_states(site).filter(state__in=[FreshnessState.STALE, FreshnessState.BLANK]))
+    stale = [f for f in states if f.state == FreshnessState.STALE]
+    blank = [f for f in states if f.state == FreshnessState.BLANK]
+    key = [
+        f
+        for f in stale
+        if f.column.category == ColumnCategory.NEWS
+        or (
+            f.column.category in (ColumnCategory.NOTICE, ColumnCategory.POLICY)
+            and f.column.level <= t["policy_column_max_level"]
+        )
+    ]
+    triggered = (
+        len(key) >= t["key_columns"] or len(stale) >= t["any_columns"] or len(blank) >= t["blank"]
+    )
+    return Outcome(
+        triggered=triggered,
+        summary=_(
+            "%(key)s news or first-level notice/policy columns not updated, %(stale)s columns "
+            "not updated in all, %(blank)s blank columns"
+        )
+        % {"key": len(key), "stale": len(stale), "blank": len(blank)},
+        evidence=[_column_evidence(f) for f in states],
+    )
+
+
+def serious_errors(site, t, now):
+    """Secret markers and serious wording errors in published items (the one content checker),
+    and forged publish dates: a publish time earlier than the approval that allowed it."""
+    evidence = []
+    articles = Article.objects.filter(
+        column__site=site,
+        status=ArticleStatus.PUBLISHED,
+        published_at__gte=now - timedelta(days=t["scan_days"]),
+    ).select_related("unit", "column")
+    for article in articles:
+        findings = check_text(f"{article.title}\n{plain_text(article.body)}", hosts=())
+        for finding in findings:
+            if finding.rule in (Rule.SECRET_MARKER, Rule.WORDING):
+                evidence.append(
+                    Evidence(
+                        label=str(article),
+                        detail=f"{Rule.LABELS[finding.rule]}: {finding.match}",
+                        unit=str(article.unit),
+                        unit_id=article.unit_id,
+                        url=f"/admin/publishing/article/{article.pk}/change/",
+                    )
+                )
+    forged = Article.objects.filter(
+        column__site=site,
+        status=ArticleStatus.PUBLISHED,
+        approved_at__isnull=False,
+        published_at__lt=F("approved_at") - timedelta(hours=t["backdate_tolerance_hours"]),
+    ).select_related("unit")
+    for article in forged:
+        evidence.append(
+            Evidence(
+                label=str(article),
+                detail=_("publish time %(published)s is before its approval %(approved)s")
+                % {
+                    "published": timezone.localtime(article.published_at).strftime("%Y-%m-%d"),
+                    "approved": timezone.localtime(article.approved_at).strftime("%Y-%m-%d"),
+                },
+                unit=str(article.unit),
+                unit_id=article.unit_id,
+                url=f"/admin/publishing/article/{article.pk}/change/",
+            )
+        )
+    return Outcome(
+        triggered=bool(evidence),
+        summary=_("%(count)s serious errors") % {"count": len(evidence)},
+        evidence=evidence,
+    )
+
+
+def services_unusable(site, t, now):
+    services = Column.objects.filter(site=site, category=ColumnCategory.SERVICE)
+    with_content = services.filter(
+        Q(articles__status=ArticleStatus.PUBLISHED)
+        | Q(children__articles__status=ArticleStatus.PUBLISHED)
+    ).distinct()
+    triggered = not with_content.exists()
+    return Outcome(
+        triggered=triggered,
+        summary=_("no service entry with content") if triggered else _("service entry present"),
+        evidence=[
+            _column_evidence(f)
+            for f in _states(site).filter(
+                column__category=ColumnCategory.SERVICE, state=FreshnessState.BLANK
+            )
+        ],
+    )
+
+
+# --- deduction items -------------------------------------------------------------------------
+
+
+def _links(site, t, now, *, on_homepage):
+    run = latest_crawl(site)
+    if run is None:
+        return Outcome(insufficient=True, summary=_("no link check yet"))
+    links = list(
+        BrokenLink.objects.filter(run=run, on_homepage=on_homepage).select_related(
+            "article", "column", "unit"
+        )
+    )
+    return Outcome(
+        deducted=min(len(links) * t["points_each"], t["cap"]),
+        summary=_("%(count)s unusable links (check of %(when)s)")
+        % {"count": len(links), "when": timezone.localtime(run.started_at).strftime("%Y-%m-%d")},
+        evidence=[_link_evidence(link) for link in links],
+    )
+
+
+def homepage_links(site, t, now):
+    return _links(site, t, now, on_homepage=True)
+
+
+def other_links(site, t, now):
+    return _links(site, t, now, on_homepage=False)
+
+
+def policy_columns_stale(site, t, now):
+    stale = [
+        f
+        for f in _states(site).filter(
+            state=FreshnessState.STALE,
+            column__category__in=[ColumnCategory.NOTICE, ColumnCategory.POLICY],
+        )
+        if f.column.level > t["first_level"]
+    ]
+    return Outcome(
+        deducted=min(len(stale) * t["points_each"], t["cap"]),
+        summary=_("%(count)s notice or policy columns not updated in 6 months")
+        % {"count": len(stale)},
+        evidence=[_column_evidence(f) for f in stale],
+    )
+
+
+def service_stale(site, t, now):
+    cutoff = now - timedelta(days=t["days"])
+    stale = [
+        f
+        for f in _states(site).filter(column__category=ColumnCategory.SERVICE)
+        if f.last_published_at is None or f.last_published_at < cutoff
+    ]
+    return Outcome(
+        deducted=t["points"] if stale else 0,
+        summary=_("%(count)s service columns not updated in %(days)s days")
+        % {"count": len(stale), "days": t["days"]},
+        evidence=[_column_evidence(f) for f in stale],
+    )
+
+
+def blank_columns(site, t, now):
+    blank = list(_states(site).filter(state=FreshnessState.BLANK))
+    return Outcome(
+        deducted=min(len(blank) * t["points_each"], t["cap"]),
+        summary=_("%(count)s blank columns") % {"count": len(blank)},
+        evidence=[_column_evidence(f) for f in blank],
+    )
+
+
+def search_missing(site, t, now):
+    run = latest_crawl(site)
+    if run is None or run.homepage_has_search is None:
+        return Outcome(insufficient=True, summary=_("no link check yet"))
+    return Outcome(
+        deducted=0 if run.homepage_has_search else t["points"],
+        summary=_("search box on the homepage")
+        if run.homepage_has_search
+        else _("no search box on the homepage"),
+    )
+
+
+def footer_missing(site, t, now):
+    run = latest_crawl(site)
+    if run is None:
+        return Outcome(insufficient=True, summary=_("no link check yet"))
+    missing = run.footer_missing or []
+    return Outcome(
+        deducted=min(len(missing) * t["points_each"], t["cap"]),
+        summary=_("footer items missing: %(items)s") % {"items": "、".join(missing) or "—"},
+        evidence=[Evidence(label=item) for item in missing],
+    )
+
+
+INDICATORS = [
+    Indicator(
+        "site_unreachable",
+        _("Site unreachable"),
+        VETO,
+        {"days": 7, "probes_per_day": 20, "failure_share": 0.05, "load_within_seconds": 15},
+        site_unreachable,
+    ),
+    Indicator("homepage_stale", _("Homepage not updated"), VETO, {"days": 14}, homepage_stale),
+    Indicator(
+        "columns_stale",
+        _("Columns not updated"),
+        VETO,
+        {"key_columns": 5, "any_columns": 10, "blank": 5, "policy_column_max_level": 0},
+        columns_stale,
+    ),
+    Indicator(
+        "serious_errors",
+        _("Serious errors"),
+        VETO,
+        {"scan_days": 365, "backdate_tolerance_hours": 1},
+        serious_errors,
+    ),
+    Indicator("services_unusable", _("Services not usable"), VETO, {}, services_unusable),
+    Indicator(
+        "homepage_links",
+        _("Unusable links on the homepage"),
+        DEDUCTION,
+        {"points_each": 1, "cap": 10},
+        homepage_links,
+    ),
+    Indicator(
+        "other_links",
+        _("Unusable links on other pages"),
+        DEDUCTION,
+        {"points_each": 0.1, "cap": 10},
+        other_links,
+    ),
+    Indicator(
+        "policy_columns_stale",
+        _("Notice and policy columns not updated in 6 months"),
+        DEDUCTION,
+        {"points_each": 2, "cap": 10, "first_level": 0},
+        policy_columns_stale,
+    ),
+    Indicator(
+        "service_stale",
+        _("Service information not updated in 3 months"),
+        DEDUCTION,
+        {"days": 92, "points": 5},
+        service_stale,
+    ),
+    Indicator(
+        "blank_columns", _("Blank columns"), DEDUCTION, {"points_each": 2, "cap": 8}, blank_columns
+    ),
+    Indicator("search_missing", _("No site search"), DEDUCTION, {"points": 5}, search_missing),
+    Indicator(
+        "footer_missing",
+        _("Footer items missing"),
+        DEDUCTION,
+        {"points_each": 1, "cap": 5},
+        footer_missing,
+    ),
+]
+
+
+@dataclass
+class ItemResult:
+    indicator: Indicator
+    outcome: Outcome
+
+    @property
+    def failed(self):
+        return self.outcome.triggered if self.indicator.kind == VETO else self.outcome.deducted > 0
+
+
+@dataclass
+class Assessment:
+    """A site's result: every indicator, the score out of 100 and the verdict with reasons."""
+
+    site: object
+    items: list[ItemResult]
+
+    @property
+    def score(self):
+        return round(100 - sum(i.outcome.deducted for i in self.items), 1)
+
+    @property
+    def vetoes(self):
+        return [i for i in self.items if i.indicator.kind == VETO and i.outcome.triggered]
+
+    @property
+    def passed(self):
+        return not self.vetoes and self.score >= PASS_SCORE
+
+    @property
+    def reasons(self):
+        reasons = [str(i.indicator.name) for i in self.vetoes]
+        if self.score < PASS_SCORE:
+            reasons.append(
+                str(_("score %(score)s under %(pass)s") % {"score": self.score, "pass": PASS_SCORE})
+            )
+        return reasons
+
+
+def assess(site, *, unit=None, now=None):
+    """Every indicator for site; with unit, each one's evidence cut to that unit's items."""
+    now = now or timezone.now()
+    items = []
+    for indicator in INDICATORS:
+        outcome = indicator.collect(site, indicator.thresholds, now)
+        if unit is not None:
+            outcome.evidence = [e for e in outcome.evidence if e.unit_id == unit.pk]
+        items.append(ItemResult(indicator, outcome))
+    return Assessment(site=site, items=items)

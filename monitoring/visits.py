@@ -1,0 +1,124 @@
+"""访问量统计 — public page visits counted in cache counters, without a database write per
+request, and flushed by a beat task into one row per page and day (PageVisitDay).
+
+Counters live in the "visits" cache (Redis in production, shared by every web process and
+the worker). Each (day, site, page) has a counter; the first visit of a page on a day also
+files the page in a numbered slot so the flush can find every counter without listing keys.
+"""
+
+import hashlib
+from datetime import timedelta
+
+from django.core.cache import caches
+from django.db import transaction
+from django.utils import timezone
+
+from columns.models import Site
+
+from .models import PageVisitDay
+from .page_owners import owners_of
+
+#: Counters outlive the day long enough for the last flush of the day to read them.
+COUNTER_TTL = 3 * 24 * 3600
+#: Paths that are not public pages of a site.
+NOT_PAGES = ("/admin/", "/staff/", "/static/", "/media/", "/captcha/", "/healthz", "/api/")
+
+
+def _prefix(day):
+    return f"visits:{day:%Y%m%d}"
+
+
+def count_visit(site_id, path, *, day=None):
+    """One visit of path on site today: two cache operations, no database."""
+    cache = caches["visits"]
+    prefix = _prefix(day or timezone.localdate())
+    key = f"{prefix}:{site_id}:{hashlib.sha1(path.encode()).hexdigest()[:20]}"
+    if cache.add(key, 1, COUNTER_TTL):
+        cache.add(f"{prefix}:slots", 0, COUNTER_TTL)
+        slot = cache.incr(f"{prefix}:slots")
+        cache.set(f"{prefix}:slot:{slot}", (site_id, path, key), COUNTER_TTL)
+        return
+    try:
+        cache.incr(key)
+    except ValueError:
+        # The counter expired between add() and incr(): a visit past its day's window.
+        pass
+
+
+class VisitCountingMiddleware:
+    """Counts successful GETs of a site's public HTML pages (after SiteMiddleware)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        site = getattr(request, "site", None)
+        if (
+            site is not None
+            and request.method == "GET"
+            and response.status_code == 200
+            and "html" in response.get("Content-Type", "")
+            and not request.path.startswith(NOT_PAGES)
+        ):
+            count_visit(site.pk, request.path[:500])
+        return response
+
+
+def flush(*, day=None):
+    """Write a day's counters into PageVisitDay (today and yesterday by default).
+
+    A counter is the day's running total, so the row is set to it, never added to: a flush
+    that runs twice or overlaps another counts nothing twice.
+    """
+    days = [day] if day else [timezone.localdate(), timezone.localdate() - timedelta(days=1)]
+    written = 0
+    for one_day in days:
+        written += _flush_day(one_day)
+    return written
+
+
+@transaction.atomic
+def _flush_day(day):
+    cache = caches["visits"]
+    prefix = _prefix(day)
+    slots = cache.get(f"{prefix}:slots") or 0
+    pages = [
+        p for p in cache.get_many([f"{prefix}:slot:{n}" for n in range(1, slots + 1)]).values()
+    ]
+    totals = cache.get_many([key for _site, _path, key in pages])
+    by_site = {}
+    for site_id, path, key in pages:
+        if totals.get(key):
+            by_site.setdefault(site_id, {})[path] = totals[key]
+    written = 0
+    for site_id, counts in by_site.items():
+        existing = {
+            row.path: row
+            for row in PageVisitDay.objects.filter(day=day, site_id=site_id, path__in=counts)
+        }
+        new_paths = [p for p in counts if p not in existing]
+        owners = owners_of(Site.objects.get(pk=site_id), new_paths) if new_paths else {}
+        to_create, to_update = [], []
+        for path, visits in counts.items():
+            row = existing.get(path)
+            if row is None:
+                article, column, _unit = owners.get(path, (None, None, None))
+                to_create.append(
+                    PageVisitDay(
+                        day=day,
+                        site_id=site_id,
+                        path=path,
+                        article=article,
+                        column=column,
+                        visits=visits,
+                    )
+                )
+            elif visits > row.visits:
+                # Never lower: a cache restart starts the counter again from zero.
+                row.visits = visits
+                to_update.append(row)
+        PageVisitDay.objects.bulk_create(to_create)
+        PageVisitDay.objects.bulk_update(to_update, ["visits"])
+        written += len(to_create) + len(to_update)
+    return written
