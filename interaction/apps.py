@@ -1,7 +1,36 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+_UNIT_STAFF = ["interaction.view_message", "interaction.view_extensionrequest"]
+
 
 class InteractionConfig(AppConfig):
     name = "interaction"
     verbose_name = _("Interaction")
+
+    #: Least privilege [Q§17]: messages change only through the actions on their page, so
+    #: staff get view permissions; the dispatcher also reads the alert records; the operator
+    #: keeps the working-day calendar and the sites' mailbox policies.
+    role_permissions = {
+        "dispatcher": [*_UNIT_STAFF, "interaction.view_deadlinealert"],
+        "liaison": _UNIT_STAFF,
+        "section_head": _UNIT_STAFF,
+        "deputy_leader": _UNIT_STAFF,
+        "principal_leader": _UNIT_STAFF,
+        "inspector": [*_UNIT_STAFF, "interaction.view_deadlinealert"],
+        "operator": [
+            "interaction.add_workingdayoverride",
+            "interaction.change_workingdayoverride",
+            "interaction.delete_workingdayoverride",
+            "interaction.view_workingdayoverride",
+            "interaction.add_calendaryear",
+            "interaction.change_calendaryear",
+            "interaction.view_calendaryear",
+            "interaction.add_mailboxpolicy",
+            "interaction.change_mailboxpolicy",
+            "interaction.view_mailboxpolicy",
+        ],
+    }
+
+    def ready(self):
+        from . import receivers  # noqa: F401

@@ -1,0 +1,457 @@
+"""Admin of the mailbox and the calendar: presentation and wiring; rules live in services.
+
+Messages are read-only pages here: every change is a business action posted from the panel
+on the message's page (route, transfer, reply, approve, extend, …) to services.
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from columns.admin_scoping import UnitScopedAdminMixin
+from columns.audit import record
+from columns.models import Role, Unit
+from columns.selectors import has_role
+
+from . import selectors, services, workflow
+from .models import (
+    CalendarYear,
+    DeadlineAlert,
+    DeadlineChange,
+    ExtensionRequest,
+    MailboxPolicy,
+    Message,
+    MessageEvent,
+    MessageImage,
+    MessageKind,
+    MessageStatus,
+    WorkingDayOverride,
+)
+from .working_days import UnknownCalendarYear, WorkingCalendar, local_date
+
+
+class RecordedByAdmin(admin.ModelAdmin):
+    """Calendar entries remember who made them."""
+
+    recorded_by_field = "created_by"
+
+    def save_model(self, request, obj, form, change):
+        if getattr(obj, f"{self.recorded_by_field}_id") is None:
+            setattr(obj, self.recorded_by_field, request.user)
+        super().save_model(request, obj, form, change)
+        record("calendar_changed", actor=request.user, target=obj, detail={"change": bool(change)})
+
+
+@admin.register(WorkingDayOverride)
+class WorkingDayOverrideAdmin(RecordedByAdmin):
+    list_display = ["day", "is_working", "reason", "created_by", "created_at"]
+    list_filter = ["is_working"]
+    date_hierarchy = "day"
+    fields = ["day", "is_working", "reason"]
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(RecordedByAdmin):
+    recorded_by_field = "confirmed_by"
+    list_display = ["year", "notice", "confirmed_by", "confirmed_at"]
+    fields = ["year", "notice"]
+
+
+@admin.register(MailboxPolicy)
+class MailboxPolicyAdmin(admin.ModelAdmin):
+    list_display = [
+        "site",
+        "site_error_days",
+        "consultation_days",
+        "suggestion_days",
+        "complaint_days",
+        "handling_days",
+        "reply_needs_leader",
+    ]
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class EventInline(ReadOnlyInline):
+    model = MessageEvent
+    fields = ["at", "action", "from_status", "to_status", "actor", "unit", "comment"]
+    verbose_name_plural = gettext_lazy("handling record")
+
+
+class DeadlineInline(ReadOnlyInline):
+    model = DeadlineChange
+    fields = ["version", "reason", "due_at", "note", "changed_by", "changed_at"]
+
+
+class ExtensionInline(ReadOnlyInline):
+    model = ExtensionRequest
+    fields = [
+        "working_days",
+        "reason",
+        "requested_by",
+        "requested_at",
+        "status",
+        "decided_by",
+        "decision_reason",
+    ]
+
+
+class AlertInline(ReadOnlyInline):
+    model = DeadlineAlert
+    fields = ["kind", "deadline_version", "sent_at", "recipients"]
+
+
+class ImageInline(ReadOnlyInline):
+    model = MessageImage
+    fields = ["image"]
+
+
+def working_days_left_column(calendar):
+    """A list column: working days until due (negative: overdue), from one loaded calendar."""
+    today = local_date(timezone.now())
+
+    @admin.display(description=gettext_lazy("working days left"), ordering="due_at")
+    def working_days_left(message):
+        left = _days_left(calendar, today, message)
+        return "—" if left is None else left
+
+    return working_days_left
+
+
+@admin.register(Message)
+class MessageAdmin(UnitScopedAdminMixin, admin.ModelAdmin):
+    """留言办理: the dispatcher sees every message; a unit's staff only those assigned to it."""
+
+    list_display_links = ["tracking_code", "subject"]
+    list_filter = ["status", "kind", "channel", "unit"]
+    search_fields = ["tracking_code", "subject"]
+    ordering = ["due_at", "pk"]
+    change_form_template = "admin/interaction/message/change_form.html"
+    change_list_template = "admin/interaction/message/change_list.html"
+    readonly_fields = [
+        "tracking_code",
+        "site",
+        "kind",
+        "channel",
+        "requested_unit",
+        "unit",
+        "assignee",
+        "status",
+        "subject",
+        "content",
+        "page_url",
+        "publish_allowed",
+        "received_at",
+        "due_at",
+        "cap_at",
+        "deadline_version",
+        "clock_stopped_days",
+        "reply_body",
+        "answered_at",
+        "rating",
+        "merged_into",
+        "moderation_findings",
+    ]
+    fields = readonly_fields
+    inlines = [ImageInline, EventInline, DeadlineInline, ExtensionInline, AlertInline]
+
+    def scope(self, request, queryset):
+        if selectors.is_dispatcher(request.user):
+            return queryset
+        return queryset.filter(pk__in=selectors.messages_for_user(request.user).values("pk"))
+
+    def get_list_display(self, request):
+        return [
+            "tracking_code",
+            "subject",
+            "kind",
+            "status",
+            "unit",
+            "received_on",
+            "due_on",
+            working_days_left_column(WorkingCalendar.load()),
+            "masked_name",
+        ]
+
+    @admin.display(description=gettext_lazy("received on"), ordering="received_at")
+    def received_on(self, message):
+        return local_date(message.received_at)
+
+    @admin.display(description=gettext_lazy("due on"), ordering="due_at")
+    def due_on(self, message):
+        return local_date(message.due_at)
+
+    @admin.display(description=gettext_lazy("citizen"))
+    def masked_name(self, message):
+        return message.masked_name
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("inbox/", view(self.inbox_view), name="interaction_message_inbox"),
+            path("<int:pk>/act/<str:action>/", view(self.act_view), name="interaction_message_act"),
+        ] + super().get_urls()
+
+    # --- pages ----------------------------------------------------------------------------
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        message = self.get_object(request, object_id)
+        extra_context = {**(extra_context or {}), **self._panel(request, message)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _panel(self, request, message):
+        user = request.user
+        dispatcher = selectors.is_dispatcher(user)
+        unit = message.unit
+        unit_staff = unit is not None and (
+            has_role(user, Role.LIAISON, unit) or has_role(user, Role.SECTION_HEAD, unit)
+        )
+        not_drafter = user.pk != message.reply_drafted_by_id
+        calendar = WorkingCalendar.load()
+        return {
+            "message": message,
+            "contact": (
+                services.view_contact(message=message, by=user, request=request)
+                if selectors.may_see_contact(user, message)
+                else None
+            ),
+            "due_on": local_date(message.due_at),
+            "days_left": _days_left(calendar, local_date(timezone.now()), message),
+            "units": Unit.objects.order_by("pk"),
+            "kinds": MessageKind.choices,
+            "pending_extension": message.extensions.filter(
+                status=ExtensionRequest.Status.PENDING
+            ).first(),
+            "transfer_reason": (
+                message.events.filter(action="request_transfer").last()
+                if message.status == MessageStatus.TRANSFER_REQUESTED
+                else None
+            ),
+            "may": {
+                "release": dispatcher and workflow.can_fire(message, "release"),
+                "route": dispatcher and workflow.can_fire(message, "route"),
+                "decide_transfer": dispatcher and workflow.can_fire(message, "approve_transfer"),
+                "change_kind": dispatcher and message.status in workflow.OPEN_STATES,
+                "merge": dispatcher and workflow.can_fire(message, "merge"),
+                "close": dispatcher and workflow.can_fire(message, "close"),
+                "decide_extension": dispatcher,
+                "request_transfer": unit_staff and workflow.can_fire(message, "request_transfer"),
+                "request_info": unit_staff and workflow.can_fire(message, "request_info"),
+                "request_extension": unit_staff and message.status in workflow.EXTENDABLE,
+                "draft_reply": unit is not None
+                and has_role(user, Role.LIAISON, unit)
+                and workflow.can_fire(message, "draft_reply"),
+                "review_reply": not_drafter
+                and (
+                    (
+                        message.status == MessageStatus.REPLY_DRAFTED
+                        and unit is not None
+                        and has_role(user, Role.SECTION_HEAD, unit)
+                    )
+                    or (
+                        message.status == MessageStatus.REPLY_APPROVED
+                        and unit is not None
+                        and has_role(user, Role.DEPUTY_LEADER, unit)
+                    )
+                ),
+            },
+        }
+
+    def act_view(self, request, pk, action):
+        """One POST endpoint per business action; the service decides and explains refusals."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        message = self.get_object(request, str(pk))
+        back = reverse("admin:interaction_message_change", args=[message.pk])
+        if request.method != "POST":
+            return redirect(back)
+        data, user = request.POST, request.user
+        try:
+            done = self._act(action, message, data, user)
+        except (
+            ValidationError,
+            PermissionDenied,
+            ValueError,
+            Unit.DoesNotExist,
+            ExtensionRequest.DoesNotExist,
+        ) as exc:
+            messages.error(request, _error_text(exc))
+            return redirect(back)
+        messages.success(request, done)
+        if action in ("route", "approve_reply", "decide_transfer"):
+            return redirect("admin:interaction_message_inbox")
+        return redirect(back)
+
+    def _act(self, action, message, data, user):
+        def unit_from(field):
+            return Unit.objects.get(pk=int(data.get(field) or 0))
+
+        if action == "release":
+            services.release(message=message, by=user)
+            return _("Accepted: the message can be routed now.")
+        if action == "discard":
+            services.discard(message=message, by=user, reason=data.get("reason", ""))
+            return _("The message was not accepted.")
+        if action == "route":
+            services.route(message=message, by=user, unit=unit_from("unit"))
+            return _("Sent to the unit.")
+        if action == "decide_transfer":
+            approve = data.get("outcome") == "approve"
+            services.decide_transfer(
+                message=message,
+                by=user,
+                approve=approve,
+                unit=unit_from("unit") if approve else None,
+                reason=data.get("reason", ""),
+            )
+            return _("Transfer decided.")
+        if action == "change_kind":
+            services.change_kind(
+                message=message, by=user, kind=data.get("kind", ""), reason=data.get("reason", "")
+            )
+            return _("Type changed; the due date was computed again.")
+        if action == "merge":
+            into = Message.objects.filter(
+                tracking_code=data.get("into", "").strip().upper()
+            ).first()
+            if into is None:
+                raise ValidationError(_("No message has this tracking code."))
+            services.merge(message=message, into=into, by=user)
+            return _("Merged.")
+        if action == "close":
+            services.close(message=message, by=user)
+            return _("Closed.")
+        if action == "decide_extension":
+            extension = message.extensions.get(pk=int(data.get("extension") or 0))
+            services.decide_extension(
+                extension=extension,
+                by=user,
+                approve=data.get("outcome") == "approve",
+                reason=data.get("reason", ""),
+            )
+            return _("Extension decided.")
+        if action == "request_transfer":
+            services.request_transfer(message=message, by=user, reason=data.get("reason", ""))
+            return _("Transfer requested from the dispatcher.")
+        if action == "request_info":
+            services.request_info(message=message, by=user, question=data.get("question", ""))
+            return _("The citizen was asked; the clock stands still until they answer.")
+        if action == "request_extension":
+            services.request_extension(
+                message=message,
+                by=user,
+                working_days=int(data.get("working_days") or 0),
+                reason=data.get("reason", ""),
+            )
+            return _("Extension requested from the dispatcher.")
+        if action == "draft_reply":
+            services.draft_reply(message=message, by=user, body=data.get("body", ""))
+            return _("Reply saved and sent for approval.")
+        if action == "approve_reply":
+            message = services.approve_reply(message=message, by=user)
+            if message.status == MessageStatus.ANSWERED:
+                return _("Approved: the reply was sent to the citizen.")
+            return _("Approved: the reply waits for the leader.")
+        if action == "return_reply":
+            services.return_reply(message=message, by=user, comment=data.get("comment", ""))
+            return _("The reply was returned to the unit.")
+        raise PermissionDenied
+
+    def inbox_view(self, request):
+        """留言待办 — by section: to route, extensions, to answer, to approve; most urgent first."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        calendar = WorkingCalendar.load()
+        today = local_date(timezone.now())
+        titles = {
+            "to_route": _("To route (received, held or asked to transfer)"),
+            "extensions": _("Extension requests"),
+            "to_answer": _("My unit's messages to answer"),
+            "to_approve": _("Replies waiting for my approval"),
+            "to_approve_as_leader": _("Replies waiting for the leader's approval"),
+        }
+        sections = []
+        for key, rows in selectors.inbox(request.user).items():
+            items = []
+            for row in rows:
+                message = row.message if isinstance(row, ExtensionRequest) else row
+                items.append(
+                    {
+                        "message": message,
+                        "extension": row if isinstance(row, ExtensionRequest) else None,
+                        "due_on": local_date(message.due_at),
+                        "days_left": _days_left(calendar, today, message),
+                    }
+                )
+            sections.append({"key": key, "title": titles[key], "items": items})
+        return TemplateResponse(
+            request,
+            "admin/interaction/message/inbox.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": _("Mailbox to-do"),
+                "sections": sections,
+            },
+        )
+
+
+def _days_left(calendar, today, message):
+    if message.status not in workflow.CLOCK_RUNNING:
+        return None
+    try:
+        return calendar.working_days_between(today, local_date(message.due_at))
+    except UnknownCalendarYear:
+        return None
+
+
+def _error_text(exc):
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    if isinstance(exc, ValueError | Unit.DoesNotExist | ExtensionRequest.DoesNotExist):
+        return _("The form was incomplete; reload the page and try again.")
+    return str(exc) or _("You may not do this.")
+
+
+@admin.register(DeadlineAlert)
+class DeadlineAlertAdmin(admin.ModelAdmin):
+    """Alerts are records: read-only for everybody."""
+
+    list_display = ["message", "kind", "deadline_version", "sent_at"]
+    list_filter = ["kind"]
+    readonly_fields = ["message", "kind", "deadline_version", "sent_at", "recipients"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

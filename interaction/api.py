@@ -1,0 +1,89 @@
+"""Read-only JSON of the mailbox: the public message list for the open data API, and the
+staff's scoped list. Neither carries a citizen's name or contact data."""
+
+from django.conf import settings
+from django.http import Http404
+from rest_framework import generics, serializers
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.permissions import IsAuthenticated
+
+from . import selectors
+from .models import Message
+
+
+class PublicMessageSerializer(serializers.ModelSerializer):
+    """受理日期, 答复日期, 答复部门, 答复内容 of a published exchange."""
+
+    kind = serializers.CharField(source="get_kind_display")
+    reply_unit = serializers.CharField(source="reply_unit.name", default="")
+    url = serializers.CharField(source="get_absolute_url")
+
+    class Meta:
+        model = Message
+        fields = [
+            "id",
+            "kind",
+            "subject",
+            "content",
+            "received_at",
+            "answered_at",
+            "reply_unit",
+            "reply_body",
+            "url",
+        ]
+
+
+class StaffMessageSerializer(serializers.ModelSerializer):
+    """What staff need to work through their messages; contact data stay in the admin."""
+
+    unit = serializers.CharField(source="unit.name", default="")
+
+    class Meta:
+        model = Message
+        fields = [
+            "id",
+            "tracking_code",
+            "kind",
+            "channel",
+            "status",
+            "subject",
+            "unit",
+            "received_at",
+            "due_at",
+            "deadline_version",
+            "answered_at",
+        ]
+
+
+class PublicMessageList(generics.ListAPIView):
+    """GET /interaction/api/messages/ — the published exchanges of the requested site."""
+
+    serializer_class = PublicMessageSerializer
+
+    def get_queryset(self):
+        return selectors.published_messages(self.request.site)
+
+
+class StaffScoped:
+    """Session-authenticated, scoped by interaction.selectors.messages_for_user; not served
+    by a public-only front end (PORTAL_ROLE=public)."""
+
+    authentication_classes = [SessionAuthentication]
+    permission_classes = [IsAuthenticated]
+    serializer_class = StaffMessageSerializer
+
+    def initial(self, request, *args, **kwargs):
+        if settings.PORTAL_ROLE == "public":
+            raise Http404
+        super().initial(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return selectors.by_urgency(selectors.messages_for_user(self.request.user))
+
+
+class StaffMessageList(StaffScoped, generics.ListAPIView):
+    """GET /interaction/api/staff/messages/ — the user's messages, most urgent first."""
+
+
+class StaffMessageDetail(StaffScoped, generics.RetrieveAPIView):
+    """GET /interaction/api/staff/messages/<id>/ — 404 for another unit's message."""

@@ -1,0 +1,137 @@
+"""The citizen's forms: writing a message, finding it again, rating and answering questions."""
+
+from captcha.fields import CaptchaField, CaptchaTextInput
+from django import forms
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
+
+from columns.models import Unit
+
+from .images import MAX_IMAGES, validate_message_image
+from .models import Channel, MessageKind, Rating
+from .services import MAX_CONTENT, MAX_SUBJECT
+
+phone_number = RegexValidator(
+    r"^\+?[0-9][0-9 \-]{5,18}[0-9]$",
+    _("Give a phone number of digits only, e.g. 13800000000 or 0851-88880000."),
+)
+
+
+class AccessibleCaptchaInput(CaptchaTextInput):
+    """The captcha with a Chinese text alternative for its picture."""
+
+    template_name = "interaction/captcha_widget.html"
+
+
+class MultipleImageInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class ImagesField(forms.FileField):
+    """Up to MAX_IMAGES pictures, each checked for type, size and content."""
+
+    widget = MultipleImageInput(attrs={"accept": "image/jpeg,image/png"})
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        if len(files) > MAX_IMAGES:
+            raise forms.ValidationError(_("Attach at most %(n)s pictures.") % {"n": MAX_IMAGES})
+        errors = []
+        for upload in files:
+            try:
+                validate_message_image(upload)
+            except forms.ValidationError as exc:
+                errors.extend(exc.messages)
+        if errors:
+            raise forms.ValidationError(errors)
+        return files
+
+
+class MessageForm(forms.Form):
+    """写留言 — SPEC §4: type, unit (or not sure), subject, content, contact, publication."""
+
+    kind = forms.ChoiceField(label=_("Type"), choices=MessageKind.choices)
+    channel = forms.ChoiceField(
+        label=_("Mailbox"), choices=Channel.choices, initial=Channel.UNIFIED
+    )
+    unit = forms.ModelChoiceField(
+        label=_("Unit"),
+        queryset=Unit.objects.order_by("pk"),
+        required=False,
+        empty_label=_("Not sure (the dispatcher chooses)"),
+    )
+    subject = forms.CharField(label=_("Subject"), max_length=MAX_SUBJECT)
+    content = forms.CharField(
+        label=_("Content"), max_length=MAX_CONTENT, widget=forms.Textarea(attrs={"rows": 8})
+    )
+    page_url = forms.URLField(
+        label=_("Address of the page with the error"), required=False, max_length=500
+    )
+    name = forms.CharField(label=_("Name"), max_length=50)
+    phone = forms.CharField(label=_("Phone"), max_length=30, validators=[phone_number])
+    email = forms.EmailField(
+        label=_("E-mail"),
+        required=False,
+        help_text=_("We send your tracking code and the answer there."),
+    )
+    publish_allowed = forms.BooleanField(
+        label=_("The exchange may be published (without your name and contact data)"),
+        required=False,
+        initial=True,
+    )
+    images = ImagesField(
+        label=_("Pictures"),
+        required=False,
+        help_text=_("Up to 3 JPG or PNG pictures, each at most 2 MB."),
+    )
+    captcha = CaptchaField(
+        label=_("Verification code"),
+        widget=AccessibleCaptchaInput(),
+        error_messages={
+            "invalid": _("The verification code is wrong; type the characters in the picture.")
+        },
+        help_text=_("Type the characters shown in the picture."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("channel") == Channel.UNIT and not cleaned.get("unit"):
+            self.add_error("unit", _("Choose the unit whose mailbox you are writing to."))
+        return cleaned
+
+
+class TrackForm(forms.Form):
+    """查询留言 — the tracking code and the query password, both needed."""
+
+    code = forms.CharField(label=_("Tracking code"), max_length=20)
+    password = forms.CharField(label=_("Query password"), max_length=20, widget=forms.PasswordInput)
+
+
+class RatingForm(forms.Form):
+    rating = forms.ChoiceField(
+        label=_("How satisfied are you with the reply?"),
+        choices=Rating.choices,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=MAX_CONTENT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("What is still missing from the reply?"),
+        max_length=MAX_CONTENT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class SupplyInfoForm(forms.Form):
+    text = forms.CharField(
+        label=_("The information you were asked for"),
+        max_length=MAX_CONTENT,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )

@@ -1,0 +1,77 @@
+"""The citizen's forms: a comment, a question to an interview, and a survey built from its
+questions. They check the shape of the input; the rules (open period, one answer per person,
+moderation) are the services'."""
+
+from captcha.fields import CaptchaField
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ..forms import AccessibleCaptchaInput
+from .models import QuestionKind
+
+
+def captcha_field():
+    """The mailbox's captcha, with its accessible picture and Chinese messages."""
+    return CaptchaField(
+        label=_("Verification code"),
+        widget=AccessibleCaptchaInput(),
+        error_messages={
+            "invalid": _("The verification code is wrong; type the characters in the picture.")
+        },
+        help_text=_("Type the characters shown in the picture."),
+    )
+
+
+class CommentForm(forms.Form):
+    content = forms.CharField(
+        label=_("Your comment"), max_length=2000, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    name = forms.CharField(label=_("Name"), max_length=50)
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=30,
+        required=False,
+        help_text=_("Only the unit sees your contact data; they are never published."),
+    )
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    captcha = captcha_field()
+
+
+class QuestionForm(forms.Form):
+    nickname = forms.CharField(label=_("Nickname"), max_length=30)
+    content = forms.CharField(
+        label=_("Your question"), max_length=500, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    captcha = captcha_field()
+
+
+class SurveyForm(forms.Form):
+    """One field per question, named q<pk>; a phone field where the survey asks for one."""
+
+    def __init__(self, *args, survey, questions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = list(questions)
+        for question in self.questions:
+            choices = [(str(c.pk), c.text) for c in question.choices.all()]
+            common = {"label": question.text, "required": question.required}
+            if question.kind == QuestionKind.SINGLE:
+                field = forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **common)
+            elif question.kind == QuestionKind.MULTIPLE:
+                field = forms.MultipleChoiceField(
+                    choices=choices, widget=forms.CheckboxSelectMultiple, **common
+                )
+            else:
+                field = forms.CharField(
+                    max_length=2000, widget=forms.Textarea(attrs={"rows": 4}), **common
+                )
+            self.fields[f"q{question.pk}"] = field
+        if survey.requires_phone:
+            self.fields["phone"] = forms.CharField(
+                label=_("Mobile number"),
+                max_length=11,
+                help_text=_("One answer per number; the number itself is not stored."),
+            )
+
+    def answers(self):
+        """{question pk: list of option pks, or the text} for the service."""
+        return {q.pk: self.cleaned_data.get(f"q{q.pk}") for q in self.questions}

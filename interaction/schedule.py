@@ -1,0 +1,14 @@
+"""Celery beat entries of interaction (merged by portal.celery)."""
+
+from celery.schedules import crontab
+
+BEAT_SCHEDULE = {
+    "interaction-deadline-alerts": {
+        "task": "interaction.tasks.alert_message_deadlines",
+        "schedule": crontab(minute="*/15"),
+    },
+    "interaction-calendar-coverage": {
+        "task": "interaction.tasks.check_calendar_coverage",
+        "schedule": crontab(minute=5, hour=8),
+    },
+}

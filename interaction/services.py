@@ -1,0 +1,1032 @@
+"""Business actions on citizen messages: the only code that changes a message's status or
+its due time.
+
+Each action is one transaction: it locks the message, checks who may act, fires the
+workflow transition, keeps a handling record (MessageEvent) and an operation-log entry where
+staff act, and notifies the people concerned. Views, the admin and Celery tasks call these.
+"""
+
+import secrets
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from columns.audit import record
+from columns.models import Role, Unit
+from columns.notifications import notify
+from columns.selectors import has_role, operators
+from publishing.content_checks import check_text
+from publishing.services import holders_of
+
+from . import selectors, workflow
+from .images import MAX_IMAGES
+from .models import (
+    DEFAULT_DEADLINE_DAYS,
+    Channel,
+    DeadlineAlert,
+    DeadlineChange,
+    ExtensionRequest,
+    MailboxPolicy,
+    Message,
+    MessageEvent,
+    MessageImage,
+    MessageKind,
+    MessageStatus,
+    Rating,
+)
+from .working_days import WorkingCalendar, end_of_day, local_date, package_covers
+
+#: No reply later than 3 months after receipt [P§13], extensions included.
+CAP_MONTHS = 3
+#: A unit may ask to transfer a message within 3 working days of receiving it [C质监§15].
+TRANSFER_WINDOW_WORKING_DAYS = 3
+MAX_SUBJECT = 100
+MAX_CONTENT = 3000
+MAX_REPLY = 5000
+#: Unambiguous characters for tracking codes and query passwords (no 0/O, 1/I/L).
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def submissions_per_hour():
+    return getattr(settings, "INTERACTION_SUBMISSIONS_PER_HOUR", 5)
+
+
+def tracking_attempts_per_hour():
+    return getattr(settings, "INTERACTION_TRACKING_ATTEMPTS_PER_HOUR", 10)
+
+
+def _admin_url(message):
+    # A literal path: beat workers may run where PORTAL_ROLE=public leaves no admin URLconf.
+    return f"/admin/interaction/message/{message.pk}/change/"
+
+
+# --- deadlines ------------------------------------------------------------------------------
+
+
+def deadline_days(site, kind):
+    """The site's reply deadline for kind in working days (the regulations' by default)."""
+    policy = MailboxPolicy.objects.filter(site=site).first()
+    return policy.deadline_days(kind) if policy else DEFAULT_DEADLINE_DAYS[kind]
+
+
+def _add_months(day, months):
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    next_month = date(year + month // 12, month % 12 + 1, 1)
+    return date(year, month, min(day.day, (next_month - timedelta(days=1)).day))
+
+
+def cap_for(received_at):
+    """3 months after receipt, to the end of that day [P§13]."""
+    return end_of_day(_add_months(local_date(received_at), CAP_MONTHS))
+
+
+def _due_from_receipt(message, calendar, days):
+    """The n-th working day after receipt, plus the working days the clock stood still."""
+    return calendar.add_working_days(
+        local_date(message.received_at), days + message.clock_stopped_days
+    )
+
+
+def _place_deadline(message, due_day, calendar):
+    """Due at the end of due_day (never past the cap); the reminder at the end of the working
+    day before, which is when the last working day begins."""
+    due_day = min(due_day, local_date(message.cap_at))
+    message.due_at = end_of_day(due_day)
+    reminder_day = calendar.add_working_days(due_day, -1)
+    message.remind_at = max(end_of_day(reminder_day), message.received_at)
+
+
+def _set_deadline(message, *, due_day, reason, by=None, note="", calendar):
+    """A new version of the message's due time, recorded with its reason."""
+    _place_deadline(message, due_day, calendar)
+    message.deadline_version += 1
+    message.save()
+    _record_deadline(message, reason=reason, by=by, note=note)
+
+
+def _record_deadline(message, *, reason, by=None, note=""):
+    DeadlineChange.objects.create(
+        message=message,
+        version=message.deadline_version,
+        reason=reason,
+        due_at=message.due_at,
+        note=note,
+        changed_by=by,
+        changed_at=timezone.now(),
+    )
+    _schedule_alerts(message)
+
+
+def _schedule_alerts(message):
+    """Point next_alert_at at the next alert this deadline version still owes, if any."""
+    sent = set(
+        DeadlineAlert.objects.filter(
+            message=message, deadline_version=message.deadline_version
+        ).values_list("kind", flat=True)
+    )
+    if message.status not in workflow.CLOCK_RUNNING or DeadlineAlert.Kind.OVERDUE in sent:
+        wanted = None
+    elif DeadlineAlert.Kind.REMINDER in sent:
+        wanted = message.due_at
+    else:
+        wanted = message.remind_at
+    if message.next_alert_at != wanted:
+        message.next_alert_at = wanted
+        Message.objects.filter(pk=message.pk).update(next_alert_at=wanted)
+
+
+# --- small shared steps ---------------------------------------------------------------------
+
+
+def _lock(message):
+    return Message.objects.select_for_update().get(pk=message.pk)
+
+
+def _fire(message, name, *, by=None, comment="", detail=None):
+    """Fire transition name, save the status and keep the handling record."""
+    source = message.status
+    workflow.fire(message, name)
+    message.save()
+    MessageEvent.objects.create(
+        message=message,
+        action=name,
+        from_status=source,
+        to_status=message.status,
+        actor=by,
+        unit=message.unit,
+        comment=comment,
+        detail=detail or {},
+        at=timezone.now(),
+    )
+    if by is not None:
+        record(f"message_{name}", actor=by, target=message, detail=detail)
+    _schedule_alerts(message)
+
+
+def _required(text, message):
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError(message)
+    return text
+
+
+def _require_dispatcher(user):
+    if not selectors.is_dispatcher(user):
+        raise PermissionDenied(_("Only the dispatcher may do this."))
+
+
+def _require_unit(user, message, roles=(Role.LIAISON, Role.SECTION_HEAD)):
+    if message.unit is None or not any(has_role(user, role, message.unit) for role in roles):
+        raise PermissionDenied(
+            _("Only the staff of the unit the message is assigned to may do this.")
+        )
+
+
+def _tracking_url(message):
+    return f"https://{message.site.primary_host}/interaction/messages/track/"
+
+
+def _email_citizen(message, subject, body):
+    """Tell the citizen by e-mail (after commit); their address never leaves the mailbox."""
+    if not message.email:
+        return
+    address = message.email
+    transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address]))
+
+
+def _unit_staff(unit, *roles):
+    return [user for role in roles for user in holders_of(role, unit)]
+
+
+def _new_code(length):
+    return "".join(secrets.choice(CODE_ALPHABET) for _i in range(length))
+
+
+# --- the citizen ----------------------------------------------------------------------------
+
+
+def moderate(text):
+    """The one sensitive-content checker on citizen text: its findings as stored dicts."""
+    return [
+        {
+            "rule": f.rule,
+            "severity": f.severity,
+            "category": str(f.category),
+            "match": f.match,
+            "start": f.start,
+            "end": f.end,
+            "suggestion": str(f.suggestion or ""),
+        }
+        for f in check_text(text)
+    ]
+
+
+def check_submission_rate(ip, now=None):
+    """Refuse a further message from an address that sent its hourly allowance already."""
+    if not ip:
+        return
+    now = now or timezone.now()
+    recent = Message.objects.filter(submitter_ip=ip, received_at__gte=now - timedelta(hours=1))
+    if recent.count() >= submissions_per_hour():
+        raise ValidationError(
+            _(
+                "Too many messages were sent from your network address in the last hour "
+                "(at most %(limit)s). Please try again later."
+            )
+            % {"limit": submissions_per_hour()},
+            code="rate_limited",
+        )
+
+
+def submit_message(
+    *,
+    site,
+    kind,
+    subject,
+    content,
+    name,
+    phone,
+    email="",
+    channel=Channel.UNIFIED,
+    requested_unit=None,
+    publish_allowed=True,
+    page_url="",
+    images=(),
+    ip=None,
+):
+    """收信: store a citizen's message once with a unique tracking code and query password.
+
+    Returns (message, password); the password is stored only hashed, so it is shown once and
+    e-mailed. A message with a blocking finding of the content checker is held for the
+    dispatcher. The due time runs from receipt.
+    """
+    if kind not in MessageKind.values:
+        raise ValidationError(_("Choose the type of your message."))
+    if channel not in Channel.values:
+        raise ValidationError(_("Choose a mailbox."))
+    if channel == Channel.UNIT and requested_unit is None:
+        raise ValidationError(_("Choose the unit whose mailbox you are writing to."))
+    subject = _required(subject, _("Give your message a subject."))
+    content = _required(content, _("Write your message."))
+    name = _required(name, _("Give your name."))
+    phone = _required(phone, _("Give a phone number we can reach you on."))
+    if len(subject) > MAX_SUBJECT or len(content) > MAX_CONTENT:
+        raise ValidationError(
+            _("The subject may have at most %(subject)s characters and the message %(content)s.")
+            % {"subject": MAX_SUBJECT, "content": MAX_CONTENT}
+        )
+    if len(images) > MAX_IMAGES:
+        raise ValidationError(_("Attach at most %(n)s pictures.") % {"n": MAX_IMAGES})
+    findings = moderate(f"{subject}\n{content}")
+    held = any(f["severity"] == "block" for f in findings)
+    password = _new_code(8)
+    calendar = WorkingCalendar.load()
+    with transaction.atomic():
+        check_submission_rate(ip)
+        now = timezone.now()
+        message = Message(
+            site=site,
+            kind=kind,
+            channel=channel,
+            requested_unit=requested_unit,
+            subject=subject,
+            content=content,
+            page_url=page_url or "",
+            name=name,
+            phone=phone.strip(),
+            email=(email or "").strip(),
+            publish_allowed=publish_allowed,
+            submitter_ip=ip,
+            moderation_findings=findings,
+            status=MessageStatus.HELD if held else MessageStatus.RECEIVED,
+            query_password=make_password(password),
+            received_at=now,
+            cap_at=cap_for(now),
+        )
+        _place_deadline(
+            message, _due_from_receipt(message, calendar, deadline_days(site, kind)), calendar
+        )
+        for _attempt in range(5):
+            message.tracking_code = f"{local_date(now):%Y%m%d}{_new_code(6)}"
+            try:
+                with transaction.atomic():
+                    message.save()
+                break
+            except IntegrityError:
+                message.pk = None
+        else:
+            raise RuntimeError("no free tracking code after 5 attempts")
+        _record_deadline(message, reason=DeadlineChange.Reason.RECEIPT)
+        for upload in images:
+            MessageImage.objects.create(message=message, image=upload)
+        MessageEvent.objects.create(
+            message=message,
+            action="submitted",
+            to_status=message.status,
+            detail={"held": held, "findings": len(findings)},
+            at=now,
+        )
+        notify(
+            selectors.dispatchers(),
+            kind="message_received",
+            title=(_("Held for moderation: %(subject)s") if held else _("New message: %(subject)s"))
+            % {"subject": subject},
+            url=_admin_url(message),
+            key=f"message:{message.pk}:received",
+        )
+        _email_citizen(
+            message,
+            _("Your message was received: %(code)s") % {"code": message.tracking_code},
+            _(
+                "Tracking code: %(code)s\nQuery password: %(password)s\n"
+                "Follow your message at %(url)s with both."
+            )
+            % {"code": message.tracking_code, "password": password, "url": _tracking_url(message)},
+        )
+    return message, password
+
+
+def track(*, code, password, ip=None):
+    """查询: the message with this tracking code if the query password matches.
+
+    Both wrong and unknown give the same answer; repeated wrong attempts from one address
+    are refused for an hour.
+    """
+    key = f"interaction:track-failures:{ip}"
+    if ip and (cache.get(key) or 0) >= tracking_attempts_per_hour():
+        raise ValidationError(
+            _("Too many wrong attempts from your network address; try again in an hour."),
+            code="rate_limited",
+        )
+    message = Message.objects.filter(tracking_code=(code or "").strip().upper()).first()
+    if message is None or not check_password(
+        (password or "").strip().upper(), message.query_password
+    ):
+        if ip:
+            cache.add(key, 0, 3600)
+            cache.incr(key)
+        raise ValidationError(
+            _("The tracking code or the query password is wrong. Check both and try again."),
+            code="wrong_credentials",
+        )
+    return message
+
+
+@transaction.atomic
+def supply_info(*, message, text):
+    """补充材料: the citizen answers the unit's question; the clock runs again, and the due
+    time moves by the working days it stood still."""
+    message = _lock(message)
+    text = _required(text, _("Write the information you were asked for."))
+    if len(text) > MAX_CONTENT:
+        raise ValidationError(_("At most %(n)s characters.") % {"n": MAX_CONTENT})
+    calendar = WorkingCalendar.load()
+    now = timezone.now()
+    stopped_since = message.clock_stopped_at
+    paused = calendar.working_days_between(local_date(stopped_since), local_date(now))
+    _fire(message, "supply_info", comment=text, detail={"paused_working_days": paused})
+    message.clock_stopped_at = None
+    message.clock_stopped_days += paused
+    message.cap_at += now - stopped_since
+    message.save(update_fields=["clock_stopped_at", "clock_stopped_days", "cap_at"])
+    if paused:
+        _set_deadline(
+            message,
+            due_day=calendar.add_working_days(local_date(message.due_at), paused),
+            reason=DeadlineChange.Reason.CLOCK_STOPPED,
+            note=_("%(n)s working days waiting for the citizen") % {"n": paused},
+            calendar=calendar,
+        )
+    notify(
+        _unit_staff(message.unit, Role.LIAISON),
+        kind="message_info_supplied",
+        title=_("The citizen answered: %(subject)s") % {"subject": message.subject},
+        url=_admin_url(message),
+        key=f"message:{message.pk}:info:{now.isoformat()}",
+    )
+    return message
+
+
+@transaction.atomic
+def rate(*, message, rating, comment=""):
+    """评价: satisfied or basically satisfied closes the message; unsatisfied may reopen it."""
+    message = _lock(message)
+    if rating not in Rating.values:
+        raise ValidationError(_("Choose how satisfied you are with the reply."))
+    message.rating = rating
+    message.rated_at = timezone.now()
+    _fire(message, "rate", comment=(comment or "").strip()[:MAX_CONTENT], detail={"rating": rating})
+    if rating != Rating.UNSATISFIED:
+        _fire(message, "close", detail={"after": "rating"})
+    return message
+
+
+@transaction.atomic
+def reopen(*, message, reason):
+    """重新办理: an unsatisfied citizen sends the message back to the unit, once."""
+    message = _lock(message)
+    reason = _required(reason, _("Say what is still missing from the reply."))
+    if message.rating != Rating.UNSATISFIED:
+        raise ValidationError(_("Only a reply rated unsatisfied can be reopened."))
+    if message.reopened_at is not None:
+        raise ValidationError(_("This message was reopened once already; it cannot be again."))
+    message.reopened_at = timezone.now()
+    _fire(message, "reopen", comment=reason)
+    notify(
+        [*_unit_staff(message.unit, Role.LIAISON), *selectors.dispatchers()],
+        kind="message_reopened",
+        title=_("Reopened by the citizen: %(subject)s") % {"subject": message.subject},
+        body=reason,
+        url=_admin_url(message),
+        key=f"message:{message.pk}:reopened",
+    )
+    return message
+
+
+# --- the dispatcher -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def release(*, message, by):
+    """放行: the dispatcher finds a held message acceptable; it goes on to be routed."""
+    _require_dispatcher(by)
+    message = _lock(message)
+    _fire(message, "release", by=by)
+    return message
+
+
+@transaction.atomic
+def discard(*, message, by, reason):
+    """不予受理: the dispatcher closes a held message (abuse, advertising), saying why."""
+    _require_dispatcher(by)
+    message = _lock(message)
+    reason = _required(reason, _("Give the reason for not accepting the message."))
+    _fire(message, "discard", by=by, comment=reason)
+    return message
+
+
+def _assign(message, unit):
+    liaison = unit.liaison if unit.liaison and unit.liaison.is_active else None
+    message.unit = unit
+    message.assignee = liaison or next(iter(_unit_staff(unit, Role.LIAISON)), None)
+    message.assigned_at = timezone.now()
+    message.save(update_fields=["unit", "assignee", "assigned_at"])
+
+
+def _notify_unit_assigned(message):
+    notify(
+        _unit_staff(message.unit, Role.LIAISON),
+        kind="message_assigned",
+        title=_("Message to answer by %(due)s: %(subject)s")
+        % {"due": f"{local_date(message.due_at):%Y-%m-%d}", "subject": message.subject},
+        url=_admin_url(message),
+        key=f"message:{message.pk}:assigned:{message.unit_id}:{message.assigned_at.isoformat()}",
+    )
+
+
+@transaction.atomic
+def route(*, message, by, unit):
+    """分办: the dispatcher sends a message to the unit that must answer it."""
+    _require_dispatcher(by)
+    message = _lock(message)
+    if not isinstance(unit, Unit):
+        raise ValidationError(_("Choose the unit that must answer the message."))
+    workflow.check(message, "route")
+    _assign(message, unit)
+    _fire(message, "route", by=by, detail={"unit": unit.pk})
+    _notify_unit_assigned(message)
+    return message
+
+
+@transaction.atomic
+def request_transfer(*, message, by, reason):
+    """申请转办: the unit says the message is not theirs, within 3 working days of receiving it."""
+    message = _lock(message)
+    _require_unit(by, message)
+    reason = _required(reason, _("Say why the message is not your unit's and whose it is."))
+    calendar = WorkingCalendar.load()
+    waited = calendar.working_days_between(
+        local_date(message.assigned_at), local_date(timezone.now())
+    )
+    if waited > TRANSFER_WINDOW_WORKING_DAYS:
+        raise ValidationError(
+            _(
+                "A transfer must be requested within %(n)s working days of receiving the "
+                "message; it was assigned to your unit %(waited)s working days ago."
+            )
+            % {"n": TRANSFER_WINDOW_WORKING_DAYS, "waited": waited}
+        )
+    _fire(message, "request_transfer", by=by, comment=reason)
+    notify(
+        selectors.dispatchers(),
+        kind="message_transfer_requested",
+        title=_("Transfer requested by %(unit)s: %(subject)s")
+        % {"unit": message.unit, "subject": message.subject},
+        body=reason,
+        url=_admin_url(message),
+        key=f"message:{message.pk}:transfer:{timezone.now().isoformat()}",
+    )
+    return message
+
+
+@transaction.atomic
+def decide_transfer(*, message, by, approve, unit=None, reason=""):
+    """转办: the dispatcher moves the message to another unit, or keeps it where it is. The
+    due time does not move: it runs from receipt, not from transfer."""
+    _require_dispatcher(by)
+    message = _lock(message)
+    if not approve:
+        reason = _required(reason, _("Say why the message stays with the unit."))
+        _fire(message, "reject_transfer", by=by, comment=reason)
+        return message
+    if not isinstance(unit, Unit) or unit.pk == message.unit_id:
+        raise ValidationError(_("Choose the other unit the message goes to."))
+    workflow.check(message, "approve_transfer")
+    previous = message.unit_id
+    _assign(message, unit)
+    _fire(
+        message,
+        "approve_transfer",
+        by=by,
+        comment=reason,
+        detail={"from_unit": previous, "unit": unit.pk},
+    )
+    _notify_unit_assigned(message)
+    return message
+
+
+@transaction.atomic
+def change_kind(*, message, by, kind, reason):
+    """改变类型 (e.g. 咨询 → 需办理): the due time is computed again from receipt."""
+    _require_dispatcher(by)
+    message = _lock(message)
+    if kind not in MessageKind.values or kind == message.kind:
+        raise ValidationError(_("Choose a different type."))
+    reason = _required(reason, _("Say why the type changes."))
+    if message.status not in workflow.OPEN_STATES:
+        raise ValidationError(_("The type of an answered or closed message cannot change."))
+    calendar = WorkingCalendar.load()
+    previous = message.kind
+    message.kind = kind
+    _set_deadline(
+        message,
+        due_day=_due_from_receipt(message, calendar, deadline_days(message.site, kind)),
+        reason=DeadlineChange.Reason.TYPE_CHANGE,
+        by=by,
+        note=reason,
+        calendar=calendar,
+    )
+    MessageEvent.objects.create(
+        message=message,
+        action="change_kind",
+        from_status=message.status,
+        to_status=message.status,
+        actor=by,
+        unit=message.unit,
+        comment=reason,
+        detail={"from": previous, "to": kind},
+        at=timezone.now(),
+    )
+    record("message_kind_changed", actor=by, target=message, detail={"from": previous, "to": kind})
+    return message
+
+
+@transaction.atomic
+def merge(*, message, into, by):
+    """合并重复留言: a duplicate from the same contact joins the earlier message."""
+    _require_dispatcher(by)
+    message = _lock(message)
+    into = _lock(into)
+    if into.pk == message.pk or into.status in (MessageStatus.MERGED, MessageStatus.CLOSED):
+        raise ValidationError(_("Choose another message that is still open to merge into."))
+    same_phone = message.phone and message.phone == into.phone
+    same_email = message.email and message.email.lower() == into.email.lower()
+    if not (same_phone or same_email):
+        raise ValidationError(
+            _("Only messages from the same contact (phone or e-mail) can be merged.")
+        )
+    message.merged_into = into
+    _fire(message, "merge", by=by, detail={"into": into.tracking_code})
+    return message
+
+
+@transaction.atomic
+def close(*, message, by):
+    """办结: the dispatcher closes an answered message the citizen has not rated."""
+    _require_dispatcher(by)
+    message = _lock(message)
+    _fire(message, "close", by=by)
+    return message
+
+
+# --- the unit -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def request_info(*, message, by, question):
+    """请求补充材料: the unit asks the citizen; the clock stops until they answer."""
+    message = _lock(message)
+    _require_unit(by, message)
+    question = _required(question, _("Write what the citizen should add."))
+    _fire(message, "request_info", by=by, comment=question)
+    message.clock_stopped_at = timezone.now()
+    message.save(update_fields=["clock_stopped_at"])
+    _email_citizen(
+        message,
+        _("Please add information to your message %(code)s") % {"code": message.tracking_code},
+        _("%(question)s\n\nAnswer on %(url)s with your tracking code.")
+        % {"question": question, "url": _tracking_url(message)},
+    )
+    return message
+
+
+@transaction.atomic
+def request_extension(*, message, by, working_days, reason):
+    """申请延期: the unit asks for more working days, never past the 3-month cap."""
+    message = _lock(message)
+    _require_unit(by, message)
+    reason = _required(reason, _("Give the reason for the extension."))
+    if message.status not in workflow.EXTENDABLE:
+        raise ValidationError(_("An extension can only be asked for while the unit handles it."))
+    if message.extensions.filter(status=ExtensionRequest.Status.PENDING).exists():
+        raise ValidationError(_("An extension request is already waiting for the dispatcher."))
+    _check_within_cap(message, working_days, WorkingCalendar.load())
+    extension = ExtensionRequest.objects.create(
+        message=message,
+        working_days=working_days,
+        reason=reason,
+        requested_by=by,
+        requested_at=timezone.now(),
+    )
+    MessageEvent.objects.create(
+        message=message,
+        action="request_extension",
+        from_status=message.status,
+        to_status=message.status,
+        actor=by,
+        unit=message.unit,
+        comment=reason,
+        detail={"working_days": working_days},
+        at=timezone.now(),
+    )
+    record(
+        "message_extension_requested",
+        actor=by,
+        target=message,
+        detail={"working_days": working_days},
+    )
+    notify(
+        selectors.dispatchers(),
+        kind="message_extension_requested",
+        title=_("Extension of %(n)s working days asked for: %(subject)s")
+        % {"n": working_days, "subject": message.subject},
+        body=reason,
+        url=_admin_url(message),
+        key=f"extension:{extension.pk}",
+    )
+    return extension
+
+
+def _check_within_cap(message, working_days, calendar):
+    if not isinstance(working_days, int) or working_days < 1:
+        raise ValidationError(_("Ask for at least one working day."))
+    new_due = calendar.add_working_days(local_date(message.due_at), working_days)
+    cap_day = local_date(message.cap_at)
+    if new_due > cap_day:
+        raise ValidationError(
+            _(
+                "An extension of %(n)s working days would move the due date to %(due)s, past "
+                "%(cap)s, 3 months after receipt; no reply may be later. At most %(max)s "
+                "working days are possible."
+            )
+            % {
+                "n": working_days,
+                "due": f"{new_due:%Y-%m-%d}",
+                "cap": f"{cap_day:%Y-%m-%d}",
+                "max": max(calendar.working_days_between(local_date(message.due_at), cap_day), 0),
+            },
+            code="past_cap",
+        )
+    return new_due
+
+
+@transaction.atomic
+def decide_extension(*, extension, by, approve, reason=""):
+    """批准延期: the dispatcher grants the working days (a new deadline version) or refuses."""
+    _require_dispatcher(by)
+    extension = ExtensionRequest.objects.select_for_update().get(pk=extension.pk)
+    message = _lock(extension.message)
+    if extension.status != ExtensionRequest.Status.PENDING:
+        raise ValidationError(_("This extension request was already decided."))
+    if approve:
+        calendar = WorkingCalendar.load()
+        new_due = _check_within_cap(message, extension.working_days, calendar)
+        _set_deadline(
+            message,
+            due_day=new_due,
+            reason=DeadlineChange.Reason.EXTENSION,
+            by=by,
+            note=extension.reason,
+            calendar=calendar,
+        )
+    else:
+        reason = _required(reason, _("Say why the extension is refused."))
+    extension.status = (
+        ExtensionRequest.Status.APPROVED if approve else ExtensionRequest.Status.REJECTED
+    )
+    extension.decided_by = by
+    extension.decided_at = timezone.now()
+    extension.decision_reason = reason
+    extension.save()
+    action = "approve_extension" if approve else "reject_extension"
+    MessageEvent.objects.create(
+        message=message,
+        action=action,
+        from_status=message.status,
+        to_status=message.status,
+        actor=by,
+        unit=message.unit,
+        comment=reason,
+        detail={"working_days": extension.working_days},
+        at=timezone.now(),
+    )
+    record(
+        f"message_{action}",
+        actor=by,
+        target=message,
+        detail={"working_days": extension.working_days},
+    )
+    notify(
+        [extension.requested_by],
+        kind="message_extension_decided",
+        title=(
+            _("Extension approved: %(subject)s") if approve else _("Extension refused: %(subject)s")
+        )
+        % {"subject": message.subject},
+        body=reason,
+        url=_admin_url(message),
+        key=f"extension:{extension.pk}:decided",
+    )
+    return extension
+
+
+@transaction.atomic
+def draft_reply(*, message, by, body):
+    """拟写答复: the unit's liaison writes the reply; the section head approves it next."""
+    message = _lock(message)
+    _require_unit(by, message, roles=(Role.LIAISON,))
+    body = _required(body, _("Write the reply."))
+    if len(body) > MAX_REPLY:
+        raise ValidationError(_("The reply may have at most %(n)s characters.") % {"n": MAX_REPLY})
+    message.reply_body = body
+    message.reply_drafted_by = by
+    _fire(message, "draft_reply", by=by)
+    notify(
+        _unit_staff(message.unit, Role.SECTION_HEAD),
+        kind="message_reply_drafted",
+        title=_("Reply to approve: %(subject)s") % {"subject": message.subject},
+        url=_admin_url(message),
+        key=f"message:{message.pk}:drafted:{timezone.now().isoformat()}",
+    )
+    return message
+
+
+def _needs_leader(message):
+    policy = MailboxPolicy.objects.filter(site=message.site).first()
+    return bool(policy and policy.reply_needs_leader)
+
+
+@transaction.atomic
+def approve_reply(*, message, by):
+    """审核答复: the section head approves (then the leader, where the site requires); the
+    last approval sends the reply to the citizen and publishes the exchange."""
+    message = _lock(message)
+    if by.pk == message.reply_drafted_by_id:
+        raise PermissionDenied(_("Nobody may approve a reply they drafted themselves."))
+    if message.status == MessageStatus.REPLY_DRAFTED:
+        _require_unit(by, message, roles=(Role.SECTION_HEAD,))
+        _fire(message, "approve_reply", by=by)
+        if _needs_leader(message):
+            notify(
+                _unit_staff(message.unit, Role.DEPUTY_LEADER),
+                kind="message_reply_drafted",
+                title=_("Reply to approve: %(subject)s") % {"subject": message.subject},
+                url=_admin_url(message),
+                key=f"message:{message.pk}:leader:{timezone.now().isoformat()}",
+            )
+            return message
+    elif message.status == MessageStatus.REPLY_APPROVED:
+        _require_unit(by, message, roles=(Role.DEPUTY_LEADER,))
+    else:
+        workflow.check(message, "approve_reply")
+    _send_reply(message, by)
+    return message
+
+
+def _send_reply(message, by):
+    calendar = WorkingCalendar.load()
+    now = timezone.now()
+    message.answered_at = now
+    message.reply_unit = message.unit
+    message.working_days_to_reply = max(
+        calendar.working_days_between(local_date(message.received_at), local_date(now))
+        - message.clock_stopped_days,
+        0,
+    )
+    message.answered_on_time = now <= message.due_at
+    message.is_public = message.publish_allowed
+    _fire(message, "send_reply", by=by)
+    _email_citizen(
+        message,
+        _("Your message %(code)s was answered") % {"code": message.tracking_code},
+        _(
+            "%(unit)s answered your message “%(subject)s”:\n\n%(reply)s\n\n"
+            "Rate the reply on %(url)s with your tracking code."
+        )
+        % {
+            "unit": message.unit,
+            "subject": message.subject,
+            "reply": message.reply_body,
+            "url": _tracking_url(message),
+        },
+    )
+
+
+@transaction.atomic
+def return_reply(*, message, by, comment):
+    """退回答复: the section head or leader sends the draft back to the unit, saying why."""
+    message = _lock(message)
+    roles = (
+        (Role.SECTION_HEAD,)
+        if message.status == MessageStatus.REPLY_DRAFTED
+        else (Role.DEPUTY_LEADER,)
+    )
+    _require_unit(by, message, roles=roles)
+    comment = _required(comment, _("Say what must change in the reply."))
+    _fire(message, "return_reply", by=by, comment=comment)
+    notify(
+        [message.reply_drafted_by],
+        kind="message_reply_returned",
+        title=_("Reply returned: %(subject)s") % {"subject": message.subject},
+        body=comment,
+        url=_admin_url(message),
+        key=f"message:{message.pk}:returned:{timezone.now().isoformat()}",
+    )
+    return message
+
+
+# --- privacy --------------------------------------------------------------------------------
+
+
+def view_contact(*, message, by, request=None):
+    """查看联系方式: the citizen's contact data for the dispatcher or the assigned unit, each
+    view recorded in the operation log."""
+    if not selectors.may_see_contact(by, message):
+        raise PermissionDenied(
+            _("Contact data are visible only to the dispatcher and the unit handling it.")
+        )
+    record("message_contact_viewed", actor=by, target=message, request=request)
+    return {"name": message.name, "phone": message.phone, "email": message.email}
+
+
+# --- beat -----------------------------------------------------------------------------------
+
+
+def send_deadline_alerts(now=None):
+    """Every 15 minutes: the reminder one working day before due to the assignee, and on
+    becoming overdue the escalation to the unit's leaders and the dispatcher.
+
+    Each alert is a DeadlineAlert row with a unique key (message, kind, deadline version),
+    written in the same transaction as its notifications: a second tick, a second beat, or
+    a task redelivered after its worker died finds the row (or the advanced next_alert_at)
+    and sends nothing twice. Returns the number of alerts sent.
+    """
+    now = now or timezone.now()
+    sent = 0
+    for pk in selectors.alerts_due(now):
+        sent += _alert(pk, now)
+    return sent
+
+
+@transaction.atomic
+def _alert(pk, now):
+    message = (
+        Message.objects.select_for_update(of=("self",))
+        .select_related("unit", "assignee")
+        .filter(pk=pk, next_alert_at__lte=now)
+        .first()
+    )
+    if message is None:  # another worker dealt with it meanwhile
+        return 0
+    overdue = now > message.due_at
+    kind = DeadlineAlert.Kind.OVERDUE if overdue else DeadlineAlert.Kind.REMINDER
+    recipients = _alert_recipients(message, overdue)
+    try:
+        with transaction.atomic():
+            DeadlineAlert.objects.create(
+                message=message,
+                kind=kind,
+                deadline_version=message.deadline_version,
+                sent_at=now,
+                recipients=sorted(u.get_username() for u in recipients),
+            )
+    except IntegrityError:
+        _schedule_alerts(message)
+        return 0
+    due = f"{local_date(message.due_at):%Y-%m-%d}"
+    title = (
+        _("Overdue since %(due)s: %(subject)s (%(unit)s)")
+        if overdue
+        else _("Due tomorrow's end of work (%(due)s): %(subject)s (%(unit)s)")
+    ) % {"due": due, "subject": message.subject, "unit": message.unit or _("not routed")}
+    notify(
+        recipients,
+        kind=f"message_{kind}",
+        title=title,
+        url=_admin_url(message),
+        key=f"message:{message.pk}:{kind}:v{message.deadline_version}",
+    )
+    _schedule_alerts(message)
+    return 1
+
+
+def _alert_recipients(message, overdue):
+    """Reminder: the assignee (else the unit's liaisons); escalation: the unit's leaders and
+    the dispatcher. Whoever is missing (an unrouted message, a unit without accounts), the
+    dispatcher hears of it."""
+    if message.unit is None:
+        return list(selectors.dispatchers())
+    if overdue:
+        leaders = _unit_staff(message.unit, Role.PRINCIPAL_LEADER, Role.DEPUTY_LEADER)
+        return [*leaders, *selectors.dispatchers()]
+    if message.assignee is not None and message.assignee.is_active:
+        return [message.assignee]
+    return _unit_staff(message.unit, Role.LIAISON) or list(selectors.dispatchers())
+
+
+# --- handover and calendar ------------------------------------------------------------------
+
+
+def hand_over_messages(*, unit, old_user, new_user):
+    """The old liaison's open message assignments in unit go to the new liaison."""
+    moved = Message.objects.filter(
+        unit=unit, assignee=old_user, status__in=workflow.OPEN_STATES
+    ).update(assignee=new_user)
+    return {"messages": moved}
+
+
+def calendar_health(today=None):
+    """日历健康检查: whether this year and next are known (package or operator).
+
+    From 1 November a missing next year is a warning: the State Council publishes the
+    arrangement around then, and deadlines of late-December messages reach into January.
+    """
+    today = today or timezone.localdate()
+    calendar = WorkingCalendar.load()
+    years = {}
+    for year in (today.year, today.year + 1):
+        if package_covers(year):
+            years[year] = "package"
+        elif year in calendar.confirmed_years:
+            years[year] = "operator"
+        else:
+            years[year] = "missing"
+    if years[today.year] == "missing":
+        status = "error"
+    elif years[today.year + 1] == "missing" and today >= date(today.year, 11, 1):
+        status = "warning"
+    else:
+        status = "ok"
+    return {"status": status, "years": years}
+
+
+def check_calendar_coverage(today=None):
+    """Daily: alert the operators (once per year) when next year's holidays are not known."""
+    today = today or timezone.localdate()
+    health = calendar_health(today)
+    if health["status"] == "ok":
+        return health
+    missing = [year for year, source in health["years"].items() if source == "missing"]
+    notify(
+        operators(),
+        kind="calendar_missing_year",
+        title=_("Enter the holiday arrangement of %(year)s: message deadlines cannot be counted")
+        % {"year": missing[0]},
+        body=_(
+            "The chinesecalendar package does not know %(year)s. Enter the State Council's "
+            "holidays and adjusted workdays as working-day overrides and confirm the year, or "
+            "upgrade the package."
+        )
+        % {"year": missing[0]},
+        url="/admin/interaction/workingdayoverride/",
+        key=f"calendar-missing:{missing[0]}",
+    )
+    return health

@@ -1,0 +1,181 @@
+"""Public pages of the mailbox: write a message, track it, the published list and statistics.
+
+None of them ever shows a citizen's name or contact data.
+"""
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .forms import MessageForm, RatingForm, ReopenForm, SupplyInfoForm, TrackForm
+from .models import Channel, Message, MessageEvent, MessageKind, MessageStatus, Rating
+
+#: Session keys: the code and password shown once after submission; the message a visitor
+#: has proven (by code and password) they may follow.
+JUST_SUBMITTED = "interaction:just-submitted"
+TRACKED = "interaction:tracked"
+
+
+def _client_ip(request):
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def message_list(request):
+    """公开留言 and 留言统计: published exchanges, and figures by month and unit."""
+    page = Paginator(selectors.published_messages(request.site), 20).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "interaction/message_list.html",
+        {"page": page, "statistics": selectors.statistics(request.site), "nav": "list"},
+    )
+
+
+def message_detail(request, pk):
+    """One published exchange: question, 受理日期, 答复日期, 答复部门, 答复内容."""
+    message = selectors.published_messages(request.site).filter(pk=pk).first()
+    if message is None:
+        raise Http404
+    return render(request, "interaction/message_detail.html", {"message": message})
+
+
+@never_cache
+def message_new(request):
+    """写留言 — 「我为政府网站找错」 opens this with ?type=site_error&url=<the page>."""
+    if request.method == "POST":
+        form = MessageForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                message, password = services.submit_message(
+                    site=request.site,
+                    kind=data["kind"],
+                    channel=data["channel"],
+                    requested_unit=data["unit"],
+                    subject=data["subject"],
+                    content=data["content"],
+                    page_url=data["page_url"],
+                    name=data["name"],
+                    phone=data["phone"],
+                    email=data["email"],
+                    publish_allowed=data["publish_allowed"],
+                    images=data["images"],
+                    ip=_client_ip(request),
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                request.session[JUST_SUBMITTED] = [message.tracking_code, password]
+                request.session[TRACKED] = message.pk
+                return redirect("interaction:message_done")
+    else:
+        initial = {}
+        if request.GET.get("type") in MessageKind.values:
+            initial["kind"] = request.GET["type"]
+        if request.GET.get("channel") in Channel.values:
+            initial["channel"] = request.GET["channel"]
+        if request.GET.get("unit", "").isdigit():
+            initial["unit"] = request.GET["unit"]
+            initial.setdefault("channel", Channel.UNIT)
+        if request.GET.get("url", "").startswith(("http://", "https://")):
+            initial["page_url"] = request.GET["url"][:500]
+        form = MessageForm(initial=initial)
+    return render(request, "interaction/message_form.html", {"form": form, "nav": "new"})
+
+
+@never_cache
+def message_done(request):
+    """The tracking code and query password, shown this once (the password is kept hashed)."""
+    shown = request.session.pop(JUST_SUBMITTED, None)
+    if shown is None:
+        return redirect("interaction:track")
+    return render(
+        request, "interaction/message_done.html", {"code": shown[0], "password": shown[1]}
+    )
+
+
+@never_cache
+def track(request):
+    """查询留言 — asks for both the tracking code and the query password."""
+    form = TrackForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            message = services.track(
+                code=form.cleaned_data["code"],
+                password=form.cleaned_data["password"],
+                ip=_client_ip(request),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            request.session[TRACKED] = message.pk
+            return redirect("interaction:track_status")
+    return render(request, "interaction/track.html", {"form": form, "nav": "track"})
+
+
+def _tracked(request):
+    pk = request.session.get(TRACKED)
+    message = Message.objects.filter(pk=pk, site=request.site).first() if pk else None
+    if message is None:
+        raise Http404
+    return message
+
+
+@never_cache
+def track_status(request, forms=None):
+    """Where the tracked message stands, its reply, and what the citizen may do now."""
+    message = _tracked(request)
+    forms = forms or {}
+    context = {
+        "message": message,
+        "events": message.events.filter(action__in=MessageEvent.LABELS).select_related("unit"),
+        "today": timezone.localdate(),
+    }
+    if message.status == MessageStatus.ANSWERED:
+        context["rating_form"] = forms.get("rate") or RatingForm()
+    if (
+        message.status == MessageStatus.RATED
+        and message.rating == Rating.UNSATISFIED
+        and message.reopened_at is None
+    ):
+        context["reopen_form"] = forms.get("reopen") or ReopenForm()
+    if message.status == MessageStatus.AWAITING_INFO:
+        context["question"] = message.events.filter(action="request_info").last()
+        context["supply_form"] = forms.get("supply") or SupplyInfoForm()
+    return render(request, "interaction/track_status.html", context)
+
+
+@require_POST
+def track_act(request, action):
+    """The citizen's actions on their tracked message: rate, reopen, supply information."""
+    message = _tracked(request)
+    form_class, call = {
+        "rate": (RatingForm, lambda d: services.rate(message=message, **d)),
+        "reopen": (ReopenForm, lambda d: services.reopen(message=message, **d)),
+        "supply": (SupplyInfoForm, lambda d: services.supply_info(message=message, **d)),
+    }.get(action, (None, None))
+    if form_class is None:
+        raise Http404
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            call(form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect("interaction:track_status")
+    return track_status(request, forms={action: form})
+
+
+@never_cache
+def calendar_health(request):
+    """日历健康检查 as JSON: 503 when this year's holidays are unknown."""
+    health = services.calendar_health()
+    health["years"] = {str(year): source for year, source in health["years"].items()}
+    return JsonResponse(health, status=503 if health["status"] == "error" else 200)
