@@ -32,6 +32,7 @@ from .models import (
     MessageStatus,
     WorkingDayOverride,
 )
+from .participation import admin as participation_admin  # noqa: F401 (registers its admin)
 from .working_days import UnknownCalendarYear, WorkingCalendar, local_date
 
 

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from .participation.roles import with_participation
+
 _UNIT_STAFF = ["interaction.view_message", "interaction.view_extensionrequest"]
 
 
@@ -31,6 +33,8 @@ class InteractionConfig(AppConfig):
             "interaction.view_mailboxpolicy",
         ],
     }
+
+    role_permissions = with_participation(role_permissions)
 
     def ready(self):
         from . import receivers  # noqa: F401

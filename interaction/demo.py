@@ -14,6 +14,7 @@ from columns.models import Site, Unit
 
 from . import services
 from .models import Channel, MailboxPolicy, Message, MessageKind, Rating
+from .participation import demo as participation_demo
 from .working_days import WorkingCalendar
 
 User = get_user_model()
@@ -91,6 +92,7 @@ def _answer(story, message, unit_key, drafted, approved, body):
 
 @transaction.atomic
 def load():
+    participation_demo.load()
     portal = Site.objects.get(site_code="5201020001")
     edu_site = Site.objects.get(site_code="5201020002")
     # The education sub-site chooses 2 working days for website errors [G九(三)] and has its

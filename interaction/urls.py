@@ -1,11 +1,12 @@
 """Public URLs of the interaction app."""
 
-from django.urls import path
+from django.urls import include, path
 
 from . import api, views
 
 app_name = "interaction"
 urlpatterns = [
+    path("", include("interaction.participation.urls")),
     path("messages/", views.message_list, name="message_list"),
     path("messages/<int:pk>/", views.message_detail, name="message_detail"),
     path("messages/new/", views.message_new, name="message_new"),

@@ -4,6 +4,7 @@ Depends on columns (sites, units, staff) and publishing only; monitoring and por
 these.
 """
 
+from ..participation.models import *  # noqa: F401,F403 (public participation)
 from .calendar import CalendarYear, WorkingDayOverride
 from .mailbox import (
     DEFAULT_DEADLINE_DAYS,
