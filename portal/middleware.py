@@ -66,3 +66,32 @@ class PasswordExpiryMiddleware:
                 )
                 return redirect("admin:password_change")
         return self.get_response(request)
+
+
+class SiteAvailabilityMiddleware:
+    """A permanently closed site shows its closing notice and where its content moved [S三];
+    during a temporary offline window [Q§10] a site shows the maintenance page. Staff paths
+    stay reachable so that the operator can reopen a site."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        site = getattr(request, "site", None)
+        if site is None or request.path.startswith(SITELESS_PREFIXES):
+            return self.get_response(request)
+        if site.status == site.Status.CLOSED:
+            return render(request, "portal/closed.html", {"site": site}, status=410)
+        from django.utils import timezone
+
+        from columns.offline import announced_windows, window_at
+
+        now = timezone.now()
+        window = window_at(announced_windows(site, now).filter(starts_at__lte=now), now)
+        if window is not None:
+            response = render(
+                request, "portal/maintenance.html", {"site": site, "window": window}, status=503
+            )
+            response["Retry-After"] = str(int((window.ends_at - now).total_seconds()))
+            return response
+        return self.get_response(request)

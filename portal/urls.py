@@ -15,6 +15,8 @@ common_patterns = [
 
 public_patterns = [
     path("", views.home, name="home"),
+    path("sitemap/", views.site_map, name="site_map"),
+    path("sitemap.xml", views.sitemap_xml, name="sitemap_xml"),
     path("captcha/", include("captcha.urls")),
     path("", include("publishing.urls")),
     path("interaction/", include("interaction.urls")),

@@ -1,23 +1,99 @@
-"""Public pages that compose the other apps, and the health check."""
+"""Public pages that compose the other apps (homepage, site map), error pages, health check."""
 
 import time
 
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import Prefetch
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from columns.models import Column, ColumnCategory
+from publishing import page_tags
+from publishing.selectors import current_headline, public_articles_in, published_articles
+from publishing.views import public_context, public_service_items
+
 from .celery import app as celery_app
+
+#: Items per homepage section.
+SECTION_SIZE = 7
+#: Most URLs one sitemap file may hold (sitemaps.org).
+SITEMAP_LIMIT = 50_000
+
+
+def _homepage_sections(site):
+    """The homepage's article sections: the columns marked for the homepage below the top
+    level (a top-level column is a navigation entry), each with its latest items; policy
+    documents come with their published interpretations. One query per section."""
+    sections = []
+    columns = Column.objects.filter(site=site, on_homepage=True, level__gte=1).order_by(
+        "tree_id", "lft"
+    )
+    for column in columns:
+        articles = public_articles_in(column).select_related("policy")
+        if column.category == ColumnCategory.POLICY:
+            articles = articles.prefetch_related(
+                Prefetch(
+                    "interpretations",
+                    queryset=published_articles(),
+                    to_attr="public_interpretations",
+                )
+            )
+        sections.append((column, list(articles[:SECTION_SIZE])))
+    return sections
 
 
 def home(request):
-    """首页 — the site's homepage."""
-    return render(request, "portal/home.html", {})
+    """首页 — headline, news, notices, policies and interpretations, services, interaction."""
+    site = request.site
+    page_tags.depend(request, page_tags.home(site.pk), page_tags.services(site.pk))
+    context = public_context(
+        request,
+        headline=current_headline(site),
+        sections=_homepage_sections(site),
+        service_items=list(public_service_items(site)[:8]),
+        topics=list(
+            Column.objects.filter(site=site, is_special_topic=True).order_by("tree_id", "lft")[:6]
+        ),
+    )
+    return render(request, "portal/home.html", context)
+
+
+def _site_columns(site):
+    return list(Column.objects.filter(site=site).order_by("tree_id", "lft"))
+
+
+def site_map(request):
+    """网站地图 — the whole column tree of the site."""
+    return render(
+        request, "portal/sitemap.html", public_context(request, columns=_site_columns(request.site))
+    )
+
+
+def sitemap_xml(request):
+    """sitemap.xml — every column and published article of the site, for search engines."""
+    site = request.site
+    page_tags.depend(request, page_tags.site(site.pk), page_tags.all_articles(site.pk))
+    articles = published_articles(site).values_list("pk", "updated_at")[:SITEMAP_LIMIT]
+    origin = f"{request.scheme}://{request.get_host()}"
+    return render(
+        request,
+        "portal/sitemap.xml",
+        {"origin": origin, "columns": _site_columns(site), "articles": articles},
+        content_type="application/xml; charset=utf-8",
+    )
 
 
 def page_not_found(request, exception=None):
-    return render(request, "portal/404.html", status=404)
+    """404 in Chinese; a view's own reason (a str given to Http404) is shown when there is one."""
+    reason = exception.args[0] if exception and exception.args else ""
+    return render(
+        request,
+        "portal/404.html",
+        {"reason": reason if isinstance(reason, str) else ""},
+        status=404,
+    )
 
 
 def server_error(request):

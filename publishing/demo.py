@@ -279,3 +279,134 @@ def load():
     _import_history(operator)
     _review_states(accounts, sites)
     _headline(operator, sites[0])
+    load_public_pages_demo(sites)
+
+
+# --- 办事服务: service items with their materials and downloadable forms ---------------------
+
+#: (site index, unit org code, name, kind, time limit, fees, materials, documents)
+#: materials: (name, basis, form, copies, endorsement); documents: (kind, title)
+SERVICE_ITEMS = [
+    (
+        0,
+        "009401002",
+        "义务教育阶段新生入学登记",
+        "public_service",
+        "登记后 10 个工作日内告知结果",
+        "不收费",
+        [
+            ("户口簿", "《义务教育法》第十二条", "both", 1, "none"),
+            ("房屋产权证明或租赁备案证明", "区义务教育招生工作方案", "copy", 1, "signature"),
+            ("入学登记表", "区义务教育招生工作方案", "original", 1, "signature"),
+        ],
+        [
+            ("blank_form", "入学登记表（空白表格）"),
+            ("instructions", "入学登记表填写说明"),
+            ("sample", "入学登记表（示例样表）"),
+        ],
+    ),
+    (
+        0,
+        "009401002",
+        "教师资格认定",
+        "licensing",
+        "受理之日起 30 个工作日",
+        "不收费",
+        [
+            ("教师资格认定申请表", "《教师资格条例》第十三条", "original", 2, "both"),
+            ("身份证", "《教师资格条例实施办法》第十六条", "both", 1, "none"),
+            ("学历证书", "《教师资格条例实施办法》第十六条", "both", 1, "none"),
+            ("体检合格证明", "《教师资格条例实施办法》第十六条", "original", 1, "seal"),
+        ],
+        [("blank_form", "教师资格认定申请表"), ("sample", "教师资格认定申请表（样表）")],
+    ),
+    (
+        0,
+        "009401005",
+        "建筑工程施工许可证核发",
+        "licensing",
+        "受理之日起 7 个工作日",
+        "不收费",
+        [
+            (
+                "建筑工程施工许可证申请表",
+                "《建筑工程施工许可管理办法》第四条",
+                "original",
+                1,
+                "both",
+            ),
+            ("建设工程规划许可证", "《建筑法》第八条", "copy", 1, "seal"),
+        ],
+        [("blank_form", "建筑工程施工许可证申请表"), ("instructions", "申请表填写说明")],
+    ),
+    (
+        1,
+        "009401002",
+        "学生资助申请",
+        "payment",
+        "每学期集中受理，20 个工作日内审核",
+        "不收费",
+        [("家庭经济困难学生认定申请表", "学生资助政策文件", "original", 1, "signature")],
+        [("blank_form", "家庭经济困难学生认定申请表")],
+    ),
+]
+
+#: The smallest valid PDF: a blank one-page form stands in for the real document.
+BLANK_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def load_public_pages_demo(sites):
+    """For the public pages: service items of 区教育局 and 区住建局 with materials and forms,
+    and an attachment on the policies that have interpretations; once each."""
+    from django.core.files.base import ContentFile
+
+    from .models import Attachment, ServiceDocument, ServiceItem, ServiceMaterial
+
+    for policy in Article.objects.filter(
+        kind=ArticleKind.POLICY, interpretations__isnull=False, attachments__isnull=True
+    ).distinct():
+        attachment = Attachment(article=policy, title=f"{policy.title}（全文）.pdf")
+        attachment.file.save(f"policy-{policy.pk}.pdf", ContentFile(BLANK_PDF), save=False)
+        attachment.save()
+
+    for site_index, org_code, name, kind, time_limit, fees, materials, documents in SERVICE_ITEMS:
+        site = sites[site_index]
+        if ServiceItem.objects.filter(site=site, name=name).exists():
+            continue
+        unit = Unit.objects.get(org_code=org_code)
+        item = ServiceItem.objects.create(
+            site=site,
+            unit=unit,
+            name=name,
+            code=f"{org_code}-{len(name):03d}",
+            kind=kind,
+            summary=f"{unit.name}办理的{name}事项。",
+            legal_basis="《中华人民共和国行政许可法》\n相关法律法规及规范性文件",
+            conditions="符合法律法规规定条件的公民、法人或者其他组织均可申请。",
+            procedure="申请人提交材料\n窗口受理\n审查\n作出决定并送达",
+            time_limit=time_limit,
+            fees=fees,
+            office=f"示例区政务服务中心二楼{unit.short_name or unit.name}窗口",
+            office_hours="工作日 9:00—12:00，13:30—17:00（法定节假日除外）",
+            contact=unit.phone,
+            is_published=True,
+        )
+        for position, (mat_name, basis, form, copies, endorsement) in enumerate(materials):
+            ServiceMaterial.objects.create(
+                item=item,
+                name=mat_name,
+                basis=basis,
+                form=form,
+                copies=copies,
+                endorsement=endorsement,
+                position=position,
+            )
+        for position, (doc_kind, title) in enumerate(documents):
+            document = ServiceDocument(item=item, kind=doc_kind, title=title, position=position)
+            document.file.save(f"form-{item.pk}-{position}.pdf", ContentFile(BLANK_PDF), save=False)
+            document.save()

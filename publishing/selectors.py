@@ -82,3 +82,33 @@ def submissions_of(user):
 
 def latest_run(article):
     return article.review_runs.order_by("-submitted_at", "-pk").first()
+
+
+# --- the public pages -----------------------------------------------------------------------
+
+
+def public_articles_in(column):
+    """The published articles a column page lists: filed in the column or one of its
+    sub-columns, or also shown there (extra columns); one query however deep the tree."""
+    subtree = column.get_descendants(include_self=True)
+    also_shown = Column.objects.filter(pk__in=subtree.values("pk"), extra_articles=OuterRef("pk"))
+    return published_articles().filter(Q(column__in=subtree) | Exists(also_shown))
+
+
+def public_article(site, pk):
+    """One published article of site with what its page shows, or None: its policy (for an
+    interpretation), its published interpretations (for a policy) and its attachments."""
+    from django.db.models import Prefetch
+
+    return (
+        published_articles(site)
+        .filter(pk=pk)
+        .select_related("policy")
+        .prefetch_related(
+            "attachments",
+            Prefetch(
+                "interpretations", queryset=published_articles(), to_attr="public_interpretations"
+            ),
+        )
+        .first()
+    )

@@ -1,0 +1,208 @@
+"""The public page cache: whole responses per host and URL, invalidated by content tags.
+
+A public view declares what it shows (publishing.page_tags names it: "article:12",
+"column:3", ...) through the hook request.declare_page_content, which calls depends_on().
+The response is stored with the version each of those tags had before the view read the
+database. When content changes, invalidate() bumps the versions of the tags it touches
+(after the transaction commits), and every page showing it is re-rendered on its next
+request, while every other page keeps being served from the cache.
+
+A hit costs two cache reads and no database query: the stored entry, then in one read the
+current versions of its tags and its site's offline state (so that a maintenance window or
+a closure takes effect even on pages cached before it).
+
+Keys are per host rather than per site because the footer carries the page's own absolute
+address; the host names one site, so this is also per site.
+"""
+
+import hashlib
+import time
+from email.utils import formatdate
+from functools import partial
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
+from django.utils.translation import get_language_from_request
+
+#: How long an entry may live at most; tags make it stale much sooner when content changes.
+ENTRY_TIMEOUT = 24 * 3600
+#: Response headers that must not be replayed to another visitor.
+PRIVATE_HEADERS = {"set-cookie", "vary"}
+VERSION_PREFIX = "pagecache:v:"
+STATE_PREFIX = "pagecache:site-state:"
+
+
+def _entry_key(request):
+    raw = "|".join(
+        [
+            request.get_host().lower(),
+            request.get_full_path(),
+            get_language_from_request(request),
+        ]
+    )
+    return "pagecache:page:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _version_keys(tags):
+    return [VERSION_PREFIX + tag for tag in tags]
+
+
+def depends_on(request, *tags):
+    """Declare that the page being rendered shows what tags name; call before reading it.
+
+    Reads (and creates when missing) the tags' current versions now, so that a change
+    committed while the view still runs leaves the entry stale instead of wrong.
+    """
+    if not hasattr(request, "page_cache_versions"):
+        return
+    new = [tag for tag in tags if tag not in request.page_cache_versions]
+    if not new:
+        return
+    stored = cache.get_many(_version_keys(new))
+    for tag in new:
+        version = stored.get(VERSION_PREFIX + tag)
+        if version is None:
+            # Never reused: an entry recorded under an evicted version stays stale.
+            version = request.page_cache_started_ns - 1
+            # add(): a concurrent invalidate() that set a newer version wins.
+            cache.add(VERSION_PREFIX + tag, version, None)
+            version = cache.get(VERSION_PREFIX + tag, version)
+        request.page_cache_versions[tag] = version
+
+
+def invalidate(*tags):
+    """Make every cached page showing any of tags stale, once the current transaction commits."""
+    keys = _version_keys(set(tags))
+
+    def bump():
+        now = time.time_ns()
+        cache.set_many(dict.fromkeys(keys, now), None)
+
+    transaction.on_commit(bump)
+
+
+# --- site state: closure and offline windows, read on every hit ---------------------------
+
+
+def site_state(site):
+    """(closed, moments) of a site: moments are when its offline notices start and end and
+    its windows begin and end; a cached page rendered before one of them is not served after
+    it. Computed from the database on a miss, cached until a site or window changes."""
+    key = STATE_PREFIX + str(site.pk)
+    state = cache.get(key)
+    if state is None:
+        from columns.offline import announced_windows
+
+        moments = []
+        for window in announced_windows(site):
+            moments += [window.scheduled_at, window.starts_at, window.ends_at]
+        state = (site.status != site.Status.OPEN, sorted(m.timestamp() for m in moments))
+        cache.set(key, state, ENTRY_TIMEOUT)
+    return state
+
+
+def forget_site_state(site_id):
+    transaction.on_commit(lambda: cache.delete(STATE_PREFIX + str(site_id)))
+
+
+def _state_allows(state, rendered_at, now):
+    closed, moments = state
+    return not closed and not any(rendered_at < moment <= now for moment in moments)
+
+
+# --- the middleware --------------------------------------------------------------------------
+
+
+def _conditional(request, entry):
+    return get_conditional_response(
+        request, etag=entry["etag"], last_modified=int(entry["rendered_at"])
+    )
+
+
+class PublicPageCacheMiddleware:
+    """Serves cached public pages before sessions, site lookup or the database are touched.
+
+    Sits right after WhiteNoise. Only GET/HEAD of views that called depends_on() are stored,
+    only with status 200 and no cookie set, and never for a logged-in staff member's request
+    (their pages may show things the public does not see).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        key = _entry_key(request)
+        entry = cache.get(key)
+        if entry is not None:
+            response = self._serve(request, entry)
+            if response is not None:
+                return response
+        request.page_cache_versions = {}
+        request.page_cache_started_ns = time.time_ns()
+        request.declare_page_content = partial(depends_on, request)
+        response = self.get_response(request)
+        if self._storable(request, response):
+            self._store(request, key, response)
+        return response
+
+    def _serve(self, request, entry):
+        state_key = STATE_PREFIX + str(entry["site_id"])
+        current = cache.get_many([state_key, *_version_keys(entry["versions"])])
+        state = current.pop(state_key, None)
+        if state is None or not _state_allows(state, entry["rendered_at"], time.time()):
+            return None
+        for tag, version in entry["versions"].items():
+            if current.get(VERSION_PREFIX + tag) != version:
+                return None
+        response = _conditional(request, entry)
+        if response is None:
+            from django.http import HttpResponse
+
+            response = HttpResponse(entry["body"], status=200)
+            for name, value in entry["headers"]:
+                response[name] = value
+        response["ETag"] = entry["etag"]
+        response["Last-Modified"] = entry["last_modified"]
+        response["X-Page-Cache"] = "hit"
+        return response
+
+    def _storable(self, request, response):
+        return (
+            getattr(request, "page_cache_versions", None)
+            and response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and getattr(request, "site", None) is not None
+            and not request.user.is_authenticated
+        )
+
+    def _store(self, request, key, response):
+        started_ns = request.page_cache_started_ns
+        # A version newer than the render start means content changed while rendering.
+        if any(v >= started_ns for v in request.page_cache_versions.values()):
+            return
+        started = started_ns / 1e9
+        site_state(request.site)
+        body = response.content
+        etag = '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
+        response["ETag"] = etag
+        response["Last-Modified"] = http_date(started)
+        response["X-Page-Cache"] = "miss"
+        entry = {
+            "body": body,
+            "headers": [
+                (name, value)
+                for name, value in response.items()
+                if name.lower() not in PRIVATE_HEADERS
+            ],
+            "etag": etag,
+            "rendered_at": started,
+            "last_modified": formatdate(started, usegmt=True),
+            "site_id": request.site.pk,
+            "versions": dict(request.page_cache_versions),
+        }
+        cache.set(key, entry, ENTRY_TIMEOUT)

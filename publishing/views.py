@@ -1,0 +1,260 @@
+"""The public pages of publishing: columns, articles (with print view and QR code), the
+政府信息公开 section and the 办事服务 guides.
+
+Every page declares what it shows to the page cache (portal.caching.depends_on through
+page_tags) before reading it, and reads a fixed number of rows however much content grows.
+"""
+
+import qrcode
+import qrcode.image.svg
+from django.core.paginator import EmptyPage, Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from columns.models import Column, ColumnCategory, Unit
+from columns.offline import announced_windows
+
+from . import page_tags
+from .models import ServiceItem
+from .selectors import public_article, public_articles_in, published_articles
+
+PAGE_SIZE = 20
+#: The column whose items are the site's 政府信息公开年报 (annual reports), by slug.
+ANNUAL_REPORTS_SLUG = "annual-reports"
+
+
+class BadRequest(Exception):
+    """A query parameter the visitor can fix; rendered as a 400 page saying what is wrong."""
+
+
+def bad_request(request, message):
+    return render(request, "portal/400.html", {"message": message}, status=400)
+
+
+def public_context(request, **context):
+    """What every public page shows: the site's top-level columns for the navigation."""
+    page_tags.depend(request, page_tags.site(request.site.pk))
+    context["nav_columns"] = list(
+        Column.objects.filter(site=request.site, parent__isnull=True).order_by("position", "pk")
+    )
+    context["offline_notices"] = list(announced_windows(request.site))
+    return context
+
+
+def page_number(request, paginator):
+    """The ?page= of a list as a Page; 400 when it is not a number, 404 when out of range."""
+    raw = request.GET.get("page", "1")
+    if not raw.isdigit():
+        raise BadRequest(_("The page number must be a whole number, such as 2."))
+    try:
+        return paginator.page(int(raw))
+    except EmptyPage:
+        raise Http404(
+            _("There is no page %(page)s: this list has %(count)s page(s).")
+            % {"page": raw, "count": paginator.num_pages}
+        ) from None
+
+
+def column_by_path(site, path):
+    """The column at /columns/<path>/ of site: one query for the last slug, checked against
+    the whole path so that /columns/a/b/ and /columns/x/b/ are not the same page."""
+    slugs = [s for s in path.split("/") if s]
+    if not slugs:
+        raise Http404(_("No column answers at this address."))
+    candidates = Column.objects.filter(site=site, slug=slugs[-1], level=len(slugs) - 1)
+    for column in candidates:
+        # Ancestors come from one query per candidate; siblings sharing a slug are rare.
+        if [c.slug for c in column.get_ancestors()] == slugs[:-1]:
+            return column
+    raise Http404(_("No column answers at this address; it may have been moved or removed."))
+
+
+def column_page(request, path):
+    """栏目页 — a column's articles, newest first, with pagination."""
+    column = column_by_path(request.site, path)
+    page_tags.depend(request, page_tags.column(column.pk))
+    try:
+        page = page_number(request, Paginator(public_articles_in(column), PAGE_SIZE))
+    except BadRequest as exc:
+        return bad_request(request, str(exc))
+    context = public_context(
+        request,
+        column=column,
+        breadcrumbs=list(column.get_ancestors()),
+        children=list(column.get_children()),
+        page=page,
+    )
+    return render(request, "publishing/public/column.html", context)
+
+
+def _article_or_404(request, pk):
+    page_tags.depend(request, page_tags.article(pk))
+    article = public_article(request.site, pk)
+    if article is None:
+        raise Http404(_("This article does not exist or is no longer published."))
+    return article
+
+
+def _public_policy(article):
+    """The policy an interpretation explains, if it is still public."""
+    if article.policy_id and published_articles().filter(pk=article.policy_id).exists():
+        return article.policy
+    return None
+
+
+def qr_code_svg(url):
+    """二维码 — the page's address as an inline SVG, made here: no third-party service."""
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8, border=2)
+    return image.to_string(encoding="unicode").split("?>", 1)[-1]
+
+
+def article_page(request, pk):
+    """文章页 — an article with its metadata, attachments and policy↔interpretation links."""
+    article = _article_or_404(request, pk)
+    url = request.build_absolute_uri(article.get_absolute_url())
+    context = public_context(
+        request,
+        article=article,
+        column=article.column,
+        breadcrumbs=list(article.column.get_ancestors(include_self=True)),
+        policy=_public_policy(article),
+        url=url,
+        qr_svg=qr_code_svg(url),
+    )
+    return render(request, "publishing/public/article.html", context)
+
+
+def article_print(request, pk):
+    """打印 — the article alone, laid out for paper."""
+    article = _article_or_404(request, pk)
+    context = {
+        "article": article,
+        "policy": _public_policy(article),
+        "url": request.build_absolute_uri(article.get_absolute_url()),
+    }
+    return render(request, "publishing/public/article_print.html", context)
+
+
+# --- 政府信息公开 ------------------------------------------------------------------------------
+
+
+def disclosure_home(request):
+    """政府信息公开 — the section's front page: guide, catalogue, annual reports."""
+    page_tags.depend(request, page_tags.catalogue(request.site.pk))
+    latest = published_articles(request.site).filter(index_number__isnull=False)[:10]
+    return render(
+        request,
+        "publishing/public/disclosure_home.html",
+        public_context(request, latest=latest),
+    )
+
+
+def disclosure_guide(request):
+    """政府信息公开指南 — how to find and request government information on this site."""
+    units = Unit.objects.filter(columns__site=request.site).distinct().order_by("pk")
+    return render(
+        request, "publishing/public/disclosure_guide.html", public_context(request, units=units)
+    )
+
+
+def _int_param(request, name, message):
+    raw = request.GET.get(name, "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or len(raw) > 9:
+        raise BadRequest(message)
+    return int(raw)
+
+
+def disclosure_catalogue(request):
+    """信息公开目录 — items with an index number, filterable by unit, year and category."""
+    page_tags.depend(request, page_tags.catalogue(request.site.pk))
+    items = published_articles(request.site).filter(index_number__isnull=False)
+    try:
+        unit = _int_param(request, "unit", _("Choose a unit from the list."))
+        year = _int_param(request, "year", _("The year must be four digits, such as 2026."))
+        category = request.GET.get("category", "")
+        if category and category not in ColumnCategory.values:
+            raise BadRequest(_("Choose a category from the list."))
+        if year is not None and not 1949 <= year <= 9999:
+            raise BadRequest(_("The year must be four digits, such as 2026."))
+        if unit is not None:
+            items = items.filter(unit_id=unit)
+        if year is not None:
+            items = items.filter(index_number__contains=f"/{year}-")
+        if category:
+            items = items.filter(column__category=category)
+        page = page_number(request, Paginator(items.order_by("-index_number"), PAGE_SIZE))
+    except BadRequest as exc:
+        return bad_request(request, str(exc))
+    units = Unit.objects.filter(columns__site=request.site).distinct().order_by("pk")
+    this_year = timezone.localtime().year
+    context = public_context(
+        request,
+        page=page,
+        units=units,
+        years=range(this_year, this_year - 10, -1),
+        categories=ColumnCategory.choices,
+        chosen={"unit": unit, "year": year, "category": category},
+        query=request.GET.copy(),
+    )
+    return render(request, "publishing/public/disclosure_catalogue.html", context)
+
+
+def annual_reports(request):
+    """政府信息公开年报 — the annual reports, newest first."""
+    columns = Column.objects.filter(site=request.site, slug=ANNUAL_REPORTS_SLUG)
+    for column in columns:
+        page_tags.depend(request, page_tags.column(column.pk))
+    reports = published_articles().filter(column__in=columns)[:50]
+    return render(
+        request,
+        "publishing/public/annual_reports.html",
+        public_context(request, reports=reports),
+    )
+
+
+# --- 办事服务 ---------------------------------------------------------------------------------
+
+
+def public_service_items(site):
+    return (
+        ServiceItem.objects.filter(is_published=True, site=site)
+        .select_related("unit")
+        .order_by("unit_id", "position", "pk")
+    )
+
+
+def service_catalogue(request):
+    """办事服务 — the catalogue of service items, by unit."""
+    page_tags.depend(request, page_tags.services(request.site.pk))
+    items = public_service_items(request.site)
+    try:
+        unit = _int_param(request, "unit", _("Choose a unit from the list."))
+    except BadRequest as exc:
+        return bad_request(request, str(exc))
+    if unit is not None:
+        items = items.filter(unit_id=unit)
+    units = Unit.objects.filter(service_items__site=request.site).distinct()
+    context = public_context(
+        request, items=list(items), units=units.order_by("pk"), chosen_unit=unit
+    )
+    return render(request, "publishing/public/service_catalogue.html", context)
+
+
+def service_guide(request, pk):
+    """办事指南 — one item's guide as tables, with its materials and forms to download."""
+    page_tags.depend(request, page_tags.services(request.site.pk))
+    item = (
+        public_service_items(request.site)
+        .filter(pk=pk)
+        .prefetch_related("materials", "documents")
+        .first()
+    )
+    if item is None:
+        raise Http404(_("This service item does not exist or is not published."))
+    return render(
+        request, "publishing/public/service_guide.html", public_context(request, item=item)
+    )
