@@ -21,12 +21,18 @@ from .models import (
     Article,
     ArticleStatus,
     Attachment,
+    BlockedDomain,
+    CheckListVersion,
+    ContentFinding,
+    FindingOverride,
     HeadlineDirective,
     ReviewChain,
     ReviewDecision,
     ReviewRun,
     ReviewStep,
+    SensitiveWord,
     Validity,
+    WordingCorrection,
 )
 from .revisions import revision_diff
 from .sanitising import clean_html
@@ -189,6 +195,21 @@ class ArticleAdmin(ColumnScopedAdminMixin, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         services.save_article(article=obj, by=request.user)
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Again now the attachments are stored: their text is part of the check.
+        findings = services.check_content(article=form.instance)
+        if findings:
+            blocking = sum(1 for f in findings if f.blocks)
+            messages.warning(
+                request,
+                _(
+                    "The content check found %(count)s problem(s), %(blocking)s of them "
+                    "blocking; see “Content check” on the article."
+                )
+                % {"count": len(findings), "blocking": blocking},
+            )
+
     def get_urls(self):
         view = self.admin_site.admin_view
         return [
@@ -234,10 +255,19 @@ class ArticleAdmin(ColumnScopedAdminMixin, admin.ModelAdmin):
                 None if step["role"] in workflow.CROSS_UNIT_REVIEW_ROLES else article.unit,
             )
         )
+        overrides = {}
+        if run is not None:
+            for override in run.finding_overrides.select_related("decided_by"):
+                overrides[(override.fingerprint, override.source)] = override
+        findings = [
+            (finding, overrides.get((finding.fingerprint, finding.source)))
+            for finding in article.content_findings.all()
+        ]
         return {
             "article": article,
             "run": run,
             "step": step,
+            "findings": findings,
             "decisions": run.decisions.select_related("decided_by") if run else [],
             "may_submit": workflow.can_fire(article, "submit")
             and (user.pk == article.author_id or has_role(user, Role.LIAISON, article.unit)),
@@ -278,6 +308,14 @@ class ArticleAdmin(ColumnScopedAdminMixin, admin.ModelAdmin):
                     comment=data.get("comment", ""),
                 )
                 done = _("Your decision has been recorded.")
+            elif action == "override":
+                services.override_finding(
+                    run=article.review_runs.get(pk=data.get("run")),
+                    finding=article.content_findings.get(pk=data.get("finding")),
+                    by=user,
+                    reason=data.get("reason", ""),
+                )
+                done = _("Let through; the reason is recorded on the review.")
             elif action == "publish":
                 services.publish(article=article, by=user)
                 done = _("Published.")
@@ -295,7 +333,13 @@ class ArticleAdmin(ColumnScopedAdminMixin, admin.ModelAdmin):
                 done = _("Headline ordered.")
             else:
                 raise PermissionDenied
-        except (ValidationError, PermissionDenied, ReviewRun.DoesNotExist, ValueError) as exc:
+        except (
+            ValidationError,
+            PermissionDenied,
+            ReviewRun.DoesNotExist,
+            ContentFinding.DoesNotExist,
+            ValueError,
+        ) as exc:
             messages.error(request, _error_text(exc))
             return redirect(back)
         messages.success(request, done)
@@ -394,6 +438,8 @@ def _error_text(exc):
         return " ".join(exc.messages)
     if isinstance(exc, ReviewRun.DoesNotExist):
         return _("This review no longer exists.")
+    if isinstance(exc, ContentFinding.DoesNotExist):
+        return _("The check has run again since; reload the page to see its findings.")
     if isinstance(exc, ValueError):
         return _("The form was incomplete; reload the page and try again.")
     return str(exc) or _("You may not do this.")
@@ -430,6 +476,26 @@ class ReviewDecisionInline(admin.TabularInline):
         return False
 
 
+class FindingOverrideInline(admin.TabularInline):
+    """人工放行 on the review record: what a reviewer let through, and why."""
+
+    model = FindingOverride
+    extra = 0
+    fields = ["rule", "source", "match", "reason", "decided_by", "decided_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_view_permission(self, request, obj=None):
+        # Part of the run: whoever may read the run reads its overrides.
+        return True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(ReviewRun)
 class ReviewRunAdmin(ColumnScopedAdminMixin, admin.ModelAdmin):
     """Runs are records: readable, never written in the admin."""
@@ -437,7 +503,7 @@ class ReviewRunAdmin(ColumnScopedAdminMixin, admin.ModelAdmin):
     column_path = "article__column"
     list_display = ["article", "submitted_by", "submitted_at", "status", "current_role"]
     list_filter = ["status"]
-    inlines = [ReviewDecisionInline]
+    inlines = [ReviewDecisionInline, FindingOverrideInline]
     readonly_fields = [
         "article",
         "submitted_by",
@@ -504,3 +570,35 @@ class HeadlineDirectiveAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# --- content check lists (内容检查词库) ------------------------------------------------------
+
+
+class CheckListAdmin(admin.ModelAdmin):
+    """The lists are edited here; a bulk delete must also tell the checkers to rebuild."""
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        CheckListVersion.bump()
+
+
+@admin.register(SensitiveWord)
+class SensitiveWordAdmin(CheckListAdmin):
+    list_display = ["word", "category", "note", "updated_at"]
+    list_filter = ["category"]
+    search_fields = ["word", "note"]
+
+
+@admin.register(WordingCorrection)
+class WordingCorrectionAdmin(CheckListAdmin):
+    list_display = ["wrong", "right", "kind", "note", "updated_at"]
+    list_filter = ["kind"]
+    search_fields = ["wrong", "right", "note"]
+
+
+@admin.register(BlockedDomain)
+class BlockedDomainAdmin(CheckListAdmin):
+    list_display = ["domain", "category", "note", "updated_at"]
+    list_filter = ["category"]
+    search_fields = ["domain", "note"]

@@ -19,11 +19,14 @@ from columns.notifications import notify
 from columns.selectors import has_role
 
 from . import workflow
+from .content_checks import awaiting_override, check_article, record_findings
 from .models import (
     Article,
     ArticleKind,
     ArticleRevision,
     ArticleStatus,
+    ContentFinding,
+    FindingOverride,
     HeadlineDirective,
     Importance,
     IndexSequence,
@@ -131,7 +134,19 @@ def save_article(*, article, by, note=""):
     article.full_clean()
     article.save()
     _keep_revision(article, by=by, note=note or _("Saved"))
+    check_content(article=article)
     return article
+
+
+def check_content(*, article):
+    """内容检查: check the article and its attachments; keep and return the findings.
+
+    Runs on every save (the admin runs it again once the attachments are stored) and on
+    submission, so the author and every reviewer see the current findings.
+    """
+    findings = check_article(article)
+    record_findings(article, findings)
+    return findings
 
 
 # --- review ---------------------------------------------------------------------------------
@@ -167,6 +182,7 @@ def submit(*, article, by):
         raise PermissionDenied(_("Only the author or the unit's liaison may submit this article."))
     article.full_clean()
     steps = applicable_steps(article)
+    _refuse_blocked_content(check_content(article=article))
     workflow.fire(article, "submit")
     article.save(update_fields=["status", "updated_at"])
     now = timezone.now()
@@ -183,6 +199,24 @@ def submit(*, article, by):
     record("article_submitted", actor=by, target=article, detail={"run": run.pk})
     _notify_step(run)
     return run
+
+
+def _refuse_blocked_content(findings):
+    """A submission with a block finding only a fix can clear cannot enter review.
+
+    Personal data and unreadable attachments enter review; a reviewer decides on them.
+    """
+    blocking = [f for f in findings if f.blocks and not f.overridable]
+    if blocking:
+        raise ValidationError(
+            _("The article cannot enter review until these are fixed: %(findings)s")
+            % {
+                "findings": "；".join(
+                    f"{f.rule_label}“{f.match}”（{f.suggestion}）" for f in blocking
+                )
+            },
+            code="blocked_content",
+        )
 
 
 def _notify_step(run):
@@ -213,19 +247,20 @@ def decide(*, run, step_index, by, outcome, comment=""):
             code="stale_step",
         )
     step = run.steps[step_index]
-    if by.pk in (run.submitted_by_id, article.author_id):
-        raise PermissionDenied(_("Nobody may decide a review step of their own submission."))
-    unit = None if step["role"] in workflow.CROSS_UNIT_REVIEW_ROLES else article.unit
-    if not has_role(by, step["role"], unit):
-        raise PermissionDenied(
-            _("Step “%(step)s” is decided by the %(role)s of %(unit)s.")
-            % {"step": step["name"], "role": Role(step["role"]).label, "unit": article.unit}
-        )
+    _check_may_decide(run, article, step, by)
     comment = (comment or "").strip()
     if outcome == ReviewDecision.Outcome.RETURN and not comment:
         raise ValidationError(_("Say why the article is returned, so the author can fix it."))
     if outcome not in ReviewDecision.Outcome.values:
         raise ValidationError(_("Unknown decision."))
+    if outcome == ReviewDecision.Outcome.APPROVE and awaiting_override(run).exists():
+        raise ValidationError(
+            _(
+                "Decide first on the personal data or unreadable attachments the check "
+                "found: let each through with a reason, or return the article."
+            ),
+            code="awaiting_override",
+        )
 
     now = timezone.now()
     decision = ReviewDecision.objects.create(
@@ -302,6 +337,61 @@ def decide(*, run, step_index, by, outcome, comment=""):
         else:
             _publish(article, by=by)
     return decision
+
+
+def _check_may_decide(run, article, step, by):
+    if by.pk in (run.submitted_by_id, article.author_id):
+        raise PermissionDenied(_("Nobody may decide a review step of their own submission."))
+    unit = None if step["role"] in workflow.CROSS_UNIT_REVIEW_ROLES else article.unit
+    if not has_role(by, step["role"], unit):
+        raise PermissionDenied(
+            _("Step “%(step)s” is decided by the %(role)s of %(unit)s.")
+            % {"step": step["name"], "role": Role(step["role"]).label, "unit": article.unit}
+        )
+
+
+@transaction.atomic
+def override_finding(*, run, finding, by, reason):
+    """人工放行: the reviewer of the current step lets one personal-data or unreadable-
+    attachment finding through, with a reason recorded on the review run."""
+    run = ReviewRun.objects.select_for_update().get(pk=run.pk)
+    article = Article.objects.get(pk=run.article_id)
+    if run.status != ReviewRun.Status.IN_PROGRESS:
+        raise ValidationError(_("This review has ended; nothing can be let through any more."))
+    _check_may_decide(run, article, run.steps[run.current_index], by)
+    try:
+        finding = ContentFinding.objects.get(pk=finding.pk, article=article)
+    except ContentFinding.DoesNotExist:
+        raise ValidationError(
+            _("The check has run again since; reload the page to see its findings.")
+        ) from None
+    if not finding.overridable:
+        raise ValidationError(
+            _("Only personal data and unreadable attachments can be let through.")
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Say why this may be published, for the record."))
+    override, created = FindingOverride.objects.get_or_create(
+        run=run,
+        fingerprint=finding.fingerprint,
+        source=finding.source,
+        defaults={
+            "rule": finding.rule,
+            "match": finding.match,
+            "reason": reason,
+            "decided_by": by,
+        },
+    )
+    if not created:
+        raise ValidationError(_("This finding has already been let through."))
+    record(
+        "finding_overridden",
+        actor=by,
+        target=article,
+        detail={"run": run.pk, "rule": finding.rule, "match": finding.match, "reason": reason},
+    )
+    return override
 
 
 def deadline_after_approval(article):

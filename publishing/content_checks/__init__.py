@@ -8,8 +8,18 @@ data), start, end and suggestion. check_file(name, data) does the same for an at
 extracted text and reports a "cannot read" finding for a corrupt or encrypted file.
 """
 
+from .articles import awaiting_override, check_article, record_findings
 from .attachments import check_file
 from .checker import check_text
 from .findings import Finding, Rule, Severity
 
-__all__ = ["Finding", "Rule", "Severity", "check_file", "check_text"]
+__all__ = [
+    "Finding",
+    "Rule",
+    "Severity",
+    "awaiting_override",
+    "check_article",
+    "check_file",
+    "check_text",
+    "record_findings",
+]

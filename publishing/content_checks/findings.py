@@ -5,7 +5,8 @@ import hmac
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.utils.translation import gettext_lazy as _
+
+from ..models.checks import OVERRIDABLE_RULES, FindingRule
 
 
 class Severity:
@@ -15,38 +16,8 @@ class Severity:
     WARN = "warn"
 
 
-class Rule:
-    """检查规则 — the names findings carry; stable, stored and shown translated."""
-
-    SECRET_MARKER = "secret_marker"
-    SENSITIVE_WORD = "sensitive_word"
-    WORDING = "wording"
-    ID_NUMBER = "id_number"
-    MOBILE_NUMBER = "mobile_number"
-    BANK_CARD = "bank_card"
-    EMAIL = "email"
-    BLOCKED_LINK = "blocked_link"
-    INTERNAL_LINK = "internal_link"
-    EXTERNAL_LINK = "external_link"
-    UNREADABLE_ATTACHMENT = "unreadable_attachment"
-
-    LABELS = {
-        SECRET_MARKER: _("Secret marker"),
-        SENSITIVE_WORD: _("Sensitive word"),
-        WORDING: _("Wording error"),
-        ID_NUMBER: _("Resident ID number"),
-        MOBILE_NUMBER: _("Mobile number"),
-        BANK_CARD: _("Bank card number"),
-        EMAIL: _("Private e-mail address"),
-        BLOCKED_LINK: _("Link to an advertising or gambling site"),
-        INTERNAL_LINK: _("Link to a missing or unpublished page"),
-        EXTERNAL_LINK: _("External link that does not work"),
-        UNREADABLE_ATTACHMENT: _("Attachment cannot be read"),
-    }
-
-    #: Blocks a reviewer may let through with a recorded reason (个人信息 and unreadable
-    #: attachments a person has to open); the others must be fixed by the author.
-    OVERRIDABLE = frozenset({ID_NUMBER, MOBILE_NUMBER, BANK_CARD, EMAIL, UNREADABLE_ATTACHMENT})
+#: The rules findings carry, with their labels; stored on ContentFinding as choices.
+Rule = FindingRule
 
 
 @dataclass(frozen=True)
@@ -70,6 +41,10 @@ class Finding:
     fingerprint: str = ""
 
     def __post_init__(self):
+        # Plain strings (not enum members or lazy translations), so callers can store and
+        # serialise findings as they are.
+        for name in ("rule", "severity", "category", "match", "suggestion", "source"):
+            object.__setattr__(self, name, str(getattr(self, name)))
         if not self.fingerprint:  # unmasked matches name themselves
             object.__setattr__(self, "fingerprint", fingerprint_of(self.rule, self.match))
 
@@ -79,11 +54,11 @@ class Finding:
 
     @property
     def overridable(self):
-        return self.blocks and self.rule in Rule.OVERRIDABLE
+        return self.blocks and self.rule in OVERRIDABLE_RULES
 
     @property
     def rule_label(self):
-        return Rule.LABELS.get(self.rule, self.rule)
+        return FindingRule(self.rule).label
 
 
 def fingerprint_of(rule, raw):

@@ -164,8 +164,34 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("source", models.CharField(blank=True, max_length=200, verbose_name="where")),
-                ("rule", models.CharField(max_length=40, verbose_name="rule")),
-                ("severity", models.CharField(max_length=10, verbose_name="severity")),
+                (
+                    "rule",
+                    models.CharField(
+                        choices=[
+                            ("secret_marker", "Secret marker"),
+                            ("sensitive_word", "Sensitive word"),
+                            ("wording", "Wording error"),
+                            ("id_number", "Resident ID number"),
+                            ("mobile_number", "Mobile number"),
+                            ("bank_card", "Bank card number"),
+                            ("email", "Private e-mail address"),
+                            ("blocked_link", "Link to an advertising or gambling site"),
+                            ("internal_link", "Link to a missing or unpublished page"),
+                            ("external_link", "External link that does not work"),
+                            ("unreadable_attachment", "Attachment cannot be read"),
+                        ],
+                        max_length=40,
+                        verbose_name="rule",
+                    ),
+                ),
+                (
+                    "severity",
+                    models.CharField(
+                        choices=[("block", "Must be fixed"), ("warn", "Warning")],
+                        max_length=10,
+                        verbose_name="severity",
+                    ),
+                ),
                 ("category", models.CharField(blank=True, max_length=100, verbose_name="category")),
                 ("match", models.CharField(max_length=500, verbose_name="matched text")),
                 ("start", models.PositiveIntegerField(verbose_name="start")),
@@ -197,7 +223,7 @@ class Migration(migrations.Migration):
             options={
                 "verbose_name": "content finding",
                 "verbose_name_plural": "content findings",
-                "ordering": ["article", "-severity", "source", "start"],
+                "ordering": ["article", "severity", "source", "start"],
                 "indexes": [
                     models.Index(fields=["article", "severity"], name="finding_article_severity")
                 ],
@@ -213,7 +239,26 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("fingerprint", models.CharField(max_length=40, verbose_name="fingerprint")),
-                ("rule", models.CharField(max_length=40, verbose_name="rule")),
+                (
+                    "rule",
+                    models.CharField(
+                        choices=[
+                            ("secret_marker", "Secret marker"),
+                            ("sensitive_word", "Sensitive word"),
+                            ("wording", "Wording error"),
+                            ("id_number", "Resident ID number"),
+                            ("mobile_number", "Mobile number"),
+                            ("bank_card", "Bank card number"),
+                            ("email", "Private e-mail address"),
+                            ("blocked_link", "Link to an advertising or gambling site"),
+                            ("internal_link", "Link to a missing or unpublished page"),
+                            ("external_link", "External link that does not work"),
+                            ("unreadable_attachment", "Attachment cannot be read"),
+                        ],
+                        max_length=40,
+                        verbose_name="rule",
+                    ),
+                ),
                 ("source", models.CharField(blank=True, max_length=200, verbose_name="where")),
                 ("match", models.CharField(max_length=500, verbose_name="matched text")),
                 ("reason", models.TextField(verbose_name="reason")),

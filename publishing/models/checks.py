@@ -6,11 +6,12 @@ ContentFinding rows are an article's latest findings; FindingOverride records a 
 letting a personal-data (or unreadable-attachment) block through on a review run, with why.
 """
 
+import secrets
+
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -18,10 +19,12 @@ from .review import ReviewRun
 
 
 class CheckListVersion(models.Model):
-    """词库版本 — one row counting changes to the check lists; processes compare it.
+    """词库版本 — one row naming the current state of the check lists; processes compare it.
 
-    The number is mirrored in the cache so a check costs one cache read; the mirror
-    expires soon, so a process that raced a change sees it within VERSION_CACHE_SECONDS.
+    Each change draws a new random number rather than counting up, so a change that was
+    rolled back can never be mistaken for a later one. The number is mirrored in the cache
+    so a check costs one cache read; the mirror expires soon, so a process that read the
+    old number while a change was committing sees the new one within VERSION_CACHE_SECONDS.
     """
 
     CACHE_KEY = "publishing:check_lists:version"
@@ -47,9 +50,12 @@ class CheckListVersion(models.Model):
     @classmethod
     def bump(cls):
         """Record that a list changed; every process rebuilds its automaton once."""
-        with transaction.atomic():
-            if not cls.objects.update(number=F("number") + 1):
-                cls.objects.create(number=2)
+        number = secrets.randbits(62)
+        if not cls.objects.update(number=number):
+            cls.objects.create(number=number)
+        # Now for this connection, which already sees the change; again on commit for the
+        # others, which may have re-read the old number meanwhile.
+        cache.delete(cls.CACHE_KEY)
         transaction.on_commit(lambda: cache.delete(cls.CACHE_KEY))
 
 
@@ -156,6 +162,39 @@ class BlockedDomain(CheckListEntry):
         self.domain = domain.removeprefix("https://").removeprefix("http://").split("/")[0]
 
 
+#: Where in an article a finding was made, for the sources that are not attachment names.
+SOURCE_LABELS = {"title": _("Title"), "summary": _("Summary"), "body": _("Body")}
+
+
+class FindingRule(models.TextChoices):
+    """检查规则 — what a finding is about."""
+
+    SECRET_MARKER = "secret_marker", _("Secret marker")
+    SENSITIVE_WORD = "sensitive_word", _("Sensitive word")
+    WORDING = "wording", _("Wording error")
+    ID_NUMBER = "id_number", _("Resident ID number")
+    MOBILE_NUMBER = "mobile_number", _("Mobile number")
+    BANK_CARD = "bank_card", _("Bank card number")
+    EMAIL = "email", _("Private e-mail address")
+    BLOCKED_LINK = "blocked_link", _("Link to an advertising or gambling site")
+    INTERNAL_LINK = "internal_link", _("Link to a missing or unpublished page")
+    EXTERNAL_LINK = "external_link", _("External link that does not work")
+    UNREADABLE_ATTACHMENT = "unreadable_attachment", _("Attachment cannot be read")
+
+
+#: Blocks a reviewer may let through with a recorded reason (个人信息, and attachments a
+#: person has to open); the others the author must fix.
+OVERRIDABLE_RULES = frozenset(
+    {
+        FindingRule.ID_NUMBER,
+        FindingRule.MOBILE_NUMBER,
+        FindingRule.BANK_CARD,
+        FindingRule.EMAIL,
+        FindingRule.UNREADABLE_ATTACHMENT,
+    }
+)
+
+
 class ContentFinding(models.Model):
     """检查发现 — one finding of the latest check of an article (replaced on every check)."""
 
@@ -166,8 +205,12 @@ class ContentFinding(models.Model):
         verbose_name=_("article"),
     )
     source = models.CharField(_("where"), max_length=200, blank=True)
-    rule = models.CharField(_("rule"), max_length=40)
-    severity = models.CharField(_("severity"), max_length=10)
+    rule = models.CharField(_("rule"), max_length=40, choices=FindingRule.choices)
+    severity = models.CharField(
+        _("severity"),
+        max_length=10,
+        choices=[("block", _("Must be fixed")), ("warn", _("Warning"))],
+    )
     category = models.CharField(_("category"), max_length=100, blank=True)
     match = models.CharField(_("matched text"), max_length=500)
     start = models.PositiveIntegerField(_("start"))
@@ -179,11 +222,20 @@ class ContentFinding(models.Model):
     class Meta:
         verbose_name = _("content finding")
         verbose_name_plural = _("content findings")
-        ordering = ["article", "-severity", "source", "start"]
+        ordering = ["article", "severity", "source", "start"]
         indexes = [models.Index(fields=["article", "severity"], name="finding_article_severity")]
 
     def __str__(self):
-        return f"{self.rule}: {self.match}"
+        return f"{self.get_rule_display()}: {self.match}"
+
+    @property
+    def source_label(self):
+        """标题/摘要/正文, or the attachment's name."""
+        return SOURCE_LABELS.get(self.source, self.source)
+
+    @property
+    def overridable(self):
+        return self.severity == "block" and self.rule in OVERRIDABLE_RULES
 
 
 class FindingOverride(models.Model):
@@ -199,7 +251,7 @@ class FindingOverride(models.Model):
         verbose_name=_("review run"),
     )
     fingerprint = models.CharField(_("fingerprint"), max_length=40)
-    rule = models.CharField(_("rule"), max_length=40)
+    rule = models.CharField(_("rule"), max_length=40, choices=FindingRule.choices)
     source = models.CharField(_("where"), max_length=200, blank=True)
     match = models.CharField(_("matched text"), max_length=500)
     reason = models.TextField(_("reason"))
