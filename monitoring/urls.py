@@ -1,4 +1,6 @@
 """Public URLs of the monitoring app."""
 
+from django.urls import include, path
+
 app_name = "monitoring"
-urlpatterns = []
+urlpatterns = [path("inspections/", include("monitoring.inspections.urls"))]

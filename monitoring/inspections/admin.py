@@ -74,7 +74,7 @@ class InspectionAdmin(admin.ModelAdmin):
             path(
                 "<int:pk>/act/<str:action>/",
                 self.admin_site.admin_view(self.act_view),
-                name="%s_%s_act" % info,
+                name="{}_{}_act".format(*info),
             )
         ]
         return extra + self.extra_urls() + super().get_urls()

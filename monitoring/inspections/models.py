@@ -18,7 +18,7 @@ MIN_SAMPLE_RATIO = 0.3
 
 class CampaignStatus(models.TextChoices):
     OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", _("Closed, results settled")
     PUBLISHED = "published", _("Results published")
 
 
@@ -167,7 +167,9 @@ class SpotCheckProblem(models.Model):
         blank=True,
         editable=False,
     )
-    responded_at = models.DateTimeField(_("answered at"), null=True, blank=True, editable=False)
+    responded_at = models.DateTimeField(
+        _("rectification reported at"), null=True, blank=True, editable=False
+    )
     verification_comment = models.TextField(_("inspector's comment"), blank=True, editable=False)
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -410,6 +412,9 @@ class MonthlyScoreItem(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["score", "rule"], name="one_item_per_rule"),
         ]
+
+    def __str__(self):
+        return f"{self.score} · {self.rule.name}"
 
     @property
     def points(self):

@@ -89,7 +89,7 @@ def open_campaign(*, title, year, quarter, opened_by, ratio=MIN_SAMPLE_RATIO, se
         raise ValidationError(_("The sample ratio must be a number.")) from exc
     if not Decimal(str(MIN_SAMPLE_RATIO)) <= ratio <= 1:
         raise ValidationError(
-            _("The sample ratio must be between 0.30 and 1: at least 30% of the units are drawn.")
+            _("The sample ratio must be between 0.30 and 1: at least three in ten units are drawn.")
         )
     if quarter not in (1, 2, 3, 4):
         raise ValidationError(_("The quarter must be 1, 2, 3 or 4."))
@@ -437,6 +437,11 @@ def _update_total(score):
     score.save(update_fields=["total"])
 
 
+def _plain(points):
+    """30.0 as "30", 2.5 as "2.5": how people write points."""
+    return str(points.to_integral_value()) if points == points.to_integral_value() else str(points)
+
+
 def _checked_points(score, points):
     """{item: Decimal} for the given {rule id: value}; every value within its rule's range."""
     items = {item.rule_id: item for item in score.items.select_related("rule")}
@@ -456,7 +461,7 @@ def _checked_points(score, points):
         if not 0 <= value <= item.rule.max_points:
             raise ValidationError(
                 _("“%(rule)s” is scored between 0 and %(max)s points; %(value)s is outside.")
-                % {"rule": item.rule.name, "max": item.rule.max_points, "value": raw}
+                % {"rule": item.rule.name, "max": _plain(item.rule.max_points), "value": raw}
             )
         checked[item] = value
     return checked

@@ -103,9 +103,11 @@ def test_campaign_page_shows_seed_and_that_the_draw_is_reproduced(login_as, user
     campaign = services.open_campaign(
         title="抽样展示", year=2030, quarter=2, opened_by=user_named("inspector"), seed=4242
     )
-    html = login_as("inspector").get(
-        reverse("admin:monitoring_spotcheckcampaign_change", args=[campaign.pk])
-    ).content.decode()
+    html = (
+        login_as("inspector")
+        .get(reverse("admin:monitoring_spotcheckcampaign_change", args=[campaign.pk]))
+        .content.decode()
+    )
     assert "4242" in html
     assert "用此随机数种子重新抽样，结果相同" in html
 
@@ -166,9 +168,12 @@ def test_campaign_end_to_end_through_the_admin_and_the_portal(
     ).exists()
 
     # The unit answers from its problem page; another unit cannot even open it.
-    assert login_as("fin_liaison").get(
-        reverse("admin:monitoring_spotcheckproblem_change", args=[problem.pk])
-    ).status_code == 404
+    assert (
+        login_as("fin_liaison")
+        .get(reverse("admin:monitoring_spotcheckproblem_change", args=[problem.pk]))
+        .status_code
+        == 404
+    )
     liaison = login_as("edu_liaison")
     liaison.post(
         reverse("admin:monitoring_spotcheckproblem_act", args=[problem.pk, "answer"]),
@@ -221,9 +226,11 @@ def test_deadline_in_the_past_is_refused_and_nothing_is_recorded(login_as, user_
 def test_problem_for_a_unit_not_drawn_is_refused(user_named):
     edu = unit("区教育局")
     campaign = campaign_with(user_named, year=2031, quarter=1, units_drawn=[edu])
-    outsider = Unit.objects.exclude(
-        pk__in=campaign.samples.values("unit_id")
-    ).filter(columns__isnull=False).first()
+    outsider = (
+        Unit.objects.exclude(pk__in=campaign.samples.values("unit_id"))
+        .filter(columns__isnull=False)
+        .first()
+    )
     with pytest.raises(ValidationError, match="本次抽中的单位"):
         services.record_problem(
             campaign=campaign,
@@ -259,9 +266,7 @@ def test_campaign_cannot_close_while_a_deadline_runs(user_named, clock):
 def fail_campaign(user_named, clock, *, year, quarter, failing, also=()):
     """A closed campaign in which failing did not rectify its problem (and also did)."""
     inspector = user_named("inspector")
-    campaign = campaign_with(
-        user_named, year=year, quarter=quarter, units_drawn=[failing, *also]
-    )
+    campaign = campaign_with(user_named, year=year, quarter=quarter, units_drawn=[failing, *also])
     for unit_ in [failing, *also]:
         problem = services.record_problem(
             campaign=campaign,
@@ -386,10 +391,13 @@ def test_findings_from_monitoring_prefill_the_problem_form(user_named, login_as,
     )
     edu = unit("区教育局")
     campaign = campaign_with(user_named, year=2036, quarter=1, units_drawn=[edu])
-    html = login_as("inspector").get(
-        reverse("admin:monitoring_spotcheckcampaign_change", args=[campaign.pk])
-        + f"?unit={edu.pk}"
-    ).content.decode()
+    html = (
+        login_as("inspector")
+        .get(
+            reverse("admin:monitoring_spotcheckcampaign_change", args=[campaign.pk])
+            + f"?unit={edu.pk}"
+        )
+        .content.decode()
+    )
     assert "“教育动态”" in html and 'data-category="stale_column"' in html
     assert "/columns/news/dept-news/edu-news/" in html
-
