@@ -17,6 +17,7 @@ from publishing.models import Article, ArticleStatus
 
 from . import freshness
 from .crawler import site_base_url
+from .inspections import demo as inspections_demo
 from .models import (
     AvailabilityProbe,
     BrokenLink,
@@ -200,3 +201,4 @@ def load():
         _crawls(site, now, rng)
         _visits(site, now, rng)
         _patrols(site, now)
+    inspections_demo.load()

@@ -10,12 +10,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count
+from django.db.models import Avg, Count, Sum
 from django.utils.translation import gettext_lazy as _
 
 from columns.models import Column, ColumnCategory, Site
-from publishing.models import Article, ArticleKind, ArticleStatus
+from interaction.models import Message, MessageKind, MessageStatus
+from interaction.participation.models import Consultation, Interview, InterviewStatus, Survey
+from interaction.workflow import ANSWERED_STATES
+from publishing.models import Article, ArticleKind, ArticleStatus, ServiceItem
 
+from ..models import PageVisitDay
 from .models import (
     ProblemStatus,
     ReportKind,
@@ -74,6 +78,32 @@ def _topics(site):
     return Column.objects.filter(site=site, is_special_topic=True)
 
 
+def visits_in(year, site):
+    """访问量: the sum of the site's daily page visits (monitoring's aggregate)."""
+    total = PageVisitDay.objects.filter(site=site, day__year=year).aggregate(n=Sum("visits"))
+    return total["n"] or 0
+
+
+def messages_in(year, site=None):
+    """The messages received in year (on site), merged duplicates not counted twice."""
+    start, end = year_bounds(year)
+    messages = Message.objects.filter(received_at__gte=start, received_at__lt=end).exclude(
+        status=MessageStatus.MERGED
+    )
+    return messages if site is None else messages.filter(site=site)
+
+
+def average_working_days(year, site):
+    """平均办理时间: the mean working days to reply of the year's answered messages."""
+    mean = messages_in(year, site).aggregate(d=Avg("working_days_to_reply"))["d"]
+    return round(float(mean), 1) if mean is not None else "—"
+
+
+def _in_year(queryset, field, year, site):
+    start, end = year_bounds(year)
+    return queryset.filter(site=site, **{f"{field}__gte": start, f"{field}__lt": end})
+
+
 SECTIONS_SITE = {
     "publishing": _("Information published (信息发布)"),
     "topics": _("Columns and special topics (专栏专题)"),
@@ -129,17 +159,58 @@ SITE_FIELDS = [
         lambda y, s: published_in(y, s).filter(kind=ArticleKind.INTERPRETATION).count(),
     ),
     ReportField("concerns_answered", "interpretation", _("Public concerns responded to")),
-    ReportField("visits", "publishing", _("Visits in the year")),
-    ReportField("service_items", "service", _("Service items published")),
-    ReportField("service_handled", "service", _("Service cases handled")),
-    ReportField("messages_received", "interaction", _("Messages received")),
-    ReportField("messages_answered", "interaction", _("Messages answered")),
-    ReportField("messages_published", "interaction", _("Replies published")),
+    ReportField("visits", "publishing", _("Visits in the year"), visits_in),
     ReportField(
-        "average_working_days", "interaction", _("Average working days to reply"), kind=TEXT
+        "service_items",
+        "service",
+        _("Service items published"),
+        lambda y, s: ServiceItem.objects.filter(site=s, is_published=True).count(),
     ),
-    ReportField("interviews", "interaction", _("Online interviews held")),
-    ReportField("consultations", "interaction", _("Consultations and surveys held")),
+    ReportField("service_handled", "service", _("Service cases handled")),
+    ReportField(
+        "messages_received",
+        "interaction",
+        _("Messages received"),
+        lambda y, s: messages_in(y, s).count(),
+    ),
+    ReportField(
+        "messages_answered",
+        "interaction",
+        _("Messages answered"),
+        lambda y, s: messages_in(y, s).exclude(answered_at=None).count(),
+    ),
+    ReportField(
+        "messages_published",
+        "interaction",
+        _("Replies published"),
+        lambda y, s: messages_in(y, s).filter(is_public=True, status__in=ANSWERED_STATES).count(),
+    ),
+    ReportField(
+        "average_working_days",
+        "interaction",
+        _("Average working days to reply"),
+        average_working_days,
+        kind=TEXT,
+    ),
+    ReportField(
+        "interviews",
+        "interaction",
+        _("Online interviews held"),
+        lambda y, s: (
+            _in_year(Interview.objects, "starts_at", y, s)
+            .exclude(status=InterviewStatus.SCHEDULED)
+            .count()
+        ),
+    ),
+    ReportField(
+        "consultations",
+        "interaction",
+        _("Consultations and surveys held"),
+        lambda y, s: (
+            _in_year(Consultation.objects, "opens_at", y, s).count()
+            + _in_year(Survey.objects, "opens_at", y, s).count()
+        ),
+    ),
     ReportField("security_checks", "security", _("Security checks and assessments")),
     ReportField("security_problems_found", "security", _("Security problems found")),
     ReportField("security_problems_fixed", "security", _("Security problems fixed")),
@@ -191,7 +262,7 @@ SUPERVISOR_FIELDS = [
         "supervisions",
         "spot_checks",
         _("Units put under special supervision"),
-        lambda y, s: SpecialSupervision.objects.filter(opened_at__year=y).count(),
+        lambda y, s: SpecialSupervision.objects.filter(campaign__year=y).count(),
     ),
     ReportField(
         "score_months",
@@ -212,7 +283,14 @@ SUPERVISOR_FIELDS = [
         lambda y, s: Site.objects.filter(status=Site.Status.CLOSED).count(),
     ),
     ReportField("security_checks", "other", _("Security checks organised")),
-    ReportField("error_reports_handled", "other", _("“Find errors” (找错) messages handled")),
+    ReportField(
+        "error_reports_handled",
+        "other",
+        _("“Find errors” (找错) messages handled"),
+        lambda y, s: (
+            messages_in(y).filter(kind=MessageKind.SITE_ERROR).exclude(answered_at=None).count()
+        ),
+    ),
     ReportField("fake_sites", "other", _("Fake sites dealt with")),
     ReportField("training_sessions", "other", _("Training sessions held")),
 ]
