@@ -69,6 +69,14 @@ def parse(html):
     return parser
 
 
+def resolve(page, href):
+    """The absolute address of href on page; a malformed one stays as written (a finding)."""
+    try:
+        return urldefrag(urljoin(page, href)).url
+    except ValueError:
+        return href
+
+
 def site_base_url(site):
     """The address the crawler and probes request a site at."""
     return f"{settings.MONITORING_SITE_SCHEME}://{site.primary_host}/"
@@ -99,7 +107,10 @@ class Crawl:
         self.found = []  # (page url, link url) in the order seen
 
     def is_internal(self, url):
-        return urlsplit(url).netloc == self.host
+        try:
+            return urlsplit(url).netloc == self.host
+        except ValueError:
+            return False
 
     def seeds(self):
         articles = published_articles(self.site).filter(column__site=self.site)
@@ -143,7 +154,7 @@ class Crawl:
                     for href in parsed.links:
                         if not href or href.startswith(SKIPPED_SCHEMES):
                             continue
-                        link = urldefrag(urljoin(page, href)).url
+                        link = resolve(page, href)
                         self.found.append((page, link))
                         if self.is_internal(link) and link not in seen:
                             seen.add(link)
@@ -176,9 +187,7 @@ class Crawl:
             article, column, unit = by_path.get(urlsplit(page).path, (None, None, None))
             if article is not None and page != link:
                 if article.pk not in bodies:
-                    bodies[article.pk] = {
-                        urldefrag(urljoin(page, href)).url for href in parse(article.body).links
-                    }
+                    bodies[article.pk] = {resolve(page, href) for href in parse(article.body).links}
                 if link not in bodies[article.pk]:
                     # The page's frame (menus, footer), not the article: counted once.
                     article, column, unit = None, None, None
