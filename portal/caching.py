@@ -22,6 +22,7 @@ from functools import partial
 
 from django.core.cache import cache
 from django.db import transaction
+from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from django.utils.translation import get_language_from_request
@@ -153,7 +154,8 @@ class PublicPageCacheMiddleware:
         state_key = STATE_PREFIX + str(entry["site_id"])
         current = cache.get_many([state_key, *_version_keys(entry["versions"])])
         state = current.pop(state_key, None)
-        if state is None or not _state_allows(state, entry["rendered_at"], time.time()):
+        now = timezone.now().timestamp()
+        if state is None or not _state_allows(state, entry["rendered_at"], now):
             return None
         for tag, version in entry["versions"].items():
             if current.get(VERSION_PREFIX + tag) != version:
@@ -185,7 +187,7 @@ class PublicPageCacheMiddleware:
         # A version newer than the render start means content changed while rendering.
         if any(v >= started_ns for v in request.page_cache_versions.values()):
             return
-        started = started_ns / 1e9
+        started = timezone.now().timestamp()
         site_state(request.site)
         body = response.content
         etag = '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'

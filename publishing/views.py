@@ -45,7 +45,7 @@ def public_context(request, **context):
 
 def page_number(request, paginator):
     """The ?page= of a list as a Page; 400 when it is not a number, 404 when out of range."""
-    raw = request.GET.get("page", "1")
+    raw = request.GET.get("page") or "1"
     if not raw.isdigit():
         raise BadRequest(_("The page number must be a whole number, such as 2."))
     try:
