@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from publishing.uploads import validate_cover_image
 
@@ -38,10 +39,10 @@ __all__ = [
 class PublicState(models.TextChoices):
     """公开状态 — where a consultation, survey or interview stands for the public."""
 
-    UPCOMING = "upcoming", _("Upcoming")
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
-    RESULT_PUBLISHED = "result_published", _("Result published")
+    UPCOMING = "upcoming", pgettext_lazy("participation state", "Upcoming")
+    OPEN = "open", pgettext_lazy("participation state", "Open")
+    CLOSED = "closed", pgettext_lazy("participation state", "Closed")
+    RESULT_PUBLISHED = "result_published", pgettext_lazy("participation state", "Result published")
 
 
 def _period_state(opens_at, closes_at, result_published, now=None):
@@ -170,8 +171,8 @@ class ConsultationComment(models.Model):
         on_delete=models.CASCADE,
         related_name="comments",
     )
-    content = models.TextField(_("comment"))
-    name = models.CharField(_("name"), max_length=50)
+    content = models.TextField(pgettext_lazy("citizen", "comment"))
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
@@ -365,9 +366,9 @@ class SurveyAnswer(models.Model):
 class InterviewStatus(models.TextChoices):
     """访谈状态 — driven only by participation.workflow through participation.services."""
 
-    SCHEDULED = "scheduled", _("Upcoming")
-    LIVE = "live", _("Live")
-    ARCHIVED = "archived", _("Archived")
+    SCHEDULED = "scheduled", pgettext_lazy("interview state", "Upcoming")
+    LIVE = "live", pgettext_lazy("interview state", "Live")
+    ARCHIVED = "archived", pgettext_lazy("interview state", "Archived")
 
 
 class Interview(ParticipationItem):
@@ -426,8 +427,8 @@ class QuestionScreening(models.TextChoices):
     """筛选 — every question sent beforehand is screened by the unit before it is shown."""
 
     PENDING = "pending", _("Waiting for screening")
-    ACCEPTED = "accepted", _("Accepted")
-    REJECTED = "rejected", _("Rejected")
+    ACCEPTED = "accepted", pgettext_lazy("question screening", "Accepted")
+    REJECTED = "rejected", pgettext_lazy("question screening", "Rejected")
 
 
 class InterviewQuestion(models.Model):

@@ -202,7 +202,9 @@ def test_another_sites_items_answer_404(demo):
 
 def test_unit_cannot_see_or_open_another_units_items_in_the_admin(login_as):
     consultation = make_consultation("edu")
-    comment = services.comment_on(consultation=consultation, content="意见", name="王某")
+    comment = services.comment_on(
+        consultation=consultation, content="别的单位看不到的意见", name="王某"
+    )
     survey = make_survey("edu")
     interview = make_interview("edu")
     fin = login_as("fin_liaison")

@@ -66,7 +66,7 @@ def test_comment_on_closed_consultation_is_refused_and_nothing_is_stored(client)
     html = response.content.decode()
     closed_at = timezone.localtime(consultation.closes_at).strftime("%Y-%m-%d %H:%M")
     assert f"本次意见征集已于{closed_at}结束，不再接受意见。" in html
-    assert not ConsultationComment.objects.exists()
+    assert not ConsultationComment.objects.filter(consultation=consultation).exists()
 
 
 def test_comment_before_the_consultation_opens_is_refused(client):
@@ -74,7 +74,7 @@ def test_comment_before_the_consultation_opens_is_refused(client):
     with pytest.raises(ValidationError) as refused:
         services.comment_on(consultation=consultation, content="提前的意见", name="李四")
     assert "本次意见征集尚未开始" in " ".join(refused.value.messages)
-    assert not ConsultationComment.objects.exists()
+    assert not ConsultationComment.objects.filter(consultation=consultation).exists()
 
 
 def test_wrong_captcha_is_refused_and_nothing_is_stored(client):
@@ -82,14 +82,14 @@ def test_wrong_captcha_is_refused_and_nothing_is_stored(client):
     response = post_comment(client, consultation, captcha_1="WRONG")
     assert response.status_code == 200
     assert "验证码" in response.content.decode()
-    assert not ConsultationComment.objects.exists()
+    assert not ConsultationComment.objects.filter(consultation=consultation).exists()
 
 
 def test_held_comment_is_not_public_until_the_unit_approves_it(client, login_as):
     consultation = make_consultation()
     response = post_comment(client, consultation, content="有事请打我手机13800138000联系")
     assert response.status_code == 302
-    comment = ConsultationComment.objects.get()
+    comment = ConsultationComment.objects.get(consultation=consultation)
     assert comment.moderation == Moderation.HELD
     assert any(f["rule"] == "mobile_number" for f in comment.checker_findings)
     html = client.get(consultation.get_absolute_url()).content.decode()
@@ -131,7 +131,7 @@ def test_comments_from_one_address_are_rate_limited(client, settings):
     third = post_comment(client, consultation, content="第三条")
     assert third.status_code == 200
     assert "来自您网络地址的提交过多" in third.content.decode()
-    assert ConsultationComment.objects.count() == 2
+    assert ConsultationComment.objects.filter(consultation=consultation).count() == 2
 
 
 def decide(login_as, comment, adoption, note=""):

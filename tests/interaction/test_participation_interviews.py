@@ -74,7 +74,7 @@ def test_posting_is_refused_unless_the_interview_is_live(login_as):
     console = reverse("admin:interaction_interview_console", args=[interview.pk])
     page = login_as("edu_liaison").post(console, {"text": "提前发言"}, follow=True)
     assert "访谈开始后才能发布文字实录。" in page.content.decode()
-    assert not TranscriptEntry.objects.exists()
+    assert not TranscriptEntry.objects.filter(interview=interview).exists()
 
 
 def test_archive_shows_the_full_transcript_and_takes_no_more_questions(client):
@@ -82,11 +82,16 @@ def test_archive_shows_the_full_transcript_and_takes_no_more_questions(client):
     liaison = user("edu_liaison")
     for text in ("第一段", "第二段", "第三段"):
         services.post_entry(interview=interview, by=liaison, text=text)
+    open_page = client.get(interview.get_absolute_url()).content.decode()
     services.end_interview(interview=interview, by=liaison)
     html = client.get(interview.get_absolute_url()).content.decode()
     assert "往期回顾" in html and "文字实录全文" in html
     assert html.index("第一段") < html.index("第二段") < html.index("第三段")
-    assert "live.js" not in html and 'name="nickname"' not in html
-    late = ask(client, interview, content="还能提问吗？")
+    assert "participation/live.js" not in html and 'name="nickname"' not in html
+    # A citizen who opened the page while it was live sends a question after the end.
+    late = client.post(
+        interview.get_absolute_url(),
+        {"nickname": "迟到的网友", "content": "还能提问吗？", **solved_captcha(open_page)},
+    )
     assert "本次访谈已结束，不再接受提问。" in late.content.decode()
     assert not InterviewQuestion.objects.filter(interview=interview).exists()
