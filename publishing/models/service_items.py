@@ -3,6 +3,7 @@
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ..uploads import validate_attachment
 
@@ -80,7 +81,7 @@ class ServiceMaterial(models.Model):
     """申请材料 — one document an applicant hands in for a service item."""
 
     class Form(models.TextChoices):
-        ORIGINAL = "original", _("Original")
+        ORIGINAL = "original", pgettext_lazy("material form", "Original")
         COPY = "copy", _("Photocopy")
         ORIGINAL_AND_COPY = "both", _("Original and photocopy")
         ELECTRONIC = "electronic", _("Electronic")

@@ -48,10 +48,10 @@ def test_every_public_page_type_is_accessible_and_fits(width, page, phone_page, 
     for name, url in _page_types(demo).items():
         browser_page.goto(url)
         assert browser_page.locator("h1").count() >= 1, name
+        screenshot(browser_page, f"public-{name}-{width}")
         if width == "phone":
             scroll = browser_page.evaluate("document.documentElement.scrollWidth")
             assert scroll <= 390, f"{name} scrolls sideways on a phone ({scroll}px)"
-        screenshot(browser_page, f"public-{name}-{width}")
         assert_accessible(browser_page)
 
 
