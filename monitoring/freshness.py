@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 from columns.models import Column, ColumnCategory, Site
 from columns.notifications import notify
 from columns.selectors import liaisons_of, update_rules
+from interaction.working_days import UnknownCalendarYear, WorkingCalendar
 from publishing.models import Article, ArticleStatus
 
 from .models import ColumnFreshness, FreshnessSnapshot, FreshnessState
-from .working_days import working_days_after
 
 #: A column is "due soon" once this share of its longest gap has passed.
 WARNING_SHARE = 0.8
@@ -146,6 +146,7 @@ def measure(site, *, at=None):
             parent[key] += mine[key]
 
     result = SiteFreshness(site=site, at=at)
+    calendar = None
     for column in columns:
         if not _judged(column, today):
             continue
@@ -154,8 +155,14 @@ def measure(site, *, at=None):
         gap = column.effective_max_gap(rules)
         share = (at - last) / gap if last else 0
         if last and column.max_working_days_between_updates:
-            worked = working_days_after(timezone.localtime(last).date(), today)
-            share = max(share, worked / column.max_working_days_between_updates)
+            calendar = calendar or WorkingCalendar.load()
+            try:
+                worked = calendar.working_days_between(timezone.localtime(last).date(), today)
+                share = max(share, worked / column.max_working_days_between_updates)
+            except UnknownCalendarYear:
+                # The year's holidays are not entered yet: the calendar-day rule still holds,
+                # and the check must not stop for every other column.
+                pass
         below = bool(
             (column.min_updates_per_week and figures["last_week"] < column.min_updates_per_week)
             or (

@@ -184,7 +184,7 @@ def serious_errors(site, t, now):
                 evidence.append(
                     Evidence(
                         label=str(article),
-                        detail=f"{Rule.LABELS[finding.rule]}: {finding.match}",
+                        detail=f"{finding.rule_label}: {finding.match}",
                         unit=str(article.unit),
                         unit_id=article.unit_id,
                         url=f"/admin/publishing/article/{article.pk}/change/",

@@ -2,8 +2,10 @@
 request, and flushed by a beat task into one row per page and day (PageVisitDay).
 
 Counters live in the "visits" cache (Redis in production, shared by every web process and
-the worker). Each (day, site, page) has a counter; the first visit of a page on a day also
-files the page in a numbered slot so the flush can find every counter without listing keys.
+the worker). Each (day, host name, page) has a counter; the first visit of a page on a day
+also files the page in a numbered slot so the flush can find every counter without listing
+keys. The middleware sits before the public page cache, so pages served from it count too;
+it knows only the host name, which the flush turns into the site.
 """
 
 import hashlib
@@ -13,7 +15,7 @@ from django.core.cache import caches
 from django.db import transaction
 from django.utils import timezone
 
-from columns.models import Site
+from columns.models import Site, SiteHost
 
 from .models import PageVisitDay
 from .page_owners import owners_of
@@ -28,15 +30,15 @@ def _prefix(day):
     return f"visits:{day:%Y%m%d}"
 
 
-def count_visit(site_id, path, *, day=None):
-    """One visit of path on site today: two cache operations, no database."""
+def count_visit(host, path, *, day=None):
+    """One visit of path on host today: two cache operations, no database."""
     cache = caches["visits"]
     prefix = _prefix(day or timezone.localdate())
-    key = f"{prefix}:{site_id}:{hashlib.sha1(path.encode()).hexdigest()[:20]}"
+    key = f"{prefix}:{hashlib.sha1(f'{host}|{path}'.encode()).hexdigest()[:24]}"
     if cache.add(key, 1, COUNTER_TTL):
         cache.add(f"{prefix}:slots", 0, COUNTER_TTL)
         slot = cache.incr(f"{prefix}:slots")
-        cache.set(f"{prefix}:slot:{slot}", (site_id, path, key), COUNTER_TTL)
+        cache.set(f"{prefix}:slot:{slot}", (host, path, key), COUNTER_TTL)
         return
     try:
         cache.incr(key)
@@ -46,22 +48,23 @@ def count_visit(site_id, path, *, day=None):
 
 
 class VisitCountingMiddleware:
-    """Counts successful GETs of a site's public HTML pages (after SiteMiddleware)."""
+    """Counts successful GETs of public HTML pages (a 304 is a visit of a cached copy)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        site = getattr(request, "site", None)
         if (
-            site is not None
-            and request.method == "GET"
-            and response.status_code == 200
-            and "html" in response.get("Content-Type", "")
+            request.method == "GET"
+            and (
+                response.status_code == 304
+                or (response.status_code == 200 and "html" in response.get("Content-Type", ""))
+            )
             and not request.path.startswith(NOT_PAGES)
         ):
-            count_visit(site.pk, request.path[:500])
+            host = request.get_host().split(":")[0].lower().rstrip(".")
+            count_visit(host, request.path[:500])
         return response
 
 
@@ -83,14 +86,20 @@ def _flush_day(day):
     cache = caches["visits"]
     prefix = _prefix(day)
     slots = cache.get(f"{prefix}:slots") or 0
-    pages = [
-        p for p in cache.get_many([f"{prefix}:slot:{n}" for n in range(1, slots + 1)]).values()
-    ]
-    totals = cache.get_many([key for _site, _path, key in pages])
+    pages = list(cache.get_many([f"{prefix}:slot:{n}" for n in range(1, slots + 1)]).values())
+    totals = cache.get_many([key for _host, _path, key in pages])
+    sites = dict(
+        SiteHost.objects.filter(hostname__in={host for host, _p, _k in pages}).values_list(
+            "hostname", "site_id"
+        )
+    )
     by_site = {}
-    for site_id, path, key in pages:
-        if totals.get(key):
-            by_site.setdefault(site_id, {})[path] = totals[key]
+    for host, path, key in pages:
+        # Hosts no site answers on got a 404 and are not counted; several host names of
+        # one site add up.
+        if totals.get(key) and host in sites:
+            counts = by_site.setdefault(sites[host], {})
+            counts[path] = counts.get(path, 0) + totals[key]
     written = 0
     for site_id, counts in by_site.items():
         existing = {

@@ -76,6 +76,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Counts public page visits (cache hits too) in cache counters; no database write.
+    "monitoring.visits.VisitCountingMiddleware",
     # Cached public pages are answered here, before sessions and the database.
     "portal.caching.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -88,8 +90,6 @@ MIDDLEWARE = [
     "portal.middleware.SiteMiddleware",
     "portal.middleware.SiteAvailabilityMiddleware",
     "portal.middleware.PasswordExpiryMiddleware",
-    # Counts public page visits in cache counters (needs request.site); no database write.
-    "monitoring.visits.VisitCountingMiddleware",
     # Last, as django-axes requires.
     "axes.middleware.AxesMiddleware",
 ]
