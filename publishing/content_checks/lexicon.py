@@ -6,6 +6,7 @@ keeps its automaton with the CheckListVersion it was built from; a check costs o
 read of the current version, and only a changed version rebuilds it.
 """
 
+import re
 import threading
 from dataclasses import dataclass
 
@@ -34,6 +35,20 @@ SECRET_MARKERS = (
 )
 
 
+NON_BMP = re.compile("[\U00010000-\U0010ffff]")
+
+
+def _letters(text):
+    """text as the automaton reads it: two byte-letters (UTF-16) per character.
+
+    pyahocorasick looks a node's children up one by one, and a dictionary of Chinese words
+    gives the root thousands of children; on bytes no node has more than 256, which makes
+    a long text several times faster to scan. Characters beyond the BMP become U+FFFD so
+    that every character is exactly two letters and positions stay simple.
+    """
+    return NON_BMP.sub("\ufffd", text).encode("utf-16-be").decode("latin-1")
+
+
 @dataclass(frozen=True)
 class Entry:
     """What a pattern in the automaton stands for."""
@@ -55,7 +70,7 @@ class Lexicon:
             if word:
                 by_word.setdefault(word.lower(), []).append(entry)
         for word, word_entries in by_word.items():
-            self.automaton.add_word(word, (len(word), tuple(word_entries)))
+            self.automaton.add_word(_letters(word), (len(word), tuple(word_entries)))
         if by_word:
             self.automaton.make_automaton()
         self.size = len(by_word)
@@ -69,8 +84,11 @@ class Lexicon:
         if len(folded) != len(text):  # a rare letter changed length; positions must hold
             folded = text
         findings = []
-        for last, (length, entries) in self.automaton.iter(folded):
-            start, end = last - length + 1, last + 1
+        for last, (length, entries) in self.automaton.iter(_letters(folded)):
+            if (last + 1) % 2:  # ends inside a character: bytes of two characters matched
+                continue
+            end = (last + 1) // 2
+            start = end - length
             for entry in entries:
                 if entry.right and _is_inside_right_form(text, start, end, entry.right):
                     continue

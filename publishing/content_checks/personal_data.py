@@ -25,6 +25,11 @@ EMAIL = re.compile(
     r"(?<![\w.+-])[A-Za-z0-9._%+-]+@((?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,})(?![\w-])", re.ASCII
 )
 
+#: Where a number worth a closer look may be: 11 or more digits, give or take separators.
+NUMBER_CANDIDATE = re.compile(r"[0-9][0-9 \-]{9,}[0-9Xx]")
+#: Characters before a candidate that can belong to the number ("+86 ") or decide it.
+CANDIDATE_MARGIN = 5
+
 #: 政府网站域名: mail at these domains is official, not a private person's.
 GOVERNMENT_MAIL_DOMAINS = ("gov.cn",)
 
@@ -100,6 +105,23 @@ def _is_government_mail(domain, extra_domains):
     )
 
 
+def _number_windows(text):
+    """(start, end) stretches of text around each number candidate, merged where they meet.
+
+    Each reaches CANDIDATE_MARGIN characters before its candidate and one after, so the
+    patterns' own boundary checks see the characters around the number.
+    """
+    windows = []
+    for candidate in NUMBER_CANDIDATE.finditer(text):
+        start = max(0, candidate.start() - CANDIDATE_MARGIN)
+        end = min(len(text), candidate.end() + 1)
+        if windows and start <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], end)
+        else:
+            windows.append((start, end))
+    return windows
+
+
 def find_personal_data(text, *, government_domains=()):
     """Every piece of personal data in text, as block findings with masked matches."""
     category = str(_("Personal data"))
@@ -109,25 +131,32 @@ def find_personal_data(text, *, government_domains=()):
     def free(match):
         return all(match.end() <= start or match.start() >= end for start, end in taken)
 
+    windows = _number_windows(text)
+
+    def matches(pattern):
+        # Only where candidates are: a long text is mostly words, scanned once above.
+        for start, end in windows:
+            yield from pattern.finditer(text, start, end)
+
     for pattern in (ID_18, ID_15):
-        for match in pattern.finditer(text):
+        for match in matches(pattern):
             if is_resident_id(match.group()):
                 taken.append(match.span())
                 masked = _mask_middle(match.group(), 6, 4)
                 findings.append(_finding(Rule.ID_NUMBER, match, masked, category))
-    for match in BANK_CARD.finditer(text):
+    for match in matches(BANK_CARD):
         digits = re.sub(r"\D", "", match.group())
         if 16 <= len(digits) <= 19 and passes_luhn(digits) and free(match):
             taken.append(match.span())
             masked = _mask_middle(match.group(), 4, 4)
             findings.append(_finding(Rule.BANK_CARD, match, masked, category))
-    for match in MOBILE.finditer(text):
+    for match in matches(MOBILE):
         if free(match):
             # Keep the operator prefix (and +86 if written): 138****5678.
             with_country = len(re.sub(r"\D", "", match.group())) == 13
             masked = _mask_middle(match.group(), 5 if with_country else 3, 4)
             findings.append(_finding(Rule.MOBILE_NUMBER, match, masked, category))
-    for match in EMAIL.finditer(text):
+    for match in EMAIL.finditer(text) if "@" in text else ():
         if not _is_government_mail(match.group(1), government_domains):
             findings.append(_finding(Rule.EMAIL, match, mask_email(match.group()), category))
     return findings
