@@ -3,7 +3,14 @@ from django.utils.translation import gettext_lazy as _
 
 from .participation.roles import with_participation
 
-_UNIT_STAFF = ["interaction.view_message", "interaction.view_extensionrequest"]
+_UNIT_STAFF = [
+    "interaction.view_message",
+    "interaction.view_messageimage",
+    "interaction.view_messageevent",
+    "interaction.view_deadlinechange",
+    "interaction.view_extensionrequest",
+    "interaction.view_deadlinealert",
+]
 
 
 class InteractionConfig(AppConfig):
@@ -11,15 +18,15 @@ class InteractionConfig(AppConfig):
     verbose_name = _("Interaction")
 
     #: Least privilege [Q§17]: messages change only through the actions on their page, so
-    #: staff get view permissions; the dispatcher also reads the alert records; the operator
+    #: staff get view permissions on them and their records (scoped by unit); the operator
     #: keeps the working-day calendar and the sites' mailbox policies.
     role_permissions = {
-        "dispatcher": [*_UNIT_STAFF, "interaction.view_deadlinealert"],
+        "dispatcher": _UNIT_STAFF,
         "liaison": _UNIT_STAFF,
         "section_head": _UNIT_STAFF,
         "deputy_leader": _UNIT_STAFF,
         "principal_leader": _UNIT_STAFF,
-        "inspector": [*_UNIT_STAFF, "interaction.view_deadlinealert"],
+        "inspector": _UNIT_STAFF,
         "operator": [
             "interaction.add_workingdayoverride",
             "interaction.change_workingdayoverride",

@@ -17,10 +17,17 @@ phone_number = RegexValidator(
 )
 
 
+TOO_LONG = {
+    "max_length": _("At most %(limit_value)d characters; you wrote %(show_value)d."),
+}
+
+
 class AccessibleCaptchaInput(CaptchaTextInput):
     """The captcha with a Chinese text alternative for its picture."""
 
     template_name = "interaction/captcha_widget.html"
+    # One text box to label, not a group: the hidden key needs no legend.
+    use_fieldset = False
 
 
 class MultipleImageInput(forms.ClearableFileInput):
@@ -47,7 +54,13 @@ class ImagesField(forms.FileField):
         return files
 
 
-class MessageForm(forms.Form):
+class CitizenForm(forms.Form):
+    """Chinese labels carry no trailing colon."""
+
+    label_suffix = ""
+
+
+class MessageForm(CitizenForm):
     """写留言 — SPEC §4: type, unit (or not sure), subject, content, contact, publication."""
 
     kind = forms.ChoiceField(label=_("Type"), choices=MessageKind.choices)
@@ -60,9 +73,12 @@ class MessageForm(forms.Form):
         required=False,
         empty_label=_("Not sure (the dispatcher chooses)"),
     )
-    subject = forms.CharField(label=_("Subject"), max_length=MAX_SUBJECT)
+    subject = forms.CharField(label=_("Subject"), max_length=MAX_SUBJECT, error_messages=TOO_LONG)
     content = forms.CharField(
-        label=_("Content"), max_length=MAX_CONTENT, widget=forms.Textarea(attrs={"rows": 8})
+        label=_("Content"),
+        max_length=MAX_CONTENT,
+        error_messages=TOO_LONG,
+        widget=forms.Textarea(attrs={"rows": 8}),
     )
     page_url = forms.URLField(
         label=_("Address of the page with the error"), required=False, max_length=500
@@ -100,14 +116,14 @@ class MessageForm(forms.Form):
         return cleaned
 
 
-class TrackForm(forms.Form):
+class TrackForm(CitizenForm):
     """查询留言 — the tracking code and the query password, both needed."""
 
     code = forms.CharField(label=_("Tracking code"), max_length=20)
     password = forms.CharField(label=_("Query password"), max_length=20, widget=forms.PasswordInput)
 
 
-class RatingForm(forms.Form):
+class RatingForm(CitizenForm):
     rating = forms.ChoiceField(
         label=_("How satisfied are you with the reply?"),
         choices=Rating.choices,
@@ -121,7 +137,7 @@ class RatingForm(forms.Form):
     )
 
 
-class ReopenForm(forms.Form):
+class ReopenForm(CitizenForm):
     reason = forms.CharField(
         label=_("What is still missing from the reply?"),
         max_length=MAX_CONTENT,
@@ -129,7 +145,7 @@ class ReopenForm(forms.Form):
     )
 
 
-class SupplyInfoForm(forms.Form):
+class SupplyInfoForm(CitizenForm):
     text = forms.CharField(
         label=_("The information you were asked for"),
         max_length=MAX_CONTENT,

@@ -41,7 +41,13 @@ from .models import (
     MessageStatus,
     Rating,
 )
-from .working_days import WorkingCalendar, end_of_day, local_date, package_covers
+from .working_days import (
+    WorkingCalendar,
+    end_of_day,
+    local_date,
+    package_covers,
+    start_of_day,
+)
 
 #: No reply later than 3 months after receipt [P§13], extensions included.
 CAP_MONTHS = 3
@@ -96,12 +102,12 @@ def _due_from_receipt(message, calendar, days):
 
 
 def _place_deadline(message, due_day, calendar):
-    """Due at the end of due_day (never past the cap); the reminder at the end of the working
-    day before, which is when the last working day begins."""
+    """Due at the end of due_day (never past the cap); the reminder as the working day before
+    it begins, so the assignee still has two working days."""
     due_day = min(due_day, local_date(message.cap_at))
     message.due_at = end_of_day(due_day)
     reminder_day = calendar.add_working_days(due_day, -1)
-    message.remind_at = max(end_of_day(reminder_day), message.received_at)
+    message.remind_at = max(start_of_day(reminder_day), message.received_at)
 
 
 def _set_deadline(message, *, due_day, reason, by=None, note="", calendar):
@@ -945,7 +951,7 @@ def _alert(pk, now):
     title = (
         _("Overdue since %(due)s: %(subject)s (%(unit)s)")
         if overdue
-        else _("Due tomorrow's end of work (%(due)s): %(subject)s (%(unit)s)")
+        else _("Due at the end of %(due)s: %(subject)s (%(unit)s)")
     ) % {"due": due, "subject": message.subject, "unit": message.unit or _("not routed")}
     notify(
         recipients,

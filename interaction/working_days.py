@@ -118,6 +118,11 @@ def local_date(moment):
     return timezone.localtime(moment).date()
 
 
+def start_of_day(day):
+    """The first instant of day in the site's time zone."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
 def end_of_day(day):
     """The last instant of day in the site's time zone: what "due on day" means."""
     return timezone.make_aware(datetime.combine(day, time.max))

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ..images import validate_message_image
 
@@ -15,11 +16,14 @@ from ..images import validate_message_image
 class MessageKind(models.TextChoices):
     """留言类型 — fixes the reply deadline in working days (MailboxPolicy)."""
 
-    SITE_ERROR = "site_error", _("Website error report")
-    CONSULTATION = "consultation", _("Consultation")
-    SUGGESTION = "suggestion", _("Suggestion")
-    COMPLAINT = "complaint", _("Complaint")
-    HANDLING = "handling", _("Request needing investigation or handling")
+    SITE_ERROR = "site_error", pgettext_lazy("message type", "Website error report")
+    CONSULTATION = "consultation", pgettext_lazy("message type", "Consultation")
+    SUGGESTION = "suggestion", pgettext_lazy("message type", "Suggestion")
+    COMPLAINT = "complaint", pgettext_lazy("message type", "Complaint")
+    HANDLING = (
+        "handling",
+        pgettext_lazy("message type", "Request needing investigation or handling"),
+    )
 
 
 class Channel(models.TextChoices):
@@ -33,17 +37,26 @@ class Channel(models.TextChoices):
 class MessageStatus(models.TextChoices):
     """留言状态 — driven only by interaction.workflow."""
 
-    HELD = "held", _("Held for moderation")
-    RECEIVED = "received", _("Received, to be routed")
-    ASSIGNED = "assigned", _("Being handled")
-    TRANSFER_REQUESTED = "transfer_requested", _("Transfer requested")
-    AWAITING_INFO = "awaiting_info", _("Waiting for the citizen's information")
-    REPLY_DRAFTED = "reply_drafted", _("Reply waiting for the section head")
-    REPLY_APPROVED = "reply_approved", _("Reply waiting for the leader")
-    ANSWERED = "answered", _("Answered")
-    RATED = "rated", _("Rated")
-    CLOSED = "closed", _("Closed")
-    MERGED = "merged", _("Merged into another message")
+    HELD = "held", pgettext_lazy("message status", "Held for moderation")
+    RECEIVED = "received", pgettext_lazy("message status", "Received, to be routed")
+    ASSIGNED = "assigned", pgettext_lazy("message status", "Being handled")
+    TRANSFER_REQUESTED = "transfer_requested", pgettext_lazy("message status", "Transfer requested")
+    AWAITING_INFO = (
+        "awaiting_info",
+        pgettext_lazy("message status", "Waiting for the citizen's information"),
+    )
+    REPLY_DRAFTED = (
+        "reply_drafted",
+        pgettext_lazy("message status", "Reply waiting for the section head"),
+    )
+    REPLY_APPROVED = (
+        "reply_approved",
+        pgettext_lazy("message status", "Reply waiting for the leader"),
+    )
+    ANSWERED = "answered", pgettext_lazy("message status", "Answered")
+    RATED = "rated", pgettext_lazy("message status", "Rated")
+    CLOSED = "closed", pgettext_lazy("message status", "Closed")
+    MERGED = "merged", pgettext_lazy("message status", "Merged into another message")
 
 
 class Rating(models.TextChoices):
