@@ -17,7 +17,7 @@ MIN_SAMPLE_RATIO = 0.3
 
 
 class CampaignStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", _("Under way")
     CLOSED = "closed", _("Closed, results settled")
     PUBLISHED = "published", _("Results published")
 

@@ -121,7 +121,7 @@ class Migration(migrations.Migration):
                 ('sample_ratio', models.DecimalField(decimal_places=2, default=0.3, help_text='Share of the units drawn; at least 0.30.', max_digits=3, verbose_name='sample ratio')),
                 ('seed', models.BigIntegerField(editable=False, verbose_name='random seed')),
                 ('population', models.JSONField(default=list, editable=False, verbose_name='units drawn from')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('closed', 'Closed, results settled'), ('published', 'Results published')], default='open', editable=False, max_length=20, verbose_name='status')),
+                ('status', models.CharField(choices=[('open', 'Under way'), ('closed', 'Closed, results settled'), ('published', 'Results published')], default='open', editable=False, max_length=20, verbose_name='status')),
                 ('opened_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='opened at')),
                 ('closed_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='closed at')),
                 ('published_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='published at')),
