@@ -7,16 +7,20 @@ database. When content changes, invalidate() bumps the versions of the tags it t
 (after the transaction commits), and every page showing it is re-rendered on its next
 request, while every other page keeps being served from the cache.
 
-A hit costs two cache reads and no database query: the stored entry, then in one read the
-current versions of its tags and its site's offline state (so that a maintenance window or
-a closure takes effect even on pages cached before it).
+A hit costs one shared-cache read and no database query: each web process keeps the entries
+it served recently in its own memory (RecentEntries), and checks them against the current
+versions of their tags and their site's offline state in one read (so that an invalidation
+by any process, a maintenance window or a closure take effect at once). An entry not in the
+process's memory costs one more read.
 
 Keys are per host rather than per site because the footer carries the page's own absolute
 address; the host names one site, so this is also per site.
 """
 
 import hashlib
+import threading
 import time
+from collections import OrderedDict
 from email.utils import formatdate
 from functools import partial
 
@@ -116,6 +120,38 @@ def _state_allows(state, rendered_at, now):
 # --- the middleware --------------------------------------------------------------------------
 
 
+class RecentEntries:
+    """The entries this process served last, by key: saves the shared-cache read of the page
+    body on a hit. Safe to keep stale: every use is validated against the shared versions."""
+
+    def __init__(self, size):
+        self.size = size
+        self.entries = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is not None:
+                self.entries.move_to_end(key)
+            return entry
+
+    def put(self, key, entry):
+        with self.lock:
+            self.entries[key] = entry
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+    def drop(self, key):
+        with self.lock:
+            self.entries.pop(key, None)
+
+
+#: About 500 pages of ~20 kB: 10 MB per web process at most.
+recent_entries = RecentEntries(500)
+
+
 def _conditional(request, entry):
     return get_conditional_response(
         request, etag=entry["etag"], last_modified=int(entry["rendered_at"])
@@ -137,11 +173,16 @@ class PublicPageCacheMiddleware:
         if request.method not in ("GET", "HEAD"):
             return self.get_response(request)
         key = _entry_key(request)
-        entry = cache.get(key)
+        entry = recent_entries.get(key)
+        if entry is None:
+            entry = cache.get(key)
+            if entry is not None:
+                recent_entries.put(key, entry)
         if entry is not None:
             response = self._serve(request, entry)
             if response is not None:
                 return response
+            recent_entries.drop(key)
         request.page_cache_versions = {}
         request.page_cache_started_ns = time.time_ns()
         request.declare_page_content = partial(depends_on, request)
@@ -208,3 +249,4 @@ class PublicPageCacheMiddleware:
             "versions": dict(request.page_cache_versions),
         }
         cache.set(key, entry, ENTRY_TIMEOUT)
+        recent_entries.put(key, entry)

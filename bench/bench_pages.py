@@ -1,0 +1,180 @@
+"""Benchmark: a cached public article page against a static file of the same size, through
+the same server (target: at least half the static rate), and the uncached page rate.
+
+The server is gunicorn with production-like settings (DEBUG off, hashed static files served
+by WhiteNoise, the cache of REDIS_URL when set); the load comes from wrk in a second process
+on loopback (one thread, 8 connections, 10 s per figure, after a warm-up). The static file
+is the article page's own bytes saved under STATIC_ROOT, so both answers are the same size.
+Uncached requests add a distinct query string each time, so every one is a cache miss that
+renders the page from the database.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench \\
+        REDIS_URL=redis://127.0.0.1:6379/4 .venv/bin/python bench/bench_pages.py
+"""
+
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+# Production-like: no test shortcuts in this process or in the server it starts.
+os.environ.pop("PORTAL_TESTING", None)
+os.environ["DEBUG"] = "0"
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+
+from columns.models import Site  # noqa: E402
+from publishing.models import ArticleKind  # noqa: E402
+from publishing.selectors import published_articles  # noqa: E402
+
+WORKERS = 2
+CONNECTIONS = 8
+DURATION = "10s"
+TARGET_RATIO = 0.5
+UNCACHED_SCRIPT = """
+counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format(nil, wrk.path .. "?n=" .. counter .. "-" .. math.random(1, 1e9))
+end
+"""
+
+
+def ensure_data():
+    """The demo portal, loaded once into the benchmark database and reused afterwards."""
+    if not Site.objects.filter(site_code="5201020001").exists():
+        call_command("load_demo", stdout=open(os.devnull, "w"))
+    site = Site.objects.get(site_code="5201020001")
+    article = published_articles(site).filter(kind=ArticleKind.POLICY).first()
+    return article.get_absolute_url()
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(url, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                return response.read()
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"the server did not answer {url} within {timeout} s")
+
+
+def wrk(url, script=None):
+    """Requests per second wrk measured, and its count of non-2xx answers."""
+    command = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{DURATION}", "--latency"]
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
+        if script:
+            lua.write(script)
+            command += ["-s", lua.name]
+    try:
+        output = subprocess.run(command + [url], capture_output=True, text=True, check=True).stdout
+    finally:
+        os.unlink(lua.name)
+    rate = float(re.search(r"Requests/sec:\s+([0-9.]+)", output).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    return rate, int(errors.group(1)) if errors else 0
+
+
+def main():
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is needed: apt-get install -y wrk")
+    article_path = ensure_data()
+    call_command("collectstatic", interactive=False, verbosity=0)
+    port = free_port()
+    origin = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "DEBUG": "0", "LOG_LEVEL": "ERROR"}
+    server = subprocess.Popen(
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "portal.wsgi",
+            f"--workers={WORKERS}",
+            f"--bind=127.0.0.1:{port}",
+            "--log-level=error",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
+    static_dir = Path(settings.STATIC_ROOT) / "bench"
+    try:
+        page = wait_for(origin + article_path)
+        # The static twin of the page: same bytes, served by WhiteNoise from STATIC_ROOT.
+        # WhiteNoise indexes STATIC_ROOT when a worker starts, so the server is restarted.
+        static_dir.mkdir(parents=True, exist_ok=True)
+        (static_dir / "article.html").write_bytes(page)
+        server.terminate()
+        server.wait(timeout=30)
+        server = subprocess.Popen(server.args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+        static_url = f"{origin}{settings.STATIC_URL}bench/article.html"
+        static_body = wait_for(static_url)
+        assert len(static_body) == len(page), (len(static_body), len(page))
+        for _ in range(20):  # warm every worker's connection and the page cache
+            wait_for(origin + article_path)
+        wrk(static_url)  # warm-up run, not counted
+        static_rate, static_errors = wrk(static_url)
+        cached_rate, cached_errors = wrk(origin + article_path)
+        uncached_rate, uncached_errors = wrk(origin + article_path, UNCACHED_SCRIPT)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        shutil.rmtree(static_dir, ignore_errors=True)
+    ratio = cached_rate / static_rate
+    setup = (
+        f"gunicorn {WORKERS} sync workers, wrk -t1 -c{CONNECTIONS} -d{DURATION} on loopback, "
+        f"{len(page)} bytes, cache {'Redis' if settings.REDIS_URL else 'local memory'}, "
+        f"database {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}"
+    )
+    met = ratio >= TARGET_RATIO and not (static_errors or cached_errors)
+    results = [
+        {
+            "name": "pages: cached article / static file throughput",
+            "value": round(ratio, 2),
+            "unit": "ratio",
+            "target": f">= {TARGET_RATIO}",
+            "met": met,
+            "detail": f"cached {cached_rate:.0f} req/s vs static {static_rate:.0f} req/s; {setup}",
+        },
+        {
+            "name": "pages: cached article throughput",
+            "value": round(cached_rate),
+            "unit": "req/s",
+            "target": f">= {TARGET_RATIO} x static ({TARGET_RATIO * static_rate:.0f})",
+            "met": met,
+            "detail": f"{cached_errors} non-2xx answers; {setup}",
+        },
+        {
+            "name": "pages: uncached article throughput",
+            "value": round(uncached_rate),
+            "unit": "req/s",
+            "target": "reported (no target in the SPEC)",
+            "met": uncached_errors == 0,
+            "detail": f"every request a cache miss; {uncached_errors} non-2xx answers; {setup}",
+        },
+    ]
+    print(json.dumps({"results": results}, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
