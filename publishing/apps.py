@@ -16,6 +16,13 @@ _SERVICE_EDITOR = [
     for action in ("add", "change", "delete", "view")
 ]
 
+#: 内容检查词库 — sensitive words, the wording dictionary and blocked domains: the operator's.
+_CHECK_LIST_EDITOR = [
+    f"publishing.{action}_{model}"
+    for model in ("sensitiveword", "wordingcorrection", "blockeddomain")
+    for action in ("add", "change", "delete", "view")
+]
+
 
 class PublishingConfig(AppConfig):
     name = "publishing"
@@ -41,6 +48,7 @@ class PublishingConfig(AppConfig):
         "opinion_leader": _REVIEWER,
         "operator": [
             *_SERVICE_EDITOR,
+            *_CHECK_LIST_EDITOR,
             "publishing.change_article",
             "publishing.add_reviewchain",
             "publishing.change_reviewchain",

@@ -213,3 +213,36 @@ def test_returning_needs_no_override(login_as, column_named):
     article.refresh_from_db()
     assert article.status == ArticleStatus.RETURNED
     assert ContentFinding.objects.filter(article=article).count() == 1
+
+
+def test_operator_edits_the_lists_in_the_admin_and_the_next_check_uses_them(login_as):
+    from publishing.content_checks import check_text
+    from publishing.models import SensitiveWord
+
+    operator = login_as("operator")
+    response = operator.post(
+        reverse("admin:publishing_sensitiveword_add"),
+        {"word": "某某内参", "category": "secret", "note": "内部刊物名称"},
+    )
+    assert response.status_code == 302
+    assert [f.rule for f in check_text("转发某某内参第3期")] == ["secret_marker"]
+
+    # A bulk delete from the list page also reaches every checker.
+    word = SensitiveWord.objects.get(word="某某内参")
+    response = operator.post(
+        reverse("admin:publishing_sensitiveword_changelist"),
+        {"action": "delete_selected", "_selected_action": [word.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert check_text("转发某某内参第3期") == []
+
+    response = operator.post(
+        reverse("admin:publishing_wordingcorrection_add"),
+        {"wrong": "区长 张三", "right": "区长 张三", "kind": "leader", "note": ""},
+    )
+    assert "正确写法须与错误写法不同" in response.content.decode()
+
+
+def test_liaison_cannot_edit_the_lists(login_as):
+    response = login_as("edu_liaison").get(reverse("admin:publishing_sensitiveword_add"))
+    assert response.status_code == 403
