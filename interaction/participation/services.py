@@ -499,6 +499,9 @@ def post_entry(*, interview, by, text, guest=None, question=None):
         raise ValidationError(_("Write what was said."))
     if guest is not None and guest.interview_id != interview.pk:
         raise ValidationError(_("This guest does not take part in this interview."))
+    if question is not None:
+        # Re-read: the caller's copy may predate the screening.
+        question = InterviewQuestion.objects.get(pk=question.pk)
     if question is not None and (
         question.interview_id != interview.pk or question.screening != QuestionScreening.ACCEPTED
     ):
