@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from . import availability, selectors
 from .export import xlsx_response
 from .indicators import VETO, assess
+from .inspections.selectors import supervised_units
 
 
 def _scope(request):
@@ -99,6 +100,7 @@ def dashboard_view(request, admin_context):
         "uptime": uptime,
         "charts": _charts(sites, unit),
         "VETO": VETO,
+        "supervisions": supervised_units(),
     }
     return TemplateResponse(request, "admin/monitoring/dashboard.html", context)
 

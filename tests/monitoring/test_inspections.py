@@ -301,6 +301,9 @@ def test_two_failures_in_a_row_flag_special_supervision_until_cleared(
     assert flag.unit == edu and flag.campaign == second and flag.previous_campaign == first
     assert list(supervised_units()) == [flag]
     assert fin_sample is None or fin_sample.rectified is True
+    dashboard = reverse("admin:monitoring_compliancedashboard_changelist")
+    html = login_as("inspector").get(dashboard).content.decode()
+    assert 'class="supervision-flags"' in html and "未按期整改 · 待提交书面检查" in html
     assert Notification.objects.filter(
         recipient__username="edu_liaison", key=f"supervision:{flag.pk}:opened"
     ).exists()
@@ -319,6 +322,7 @@ def test_two_failures_in_a_row_flag_special_supervision_until_cleared(
     flag.refresh_from_db()
     assert flag.status == SupervisionStatus.CLEARED
     assert list(supervised_units()) == []
+    assert "supervision-flags" not in login_as("inspector").get(dashboard).content.decode()
 
 
 def test_failure_with_a_clean_campaign_between_is_not_two_in_a_row(user_named, clock):
