@@ -87,7 +87,9 @@ class SiteAvailabilityMiddleware:
         from columns.offline import announced_windows, window_at
 
         now = timezone.now()
-        window = window_at(announced_windows(site, now).filter(starts_at__lte=now), now)
+        # Kept on the request: every public page shows the notices of these windows.
+        request.announced_offline_windows = list(announced_windows(site, now))
+        window = window_at(request.announced_offline_windows, now)
         if window is not None:
             response = render(
                 request, "portal/maintenance.html", {"site": site, "window": window}, status=503

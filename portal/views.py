@@ -9,10 +9,10 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
-from columns.models import Column, ColumnCategory
+from columns.models import ColumnCategory
 from publishing import page_tags
 from publishing.selectors import current_headline, public_articles_in, published_articles
-from publishing.views import public_context, public_service_items
+from publishing.views import ColumnTree, public_context, public_service_items
 
 from .celery import app as celery_app
 
@@ -22,15 +22,12 @@ SECTION_SIZE = 7
 SITEMAP_LIMIT = 50_000
 
 
-def _homepage_sections(site):
+def _homepage_sections(tree):
     """The homepage's article sections: the columns marked for the homepage below the top
     level (a top-level column is a navigation entry), each with its latest items; policy
     documents come with their published interpretations. One query per section."""
     sections = []
-    columns = Column.objects.filter(site=site, on_homepage=True, level__gte=1).order_by(
-        "tree_id", "lft"
-    )
-    for column in columns:
+    for column in (c for c in tree.columns if c.on_homepage and c.level >= 1):
         articles = public_articles_in(column).select_related("policy")
         if column.category == ColumnCategory.POLICY:
             articles = articles.prefetch_related(
@@ -48,26 +45,23 @@ def home(request):
     """首页 — headline, news, notices, policies and interpretations, services, interaction."""
     site = request.site
     page_tags.depend(request, page_tags.home(site.pk), page_tags.services(site.pk))
+    tree = ColumnTree(site)
     context = public_context(
         request,
+        tree,
         headline=current_headline(site),
-        sections=_homepage_sections(site),
+        sections=_homepage_sections(tree),
         service_items=list(public_service_items(site)[:8]),
-        topics=list(
-            Column.objects.filter(site=site, is_special_topic=True).order_by("tree_id", "lft")[:6]
-        ),
+        topics=[c for c in tree.columns if c.is_special_topic][:6],
     )
     return render(request, "portal/home.html", context)
 
 
-def _site_columns(site):
-    return list(Column.objects.filter(site=site).order_by("tree_id", "lft"))
-
-
 def site_map(request):
     """网站地图 — the whole column tree of the site."""
+    tree = ColumnTree(request.site)
     return render(
-        request, "portal/sitemap.html", public_context(request, columns=_site_columns(request.site))
+        request, "portal/sitemap.html", public_context(request, tree, columns=tree.columns)
     )
 
 
@@ -80,7 +74,7 @@ def sitemap_xml(request):
     return render(
         request,
         "portal/sitemap.xml",
-        {"origin": origin, "columns": _site_columns(site), "articles": articles},
+        {"origin": origin, "columns": ColumnTree(site).columns, "articles": articles},
         content_type="application/xml; charset=utf-8",
     )
 

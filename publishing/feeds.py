@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from . import page_tags
 from .selectors import public_articles_in
-from .views import column_by_path
+from .views import ColumnTree
 
 FEED_SIZE = 20
 
@@ -14,7 +14,7 @@ class ColumnFeed(Feed):
     """栏目订阅 — /columns/<path>/rss.xml."""
 
     def get_object(self, request, path):
-        column = column_by_path(request.site, path)
+        column = ColumnTree(request.site).at_path(path)
         page_tags.depend(request, page_tags.column(column.pk), page_tags.site(request.site.pk))
         return column
 
@@ -22,7 +22,7 @@ class ColumnFeed(Feed):
         return f"{column.name} - {column.site.name}"
 
     def link(self, column):
-        return column.get_absolute_url()
+        return column.public_url
 
     def description(self, column):
         return column.description or _("The latest items of the column “%(name)s”.") % {

@@ -5,6 +5,8 @@ Every page declares what it shows to the page cache (portal.caching.depends_on t
 page_tags) before reading it, and reads a fixed number of rows however much content grows.
 """
 
+from functools import lru_cache
+
 import qrcode
 import qrcode.image.svg
 from django.core.paginator import EmptyPage, Paginator
@@ -33,13 +35,51 @@ def bad_request(request, message):
     return render(request, "portal/400.html", {"message": message}, status=400)
 
 
-def public_context(request, **context):
-    """What every public page shows: the site's top-level columns for the navigation."""
+class ColumnTree:
+    """栏目树 — a site's columns read in one query: the navigation, breadcrumbs, sub-columns
+    and every column's public URL (column.public_url) without a query per column."""
+
+    def __init__(self, site):
+        self.columns = list(Column.objects.filter(site=site).order_by("tree_id", "lft"))
+        self.by_pk = {}
+        for column in self.columns:  # tree order: a parent comes before its children
+            parent = self.by_pk.get(column.parent_id)
+            column.public_url = f"{parent.public_url if parent else '/columns/'}{column.slug}/"
+            self.by_pk[column.pk] = column
+
+    def roots(self):
+        return sorted((c for c in self.columns if c.parent_id is None), key=lambda c: c.position)
+
+    def ancestors(self, column, include_self=False):
+        return [
+            c
+            for c in self.columns
+            if c.tree_id == column.tree_id
+            and (c.lft < column.lft < c.rght or (include_self and c.pk == column.pk))
+        ]
+
+    def children(self, column):
+        return [c for c in self.columns if c.parent_id == column.pk]
+
+    def at_path(self, path):
+        """The column at /columns/<path>/, or a Chinese 404."""
+        url = "/columns/" + "/".join(s for s in path.split("/") if s) + "/"
+        for column in self.columns:
+            if column.public_url == url:
+                return column
+        raise Http404(_("No column answers at this address; it may have been moved or removed."))
+
+
+def public_context(request, tree=None, **context):
+    """What every public page shows: the site's top-level columns for the navigation and
+    the notices of announced offline windows."""
     page_tags.depend(request, page_tags.site(request.site.pk))
-    context["nav_columns"] = list(
-        Column.objects.filter(site=request.site, parent__isnull=True).order_by("position", "pk")
-    )
-    context["offline_notices"] = list(announced_windows(request.site))
+    tree = tree or ColumnTree(request.site)
+    context["nav_columns"] = tree.roots()
+    notices = getattr(request, "announced_offline_windows", None)
+    if notices is None:
+        notices = list(announced_windows(request.site))
+    context["offline_notices"] = notices
     return context
 
 
@@ -57,23 +97,10 @@ def page_number(request, paginator):
         ) from None
 
 
-def column_by_path(site, path):
-    """The column at /columns/<path>/ of site: one query for the last slug, checked against
-    the whole path so that /columns/a/b/ and /columns/x/b/ are not the same page."""
-    slugs = [s for s in path.split("/") if s]
-    if not slugs:
-        raise Http404(_("No column answers at this address."))
-    candidates = Column.objects.filter(site=site, slug=slugs[-1], level=len(slugs) - 1)
-    for column in candidates:
-        # Ancestors come from one query per candidate; siblings sharing a slug are rare.
-        if [c.slug for c in column.get_ancestors()] == slugs[:-1]:
-            return column
-    raise Http404(_("No column answers at this address; it may have been moved or removed."))
-
-
 def column_page(request, path):
     """栏目页 — a column's articles, newest first, with pagination."""
-    column = column_by_path(request.site, path)
+    tree = ColumnTree(request.site)
+    column = tree.at_path(path)
     page_tags.depend(request, page_tags.column(column.pk))
     try:
         page = page_number(request, Paginator(public_articles_in(column), PAGE_SIZE))
@@ -81,9 +108,10 @@ def column_page(request, path):
         return bad_request(request, str(exc))
     context = public_context(
         request,
+        tree,
         column=column,
-        breadcrumbs=list(column.get_ancestors()),
-        children=list(column.get_children()),
+        breadcrumbs=tree.ancestors(column),
+        children=tree.children(column),
         page=page,
     )
     return render(request, "publishing/public/column.html", context)
@@ -104,8 +132,10 @@ def _public_policy(article):
     return None
 
 
+@lru_cache(maxsize=4096)
 def qr_code_svg(url):
-    """二维码 — the page's address as an inline SVG, made here: no third-party service."""
+    """二维码 — the page's address as an inline SVG, made here: no third-party service.
+    Remembered per process: drawing one takes tens of milliseconds and never changes."""
     image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8, border=2)
     return image.to_string(encoding="unicode").split("?>", 1)[-1]
 
@@ -114,11 +144,15 @@ def article_page(request, pk):
     """文章页 — an article with its metadata, attachments and policy↔interpretation links."""
     article = _article_or_404(request, pk)
     url = request.build_absolute_uri(article.get_absolute_url())
+    tree = ColumnTree(request.site)
+    # Shown here through an extra column, an article's own column may be on another site.
+    column = tree.by_pk.get(article.column_id)
     context = public_context(
         request,
+        tree,
         article=article,
-        column=article.column,
-        breadcrumbs=list(article.column.get_ancestors(include_self=True)),
+        column=column or article.column,
+        breadcrumbs=tree.ancestors(column, include_self=True) if column else [],
         policy=_public_policy(article),
         url=url,
         qr_svg=qr_code_svg(url),
