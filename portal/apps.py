@@ -7,4 +7,4 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self):
-        from . import cache_invalidation  # noqa: F401
+        from . import cache_invalidation, receivers  # noqa: F401

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "rest_framework",
     "drf_spectacular",
+    # Swagger UI served from our own static files: government intranets have no CDN.
+    "drf_spectacular_sidecar",
     "django_filters",
     "tinymce",
     # The platform, bottom to top: columns <- publishing <- interaction <- monitoring <- portal.
@@ -267,11 +269,25 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "政务门户开放数据接口",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "DESCRIPTION": "只读开放数据：栏目、已发布信息、办事服务事项。只包含公开内容。",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ArticleKindEnum": "publishing.models.ArticleKind",
+        "ServiceKindEnum": "publishing.models.ServiceKind",
+        "ServiceDocumentKindEnum": "publishing.models.ServiceDocument.Kind",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "portal.api.document_error_answers",
+    ],
 }
 
 # --- Rich text (TinyMCE is vendored inside django-tinymce: no CDN) -------------------------

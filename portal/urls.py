@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from . import views
+from .search import views as search_views
 
 handler404 = "portal.views.page_not_found"
 handler500 = "portal.views.server_error"
@@ -15,9 +16,11 @@ common_patterns = [
 
 public_patterns = [
     path("", views.home, name="home"),
+    path("search/", search_views.search, name="search"),
     path("sitemap/", views.site_map, name="site_map"),
     path("sitemap.xml", views.sitemap_xml, name="sitemap_xml"),
     path("captcha/", include("captcha.urls")),
+    path("api/", include("portal.api")),
     path("", include("publishing.urls")),
     path("interaction/", include("interaction.urls")),
     path("", include("monitoring.urls")),
