@@ -21,7 +21,7 @@ def _plain(text):
 def survey_workbook(survey):
     workbook = Workbook()
     summary = workbook.active
-    summary.title = _("Summary")
+    summary.title = _("Totals")
     bold = Font(bold=True)
     results = selectors.survey_results(survey)
     summary.append([survey.title])
