@@ -10,13 +10,15 @@ cut down to that unit's items (what a unit's staff see); the verdict is the site
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from columns.models import Column, ColumnCategory
+from interaction import workflow as mailbox_workflow
+from interaction.models import Message, MessageKind
 from publishing.content_checks import Rule, check_text
-from publishing.models import Article, ArticleStatus
+from publishing.models import Article, ArticleStatus, ServiceItem
 
 from .models import AvailabilityProbe, BrokenLink, ColumnFreshness, FreshnessState, Outage
 from .selectors import latest_crawl
@@ -217,22 +219,102 @@ def serious_errors(site, t, now):
     )
 
 
-def services_unusable(site, t, now):
-    services = Column.objects.filter(site=site, category=ColumnCategory.SERVICE)
-    with_content = services.filter(
-        Q(articles__status=ArticleStatus.PUBLISHED)
-        | Q(children__articles__status=ArticleStatus.PUBLISHED)
-    ).distinct()
-    triggered = not with_content.exists()
-    return Outcome(
-        triggered=triggered,
-        summary=_("no service entry with content") if triggered else _("service entry present"),
-        evidence=[
-            _column_evidence(f)
-            for f in _states(site).filter(
-                column__category=ColumnCategory.SERVICE, state=FreshnessState.BLANK
+def _message_evidence(message, detail):
+    return Evidence(
+        label=f"{message.tracking_code} {message.subject}",
+        detail=detail,
+        unit=str(message.unit or ""),
+        unit_id=message.unit_id,
+        url=f"/admin/interaction/message/{message.pk}/change/",
+    )
+
+
+def _has_mailbox(site, *, own=False):
+    """A consultation channel: an interaction column on the site (a sub-site may rely on its
+    portal's unified mailbox unless own)."""
+    sites = [site.pk] if own or not site.parent_id else [site.pk, site.parent_id]
+    return Column.objects.filter(site__in=sites, category=ColumnCategory.INTERACTION).exists()
+
+
+def poor_interaction(site, t, now):
+    """互动回应差: no working consultation channel, or a consultation left unanswered for
+    more than three months in the past year (answered that late, or still open)."""
+    cap = timedelta(days=t["unanswered_days"])
+    late = (
+        Message.objects.filter(
+            site=site,
+            kind=MessageKind.CONSULTATION,
+            received_at__gte=now - timedelta(days=t["window_days"]),
+        )
+        .filter(
+            Q(
+                answered_at__isnull=True,
+                status__in=mailbox_workflow.OPEN_STATES,
+                received_at__lt=now - cap,
             )
-        ],
+            | Q(answered_at__gt=F("received_at") + cap)
+        )
+        .select_related("unit")
+    )
+    evidence = [
+        _message_evidence(
+            m,
+            _("received %(day)s, not answered within 3 months")
+            % {"day": timezone.localtime(m.received_at).strftime("%Y-%m-%d")},
+        )
+        for m in late
+    ]
+    channel = _has_mailbox(site)
+    return Outcome(
+        triggered=not channel or bool(evidence),
+        summary=(
+            _("%(count)s consultations left unanswered over 3 months") % {"count": len(evidence)}
+            if channel
+            else _("no consultation channel")
+        ),
+        evidence=evidence,
+    )
+
+
+#: 办事指南要素: what every published service guide must state (SPEC §6).
+GUIDE_ELEMENTS = ("legal_basis", "conditions", "procedure", "time_limit", "office", "contact")
+
+
+def services_unusable(site, t, now):
+    """服务不实用: no service entry (no published service item on the site or its portal), or
+    published guides missing key elements (the fields above, or the list of materials)."""
+    sites = [site.pk, site.parent_id] if site.parent_id else [site.pk]
+    items = list(
+        ServiceItem.objects.filter(site__in=sites, is_published=True)
+        .select_related("unit")
+        .annotate(material_count=Count("materials"))
+    )
+    evidence = []
+    for item in items:
+        missing = [
+            str(ServiceItem._meta.get_field(name).verbose_name)
+            for name in GUIDE_ELEMENTS
+            if not (getattr(item, name) or "").strip()
+        ]
+        if not item.material_count:
+            missing.append(str(_("required materials")))
+        if missing:
+            evidence.append(
+                Evidence(
+                    label=item.name,
+                    detail=_("missing: %(items)s") % {"items": "、".join(missing)},
+                    unit=str(item.unit or ""),
+                    unit_id=item.unit_id,
+                    url=f"/admin/publishing/serviceitem/{item.pk}/change/",
+                )
+            )
+    return Outcome(
+        triggered=not items or len(evidence) >= t["incomplete_guides"],
+        summary=_("%(items)s service items, %(incomplete)s guides missing key elements")
+        % {"items": len(items), "incomplete": len(evidence)}
+        if items
+        else _("no service entry"),
+        evidence=evidence,
     )
 
 
@@ -329,6 +411,49 @@ def footer_missing(site, t, now):
     )
 
 
+def reply_list_stale(site, t, now):
+    """答复列表: the site's public list of answered messages not updated in two months."""
+    if not _has_mailbox(site, own=True):
+        return Outcome(summary=_("no mailbox of its own"))
+    last = (
+        Message.objects.filter(
+            site=site, is_public=True, status__in=mailbox_workflow.ANSWERED_STATES
+        )
+        .order_by("-answered_at")
+        .values_list("answered_at", flat=True)
+        .first()
+    )
+    stale = last is None or now - last > timedelta(days=t["days"])
+    return Outcome(
+        deducted=t["points"] if stale else 0,
+        summary=_("last published reply %(day)s")
+        % {"day": timezone.localtime(last).strftime("%Y-%m-%d") if last else "—"},
+    )
+
+
+def late_replies(site, t, now):
+    """Messages of the past year answered after their deadline, or open past it."""
+    late = (
+        Message.objects.filter(site=site, received_at__gte=now - timedelta(days=t["window_days"]))
+        .filter(
+            Q(answered_on_time=False) | Q(status__in=mailbox_workflow.OPEN_STATES, due_at__lt=now)
+        )
+        .select_related("unit")
+    )
+    evidence = [
+        _message_evidence(
+            m,
+            _("due %(day)s") % {"day": timezone.localtime(m.due_at).strftime("%Y-%m-%d")},
+        )
+        for m in late
+    ]
+    return Outcome(
+        deducted=min(len(evidence) * t["points_each"], t["cap"]),
+        summary=_("%(count)s messages answered late or overdue") % {"count": len(evidence)},
+        evidence=evidence,
+    )
+
+
 INDICATORS = [
     Indicator(
         "site_unreachable",
@@ -352,7 +477,20 @@ INDICATORS = [
         {"scan_days": 365, "backdate_tolerance_hours": 1},
         serious_errors,
     ),
-    Indicator("services_unusable", _("Services not usable"), VETO, {}, services_unusable),
+    Indicator(
+        "poor_interaction",
+        _("Poor interaction"),
+        VETO,
+        {"unanswered_days": 92, "window_days": 365},
+        poor_interaction,
+    ),
+    Indicator(
+        "services_unusable",
+        _("Services not usable"),
+        VETO,
+        {"incomplete_guides": 1},
+        services_unusable,
+    ),
     Indicator(
         "homepage_links",
         _("Unusable links on the homepage"),
@@ -384,6 +522,20 @@ INDICATORS = [
     Indicator(
         "blank_columns", _("Blank columns"), DEDUCTION, {"points_each": 2, "cap": 8}, blank_columns
     ),
+    Indicator(
+        "reply_list_stale",
+        _("Reply list not updated in 2 months"),
+        DEDUCTION,
+        {"days": 61, "points": 5},
+        reply_list_stale,
+    ),
+    Indicator(
+        "late_replies",
+        _("Late replies"),
+        DEDUCTION,
+        {"window_days": 365, "points_each": 0.5, "cap": 10},
+        late_replies,
+    ),
     Indicator("search_missing", _("No site search"), DEDUCTION, {"points": 5}, search_missing),
     Indicator(
         "footer_missing",
@@ -402,7 +554,9 @@ class ItemResult:
 
     @property
     def failed(self):
-        return self.outcome.triggered if self.indicator.kind == VETO else self.outcome.deducted > 0
+        if self.indicator.kind == VETO:
+            return self.outcome.triggered
+        return self.outcome.deducted > 0 or self.outcome.triggered
 
 
 @dataclass
@@ -441,6 +595,13 @@ def assess(site, *, unit=None, now=None):
     for indicator in INDICATORS:
         outcome = indicator.collect(site, indicator.thresholds, now)
         if unit is not None:
-            outcome.evidence = [e for e in outcome.evidence if e.unit_id == unit.pk]
+            # A unit sees its own items, not the site's totals or score.
+            mine = [e for e in outcome.evidence if e.unit_id == unit.pk]
+            outcome = Outcome(
+                triggered=bool(mine),
+                deducted=0,
+                summary=_("%(count)s items of your unit") % {"count": len(mine)},
+                evidence=mine,
+            )
         items.append(ItemResult(indicator, outcome))
     return Assessment(site=site, items=items)

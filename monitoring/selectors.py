@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from columns.models import Site, Unit
 from columns.selectors import sees_everything, unit_of
+from interaction import workflow as mailbox_workflow
+from interaction.models import Message
 from publishing.models import Article, ArticleStatus
 
 from .models import (
@@ -31,6 +33,7 @@ DRILL_KINDS = {
     "warning": _("Columns due soon"),
     "blank": _("Blank columns"),
     "broken": _("Unusable links"),
+    "overdue": _("Overdue messages"),
     "published": _("Published this month"),
 }
 
@@ -108,6 +111,20 @@ def drill_down(kind, *, sites, unit=None, now=None):
             }
             for link in rows
         ]
+    if kind == "overdue":
+        rows = _overdue(sites, unit, now).select_related("site", "unit")
+        return [
+            {
+                "item": f"{message.tracking_code} {message.subject}",
+                "site": str(message.site),
+                "column": "",
+                "unit": str(message.unit or ""),
+                "date": message.due_at,
+                "detail": message.get_status_display(),
+                "url": f"/admin/interaction/message/{message.pk}/change/",
+            }
+            for message in rows.order_by("due_at")
+        ]
     if kind == "published":
         rows = _published(sites, unit, now).select_related("column", "column__site", "unit")
         return [
@@ -135,8 +152,16 @@ def _published(sites, unit, now):
     return rows.filter(unit=unit) if unit is not None else rows
 
 
+def _overdue(sites, unit, now):
+    """留言超期: open messages past their due time (the mailbox's own definition of open)."""
+    rows = Message.objects.filter(
+        site__in=sites, status__in=mailbox_workflow.OPEN_STATES, due_at__lt=now
+    )
+    return rows.filter(unit=unit) if unit is not None else rows
+
+
 def unit_table(*, sites, unit=None, now=None):
-    """One row per unit: the counts drill_down() lists, in five queries."""
+    """One row per unit: the counts drill_down() lists, in six queries."""
     now = now or timezone.now()
     units = Unit.objects.order_by("pk")
     if unit is not None:
@@ -156,9 +181,13 @@ def unit_table(*, sites, unit=None, now=None):
         .annotate(n=Count("pk"))
     ):
         rows[row["unit"]]["broken"] = row["n"]
-    for row in _published(sites, unit, now).values("unit").annotate(n=Count("pk")):
-        if row["unit"] in rows:
-            rows[row["unit"]]["published"] = row["n"]
+    for kind, queryset in (
+        ("overdue", _overdue(sites, unit, now)),
+        ("published", _published(sites, unit, now)),
+    ):
+        for row in queryset.values("unit").annotate(n=Count("pk")):
+            if row["unit"] in rows:
+                rows[row["unit"]][kind] = row["n"]
     return list(rows.values())
 
 

@@ -197,3 +197,64 @@ def test_homepage_without_new_content_for_two_weeks_is_a_veto(demo):
         published_at=timezone.now() - timedelta(days=15)
     )
     assert item(assess(demo), "homepage_stale").outcome.triggered
+
+
+def message(site, *, unit_key="edu", received_days_ago, due_days_ago, answered_days_ago=None):
+    from interaction.models import Message
+
+    now = timezone.now()
+    received = now - timedelta(days=received_days_ago)
+    answered = now - timedelta(days=answered_days_ago) if answered_days_ago is not None else None
+    return Message.objects.create(
+        site=site,
+        tracking_code=f"T{received_days_ago:03d}{due_days_ago:03d}{Message.objects.count():05d}",
+        query_password="!",
+        kind="consultation",
+        unit=unit(unit_key),
+        subject="咨询入学政策",
+        content="请问入学需要哪些材料？",
+        name="张三",
+        phone="13900000000",
+        status="answered" if answered else "assigned",
+        received_at=received,
+        due_at=now - timedelta(days=due_days_ago),
+        remind_at=now - timedelta(days=due_days_ago + 1),
+        cap_at=received + timedelta(days=92),
+        answered_at=answered,
+        answered_on_time=None
+        if answered is None
+        else answered <= now - timedelta(days=due_days_ago),
+    )
+
+
+def test_overdue_messages_are_counted_per_unit_and_listed(demo, login_as):
+    overdue = message(demo, received_days_ago=20, due_days_ago=5)
+    message(demo, received_days_ago=2, due_days_ago=-5)  # not yet due
+    inspector = login_as("inspector")
+    rows = unit_rows(inspector.get(DASHBOARD))
+    listed = inspector.get(drill("overdue"), {"unit": unit("edu").pk}).context["rows"]
+    assert rows["区教育局"]["overdue"] == len(listed)
+    assert overdue.tracking_code in {r["item"].split()[0] for r in listed}
+
+
+def test_consultation_unanswered_for_three_months_is_poor_interaction(demo):
+    message(demo, received_days_ago=80, due_days_ago=70)
+    assert not item(assess(demo), "poor_interaction").outcome.triggered
+    late = message(demo, received_days_ago=100, due_days_ago=90)
+    outcome = item(assess(demo), "poor_interaction").outcome
+    assert outcome.triggered
+    assert [e.label.split()[0] for e in outcome.evidence] == [late.tracking_code]
+    assert outcome.evidence[0].unit == "区教育局"
+    late_replies = item(assess(demo), "late_replies").outcome
+    assert late.tracking_code in {e.label.split()[0] for e in late_replies.evidence}
+
+
+def test_service_guide_missing_key_elements_is_a_veto(demo):
+    from publishing.models import ServiceItem
+
+    assert not item(assess(demo), "services_unusable").outcome.triggered
+    guide = ServiceItem.objects.filter(site=demo, is_published=True).first()
+    ServiceItem.objects.filter(pk=guide.pk).update(conditions="")
+    outcome = item(assess(demo), "services_unusable").outcome
+    assert outcome.triggered
+    assert any(e.label == guide.name and "受理条件" in e.detail for e in outcome.evidence)
