@@ -18,6 +18,7 @@ from publishing.models import (
     ReviewRun,
 )
 
+from .test_content_checks import encrypted, pdf_with_text
 from .test_review_chain import act_url, add_url, article_form, change_url, decide
 
 pytestmark = pytest.mark.django_db
@@ -149,43 +150,61 @@ def test_personal_data_waits_for_a_reviewer_who_lets_it_through_with_a_reason(
     assert ReviewDecision.objects.filter(run__article=article, outcome="approve").count() == 1
 
 
-def test_docx_attachment_with_id_number_is_found_on_save(login_as, column_named):
+def docx_carrying_id():
     document = docx.Document()
     document.add_paragraph(f"报名人：李四，身份证号 {VALID_ID}")
     data = io.BytesIO()
     document.save(data)
+    return data.getvalue()
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "content_type"),
+    [
+        ("报名表.docx", docx_carrying_id(), DOCX),
+        ("公示.pdf", pdf_with_text(f"Applicant ID {VALID_ID}"), "application/pdf"),
+    ],
+)
+def test_attachment_carrying_an_id_number_is_found_on_save(
+    login_as, column_named, name, data, content_type
+):
     liaison = login_as("edu_liaison")
     article, _response = new_article(
-        liaison,
-        column_named("edu-news"),
-        **with_attachment(
-            "报名表.docx",
-            data.getvalue(),
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        ),
+        liaison, column_named("edu-news"), **with_attachment(name, data, content_type)
     )
     [finding] = article.content_findings.all()
     assert (finding.rule, finding.source, finding.match) == (
         "id_number",
-        "报名表.docx",
+        name,
         "110105********002X",
     )
 
 
-def test_corrupt_attachment_gives_cannot_read_and_the_submission_waits_for_a_reviewer(
-    login_as, column_named
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"%PDF-1.7\n\x00broken beyond repair", "PDF 文件已损坏"),
+        (encrypted(pdf_with_text(f"ID {VALID_ID}")), "PDF 文件已加密"),
+    ],
+)
+def test_corrupt_or_encrypted_attachment_gives_cannot_read_and_waits_for_a_reviewer(
+    login_as, column_named, data, reason
 ):
     liaison = login_as("edu_liaison")
     article, response = new_article(
         liaison,
         column_named("edu-news"),
         importance="general",
-        **with_attachment("通知.pdf", b"%PDF-1.7\n\x00broken beyond repair", "application/pdf"),
+        **with_attachment("通知.pdf", data, "application/pdf"),
     )
     assert response.status_code == 200
     [finding] = article.content_findings.all()
     assert finding.rule == "unreadable_attachment"
     assert "无法读取“通知.pdf”" in finding.suggestion
+    assert reason in finding.suggestion
 
     liaison.post(act_url(article, "submit"))
     article.refresh_from_db()
