@@ -4,8 +4,14 @@
     findings = check_text(text)          # -> list[Finding]
 
 Each Finding has rule, severity ("block" | "warn"), category, match (masked for personal
-data), start, end and suggestion. check_file(name, data) does the same for an attachment's
-extracted text and reports a "cannot read" finding for a corrupt or encrypted file.
+data), start, end and suggestion; finding.overridable says whether a reviewer may let a
+block through with a reason (personal data, unreadable attachments). Links are fetched only
+when asked (check_text(text, fetch_links=True)); a citizen's links never are by default.
+
+check_file(name, data) checks the text of a PDF, DOCX, XLSX or TXT file (bytes) the same
+way, each finding's source being the file name; a corrupt, encrypted or unsupported file
+gives one "unreadable_attachment" block finding ("无法读取…") instead of an exception.
+check_article(article) checks an article's title, summary, body, links and attachments.
 """
 
 from .articles import awaiting_override, check_article, record_findings

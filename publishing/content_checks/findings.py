@@ -10,7 +10,8 @@ from ..models.checks import OVERRIDABLE_RULES, FindingRule
 
 
 class Severity:
-    """处理方式 — a block finding keeps the text out of review; a warn finding is shown only."""
+    """处理方式 — a block finding must be fixed (or, where overridable, let through by a
+    reviewer with a reason); a warn finding is shown only."""
 
     BLOCK = "block"
     WARN = "warn"
