@@ -6,12 +6,13 @@ on the message's page (route, transfer, reply, approve, extend, …) to services
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Case, IntegerField, Value, When
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from columns.admin_scoping import UnitScopedAdminMixin
 from columns.audit import record
@@ -90,10 +91,52 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
 
+#: What each recorded action is called in the handling record.
+ACTION_LABELS = {
+    "submitted": gettext_lazy("Received from the citizen"),
+    "release": gettext_lazy("Accepted after moderation"),
+    "discard": gettext_lazy("Not accepted"),
+    "route": gettext_lazy("Routed"),
+    "request_transfer": gettext_lazy("Transfer requested"),
+    "approve_transfer": gettext_lazy("Transfer approved"),
+    "reject_transfer": gettext_lazy("Transfer refused"),
+    "request_info": gettext_lazy("Citizen asked for information"),
+    "supply_info": gettext_lazy("Citizen added information"),
+    "draft_reply": gettext_lazy("Reply drafted"),
+    "approve_reply": gettext_lazy("Reply approved"),
+    "return_reply": gettext_lazy("Reply returned"),
+    "send_reply": gettext_lazy("Reply sent"),
+    "rate": gettext_lazy("Rated by the citizen"),
+    "reopen": gettext_lazy("Reopened by the citizen"),
+    "close": pgettext_lazy("message action", "Closed"),
+    "merge": pgettext_lazy("message action", "Merged"),
+    "change_kind": gettext_lazy("Type changed"),
+    "request_extension": gettext_lazy("Extension requested"),
+    "approve_extension": gettext_lazy("Extension approved"),
+    "reject_extension": gettext_lazy("Extension refused"),
+}
+
+
+def _status_label(value):
+    return MessageStatus(value).label if value in MessageStatus.values else "—"
+
+
 class EventInline(ReadOnlyInline):
     model = MessageEvent
-    fields = ["at", "action", "from_status", "to_status", "actor", "unit", "comment"]
+    fields = ["at", "action_label", "from_label", "to_label", "actor", "unit", "comment"]
     verbose_name_plural = gettext_lazy("handling record")
+
+    @admin.display(description=gettext_lazy("action"))
+    def action_label(self, event):
+        return ACTION_LABELS.get(event.action, event.action)
+
+    @admin.display(description=gettext_lazy("from"))
+    def from_label(self, event):
+        return _status_label(event.from_status)
+
+    @admin.display(description=gettext_lazy("to"))
+    def to_label(self, event):
+        return _status_label(event.to_status)
 
 
 class DeadlineInline(ReadOnlyInline):
@@ -143,7 +186,16 @@ class MessageAdmin(UnitScopedAdminMixin, admin.ModelAdmin):
     list_display_links = ["tracking_code", "subject"]
     list_filter = ["status", "kind", "channel", "unit"]
     search_fields = ["tracking_code", "subject"]
-    ordering = ["due_at", "pk"]
+    # Most urgent first: messages whose clock runs, nearest due time first; the rest after.
+    ordering = [
+        Case(
+            When(status__in=workflow.CLOCK_RUNNING, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        ).asc(),
+        "due_at",
+        "pk",
+    ]
     change_form_template = "admin/interaction/message/change_form.html"
     change_list_template = "admin/interaction/message/change_list.html"
     readonly_fields = [
