@@ -5,6 +5,7 @@ user may take on it; the actions post to one endpoint per record type."""
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -77,10 +78,33 @@ class InspectionAdmin(admin.ModelAdmin):
                 name="{}_{}_act".format(*info),
             )
         ]
-        return extra + self.extra_urls() + super().get_urls()
+        return extra + self.file_urls() + self.extra_urls() + super().get_urls()
 
     def extra_urls(self):
         return []
+
+    #: File fields served to those who may view the record (evidence is not public).
+    file_fields = ()
+
+    def file_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                f"<int:pk>/{field}/",
+                self.admin_site.admin_view(self.file_view),
+                {"field": field},
+                name=f"{info[0]}_{info[1]}_{field}",
+            )
+            for field in self.file_fields
+        ]
+
+    def file_view(self, request, pk, field):
+        """The record's uploaded file, through the same scoping as the record itself."""
+        obj = self.get_object(request, str(pk))
+        upload = getattr(obj, field)
+        if not self.has_view_permission(request, obj) or not upload:
+            raise Http404
+        return FileResponse(upload.open("rb"), filename=upload.name.rsplit("/", 1)[-1])
 
     def page(self, request, template, title, **context):
         return TemplateResponse(
@@ -231,6 +255,7 @@ class SpotCheckCampaignAdmin(InspectionAdmin):
 @admin.register(SpotCheckProblem)
 class SpotCheckProblemAdmin(UnitScopedAdminMixin, InspectionAdmin):
     unit_may_view = True
+    file_fields = ("screenshot",)
     list_display = ["__str__", "campaign", "status", "deadline"]
     list_filter = ["status", "category", "campaign"]
     action_names = ("answer", "verify", "send_back")
@@ -267,6 +292,7 @@ class SpotCheckProblemAdmin(UnitScopedAdminMixin, InspectionAdmin):
 @admin.register(SpecialSupervision)
 class SpecialSupervisionAdmin(UnitScopedAdminMixin, InspectionAdmin):
     unit_may_view = True
+    file_fields = ("self_examination",)
     list_display = ["unit", "campaign", "previous_campaign", "status", "opened_at"]
     list_filter = ["status"]
     action_names = ("submit", "clear", "send_back")
@@ -300,9 +326,15 @@ class SpecialSupervisionAdmin(UnitScopedAdminMixin, InspectionAdmin):
 # --- monthly scoring ------------------------------------------------------------------------
 
 
+def _inspector_only(self, request, obj=None):
+    return services.is_inspector(request.user)
+
+
 class ScoreRuleInline(admin.TabularInline):
     model = ScoreRule
     extra = 1
+    has_view_permission = has_add_permission = _inspector_only
+    has_change_permission = has_delete_permission = _inspector_only
     fields = [
         "position",
         "name",
@@ -322,11 +354,8 @@ class ScoreRuleSetAdmin(admin.ModelAdmin):
     list_display = ["name", "is_active", "pass_mark"]
     inlines = [ScoreRuleInline]
 
-    def _may(self, request, obj=None):
-        return services.is_inspector(request.user)
-
-    has_module_permission = has_view_permission = has_add_permission = _may
-    has_change_permission = has_delete_permission = _may
+    has_module_permission = has_view_permission = has_add_permission = _inspector_only
+    has_change_permission = has_delete_permission = _inspector_only
 
 
 @admin.register(ScoreMonth)

@@ -5,6 +5,7 @@ Statuses change only through monitoring.inspections.workflow, called from servic
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -321,6 +322,26 @@ class ScoreRule(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.max_points})"
+
+    def clean(self):
+        if self.max_points is None:
+            return
+        tiers = [self.weekly_points, self.fortnightly_points, self.monthly_points]
+        if self.max_points <= 0:
+            raise ValidationError({"max_points": _("The maximum must be more than 0 points.")})
+        if self.method == ScoreMethod.UPDATE_FREQUENCY and not (
+            self.max_points >= tiers[0] >= tiers[1] >= tiers[2] >= 0
+        ):
+            raise ValidationError(
+                _(
+                    "Weekly, fortnightly and monthly points must each be no more than the one "
+                    "before, and weekly no more than the maximum."
+                )
+            )
+        if self.method == ScoreMethod.PER_ITEM and not 0 < self.points_per_item <= self.max_points:
+            raise ValidationError(
+                {"points_per_item": _("Give points per item between 0 and the maximum.")}
+            )
 
 
 class ScoreMonth(models.Model):

@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -409,7 +409,12 @@ def compute_month(*, year, month):
     rule_set = ScoreRuleSet.objects.filter(is_active=True).prefetch_related("rules").first()
     if rule_set is None:
         raise ValidationError(_("No scoring rule set is in force."))
-    assessment = ScoreMonth.objects.create(year=year, month=month, rule_set=rule_set)
+    try:
+        with transaction.atomic():
+            assessment = ScoreMonth.objects.create(year=year, month=month, rule_set=rule_set)
+    except IntegrityError:
+        # Another worker computed the month in the meantime (the task ran twice at once).
+        return ScoreMonth.objects.get(year=year, month=month)
     days = scoring.publication_days(year, month)
     rules = list(rule_set.rules.all())
     for unit in selectors.inspected_units():

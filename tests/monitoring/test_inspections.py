@@ -166,6 +166,11 @@ def test_campaign_end_to_end_through_the_admin_and_the_portal(
     assert Notification.objects.filter(
         recipient__username="edu_liaison", key=f"problem:{problem.pk}:recorded"
     ).exists()
+    # The evidence is served to the inspector and the unit, and to nobody else.
+    shot_url = reverse("admin:monitoring_spotcheckproblem_screenshot", args=[problem.pk])
+    assert b"".join(inspector.get(shot_url).streaming_content) == PNG
+    assert login_as("edu_liaison").get(shot_url).status_code == 200
+    assert login_as("fin_liaison").get(shot_url).status_code == 404
 
     # The unit answers from its problem page; another unit cannot even open it.
     assert (

@@ -290,3 +290,27 @@ def test_units_scored_are_those_owning_columns(march_2021, frozen):
     month = services.compute_month(year=2021, month=3)
     owners = set(Unit.objects.filter(columns__isnull=False).values_list("pk", flat=True))
     assert set(month.scores.values_list("unit_id", flat=True)) == owners
+
+
+def test_rule_with_tiers_out_of_order_is_refused_in_the_admin(login_as, demo):
+    data = {
+        "name": "错误细则",
+        "is_active": "",
+        "pass_mark": "60",
+        "basis": "",
+        "rules-TOTAL_FORMS": "1",
+        "rules-INITIAL_FORMS": "0",
+        "rules-MIN_NUM_FORMS": "0",
+        "rules-MAX_NUM_FORMS": "1000",
+        "rules-0-position": "1",
+        "rules-0-name": "更新频率",
+        "rules-0-method": "update_frequency",
+        "rules-0-max_points": "30",
+        "rules-0-weekly_points": "20",
+        "rules-0-fortnightly_points": "30",
+        "rules-0-monthly_points": "10",
+        "rules-0-points_per_item": "0",
+    }
+    response = login_as("inspector").post(reverse("admin:monitoring_scoreruleset_add"), data)
+    assert "每周、每两周、每月更新的得分须依次不高于前一档" in response.content.decode()
+    assert not ScoreRuleSet.objects.filter(name="错误细则").exists()
