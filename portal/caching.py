@@ -24,13 +24,17 @@ from collections import OrderedDict
 from email.utils import formatdate
 from functools import partial
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import transaction
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
+from django.utils.connection import ConnectionProxy
 from django.utils.http import http_date
 from django.utils.translation import get_language_from_request
 
+#: Shared by every web process and the Celery worker (whose publishing invalidates pages):
+#: Redis when configured, otherwise files under var/ (see settings.CACHES["pages"]).
+cache = ConnectionProxy(caches, "pages")
 #: How long an entry may live at most; tags make it stale much sooner when content changes.
 ENTRY_TIMEOUT = 24 * 3600
 #: Response headers that must not be replayed to another visitor.

@@ -174,6 +174,17 @@ CACHES["visits"] = (
         "LOCATION": VAR_DIR / "visit-counters",
     }
 )
+# The public page cache (portal.caching) must be shared by the web processes and the worker
+# too: a page cached in one process is made stale by a publication in another.
+CACHES["pages"] = (
+    CACHES["default"]
+    if REDIS_URL or TESTING
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": VAR_DIR / "page-cache",
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    }
+)
 
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_TASK_ACKS_LATE = True

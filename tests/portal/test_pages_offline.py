@@ -116,3 +116,31 @@ def test_a_permanently_closed_site_shows_its_closing_notice(
     html = response.content.decode()
     assert "本网站已关停" in html and "https://www.example.gov.cn/" in html
     assert client.get("/columns/news/").status_code == 410
+
+
+def test_operator_schedules_through_the_admin_and_a_broken_rule_shows_on_the_form(
+    login_as, demo
+):
+    operator = login_as("operator")
+    start = timezone.localtime() + timedelta(days=3)
+    form = {
+        "site": demo.pk,
+        "starts_at_0": start.strftime("%Y-%m-%d"),
+        "starts_at_1": "08:00:00",
+        "ends_at_0": (start + timedelta(days=1)).strftime("%Y-%m-%d"),
+        "ends_at_1": "08:00:00",
+        "reason": "系统升级",
+    }
+    refused = operator.post("/admin/columns/offlinewindow/add/", form)
+    assert refused.status_code == 200
+    assert "至少提前10天" in refused.content.decode()
+    assert not OfflineWindow.objects.exists()
+    start = timezone.localtime() + timedelta(days=15)
+    form.update(
+        starts_at_0=start.strftime("%Y-%m-%d"),
+        ends_at_0=(start + timedelta(days=1)).strftime("%Y-%m-%d"),
+    )
+    accepted = operator.post("/admin/columns/offlinewindow/add/", form)
+    assert accepted.status_code == 302
+    window = OfflineWindow.objects.get()
+    assert window.scheduled_by.username == "operator" and window.reason == "系统升级"
