@@ -38,8 +38,12 @@ test: venv
 bench: venv
 	$(PY) bench/run.py
 
+# Load and fault tests need PostgreSQL and Redis; CI runs them short (SOAK_ARTICLES=25).
+SOAK_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal
+SOAK_REDIS_URL ?= redis://127.0.0.1:6379/14
 soak: venv
-	PORTAL_TESTING=1 $(PY) -m pytest tests/soak $(PYTEST_ARGS)
+	PORTAL_TESTING=1 PORTAL_SOAK=1 DATABASE_URL=$(SOAK_DATABASE_URL) REDIS_URL=$(SOAK_REDIS_URL) \
+	  $(PY) -m pytest tests/soak -s -p no:cacheprovider $(PYTEST_ARGS)
 
 messages: venv
 	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=var --ignore=node_modules --ignore=staticfiles
