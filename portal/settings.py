@@ -359,6 +359,12 @@ if CSP_ENABLED:
         "csp.middleware.CSPMiddleware",
     )
 
+# Behind nginx every request comes from 127.0.0.1: the lock-out must count the client's own
+# address (the last hop nginx appends to X-Forwarded-For), or one mistyped password locks out all.
+if PRODUCTION:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "1"))
+
 # Daily backups (portal.backups): where they go and how many are kept.
 BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", VAR_DIR / "backups"))
 BACKUP_KEEP = int(os.environ.get("BACKUP_KEEP", "14"))
