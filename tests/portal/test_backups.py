@@ -127,7 +127,7 @@ def test_restore_into_another_kind_of_database_is_refused_and_changes_nothing(
         if connection.vendor == "postgresql"
         else "postgres://postgres@127.0.0.1:5432/portal_restore_never"
     )
-    with pytest.raises(CommandError, match="cannot be restored into"):
+    with pytest.raises(CommandError, match=r"(?s)(postgresql.*sqlite|sqlite.*postgresql)"):
         call_command("restore", str(archive), database_url=other, stdout=open(os.devnull, "w"))
     assert not (tmp_path / "x.sqlite3").exists()
 
