@@ -148,16 +148,20 @@ def documents():
         yield service_item_document(item)
 
 
+def store(documents):
+    """Write the entries of many documents in batches; returns the number written."""
+    written = 0
+    batch = []
+    for document in documents:
+        batch.extend(document.entries())
+        if len(batch) >= BATCH:
+            written += len(SearchEntry.objects.bulk_create(batch))
+            batch = []
+    return written + len(SearchEntry.objects.bulk_create(batch))
+
+
+@transaction.atomic
 def rebuild():
     """Make the whole index again; returns the number of entries written."""
-    written = 0
-    with transaction.atomic():
-        SearchEntry.objects.all().delete()
-        batch = []
-        for document in documents():
-            batch.extend(document.entries())
-            if len(batch) >= BATCH:
-                written += len(SearchEntry.objects.bulk_create(batch))
-                batch = []
-        written += len(SearchEntry.objects.bulk_create(batch))
-    return written
+    SearchEntry.objects.all().delete()
+    return store(documents())
