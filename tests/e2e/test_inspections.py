@@ -111,7 +111,9 @@ def test_inspector_runs_a_campaign_the_unit_rectifies_and_results_go_public(
     screenshot(page, "inspections-results-public")
 
 
-def test_published_scores_and_report_pages_are_accessible(page, phone_page, demo):
+def test_published_scores_and_report_pages_are_accessible(
+    browser, live_server, page, phone_page, demo
+):
     inspector = services.selectors.inspectors().get(username="inspector")
     month = services.compute_month(year=2025, month=6)
     for score in month.scores.all():
@@ -146,3 +148,14 @@ def test_published_scores_and_report_pages_are_accessible(page, phone_page, demo
     page.goto(report.get_absolute_url())
     page.emulate_media(media="print")
     screenshot(page, "inspections-annual-report-print")
+
+    # The inspector's own pages for the same records, to look at.
+    inspector_page = signed_in(browser, live_server, "inspector")
+    inspector_page.goto(f"/admin/monitoring/annualreport/{report.pk}/change/")
+    assert "信息发布总数" in inspector_page.content()
+    screenshot(inspector_page, "inspections-admin-annual-report")
+    inspector_page.goto(f"/admin/monitoring/scoremonth/{month.pk}/change/")
+    screenshot(inspector_page, "inspections-admin-score-month")
+    score = month.scores.first()
+    inspector_page.goto(f"/admin/monitoring/monthlyscore/{score.pk}/change/")
+    screenshot(inspector_page, "inspections-admin-score")

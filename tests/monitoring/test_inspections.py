@@ -410,3 +410,18 @@ def test_findings_from_monitoring_prefill_the_problem_form(user_named, login_as,
     )
     assert "“教育动态”" in html and 'data-category="stale_column"' in html
     assert "/columns/news/dept-news/edu-news/" in html
+
+
+def test_beat_runs_the_deadlines_on_their_days():
+    from portal.celery import app
+
+    app.loader.import_default_modules()  # what a worker does at start: autodiscover tasks
+    schedule = app.conf.beat_schedule
+    monthly = schedule["inspections-monthly-scores"]
+    annual = schedule["inspections-annual-reports"]
+    daily = schedule["inspections-reminders"]
+    assert monthly["schedule"].day_of_month == {1}
+    assert annual["schedule"].day_of_month == {2} and annual["schedule"].month_of_year == {1}
+    assert len(daily["schedule"].day_of_month) == 31
+    for entry in (monthly, annual, daily):
+        assert entry["task"] in app.tasks
