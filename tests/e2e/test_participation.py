@@ -229,6 +229,13 @@ def test_listings_of_surveys_and_interviews_are_accessible(page, phone_page):
         assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
         screenshot(phone_page, f"participation-{name}-phone")
         assert_accessible(phone_page)
+    closed = Consultation.objects.get(title__contains="学前教育资助实施细则")
+    page.goto(closed.get_absolute_url())
+    report = page.locator("section", has_text="反馈报告")
+    assert "已公布结果" in page.inner_text("main")
+    assert report.get_by_role("link", name=closed.report.title).count() == 1
+    screenshot(page, "participation-consultation-report-desktop")
+    assert_accessible(page)
     upcoming = Interview.objects.get(title="新学期招生入学政策解读在线访谈")
     page.goto(upcoming.get_absolute_url())
     assert "租房家庭的孩子如何申请入学？" in page.inner_text("main")

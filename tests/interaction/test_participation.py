@@ -345,3 +345,76 @@ def test_demo_has_every_kind_of_participation_item_and_loads_idempotently(demo, 
     assert {i.status for i in Interview.objects.all()} >= {"archived", "scheduled"}
     assert InterviewQuestion.objects.filter(screening="accepted").exists()
     assert "已公布结果" in client.get("/interaction/consultations/").content.decode()
+
+
+# --- the unit's admin -------------------------------------------------------------------
+
+
+def survey_form(**overrides):
+    now = timezone.localtime()
+    data = {
+        "site": Site.objects.get(site_code=PORTAL).pk,
+        "unit": user("edu_liaison").staff_profile.unit.pk,
+        "title": "后台创建的调查",
+        "description": "",
+        "opens_at_0": now.strftime("%Y-%m-%d"),
+        "opens_at_1": "00:00:00",
+        "closes_at_0": (now + timedelta(days=9)).strftime("%Y-%m-%d"),
+        "closes_at_1": "08:00:00",
+        "questions-TOTAL_FORMS": "2",
+        "questions-INITIAL_FORMS": "0",
+        "questions-MIN_NUM_FORMS": "0",
+        "questions-MAX_NUM_FORMS": "1000",
+        "questions-0-position": "0",
+        "questions-0-text": "您最常用的出行方式？",
+        "questions-0-kind": "single",
+        "questions-0-required": "on",
+        "questions-0-options": "公交\n地铁\n\n骑行",
+        "questions-1-position": "1",
+        "questions-1-text": "您的建议",
+        "questions-1-kind": "text",
+        "questions-1-options": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_liaison_writes_a_survey_with_options_one_per_line_and_publishes_it(login_as):
+    liaison = login_as("edu_liaison")
+    response = liaison.post(reverse("admin:interaction_survey_add"), survey_form())
+    assert response.status_code == 302, response.content.decode()[:3000]
+    survey = Survey.objects.get(title="后台创建的调查")
+    first, second = survey.questions.order_by("position")
+    assert [c.text for c in first.choices.all()] == ["公交", "地铁", "骑行"]
+    assert second.kind == QuestionKind.TEXT and not second.choices.exists()
+    liaison.post(
+        reverse("admin:interaction_survey_changelist"),
+        {"action": "publish", "_selected_action": [survey.pk]},
+    )
+    survey.refresh_from_db()
+    assert survey.published_at is not None
+
+
+def test_choice_question_with_one_option_is_refused_and_nothing_is_saved(login_as):
+    response = login_as("edu_liaison").post(
+        reverse("admin:interaction_survey_add"), survey_form(**{"questions-0-options": "公交"})
+    )
+    assert response.status_code == 200
+    assert "选择题至少需要两个选项。" in response.content.decode()
+    assert not Survey.objects.filter(title="后台创建的调查").exists()
+
+
+def test_interview_admin_pages_open_for_the_units_liaison(login_as):
+    interview = make_interview(live=True)
+    liaison = login_as("edu_liaison")
+    for url in (
+        reverse("admin:interaction_interview_add"),
+        reverse("admin:interaction_interview_change", args=[interview.pk]),
+        reverse("admin:interaction_interview_console", args=[interview.pk]),
+        reverse("admin:interaction_interviewquestion_changelist"),
+        reverse("admin:interaction_consultation_add"),
+        reverse("admin:interaction_consultationcomment_changelist"),
+    ):
+        assert liaison.get(url).status_code == 200, url
+    console = liaison.get(reverse("admin:interaction_interview_console", args=[interview.pk]))
+    assert "发布文字实录" in console.content.decode()
