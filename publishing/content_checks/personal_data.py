@@ -30,6 +30,13 @@ NUMBER_CANDIDATE = re.compile(r"[0-9][0-9 \-]{9,}[0-9Xx]")
 #: Characters before a candidate that can belong to the number ("+86 ") or decide it.
 CANDIDATE_MARGIN = 5
 
+#: Full-width digits, Ｘ, ＠, ＋ and － (typed with a Chinese input method) read as ASCII; one
+#: character for one, so positions stay those of the text.
+FULL_WIDTH = re.compile("[\uff10-\uff19\uff38\uff58\uff20\uff0b\uff0d]")
+HALF_WIDTH = {
+    code: code - 0xFEE0 for code in (*range(0xFF10, 0xFF1A), 0xFF38, 0xFF58, 0xFF20, 0xFF0B, 0xFF0D)
+}
+
 #: 政府网站域名: mail at these domains is official, not a private person's.
 GOVERNMENT_MAIL_DOMAINS = ("gov.cn",)
 
@@ -124,6 +131,8 @@ def _number_windows(text):
 
 def find_personal_data(text, *, government_domains=()):
     """Every piece of personal data in text, as block findings with masked matches."""
+    if FULL_WIDTH.search(text):
+        text = text.translate(HALF_WIDTH)
     category = str(_("Personal data"))
     findings = []
     taken = []  # spans already reported, so an ID number is not also a card number

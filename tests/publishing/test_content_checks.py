@@ -254,3 +254,11 @@ def test_unreadable_attachment_gives_a_cannot_read_finding(name, data, reason):
 
 def test_pictures_carry_no_text_to_check():
     assert check_file("照片.jpg", b"\xff\xd8\xff\xe0 jpeg") == []
+
+
+def test_numbers_typed_in_full_width_digits_are_found_too():
+    text = "身份证１１０１０５１９４９１２３１００２Ｘ，手机１３８１２３４５６７８"
+    findings = check_text(text)
+    assert rules(findings) == ["id_number", "mobile_number"]
+    assert findings[0].match == "110105********002X"
+    assert text[findings[1].start : findings[1].end] == "１３８１２３４５６７８"
