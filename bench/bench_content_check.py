@@ -135,6 +135,18 @@ def main():
                         ),
                     },
                     {
+                        "name": "content check: CPU time of the same check",
+                        "value": round(statistics.median(cpu_timings), 2),
+                        "unit": "ms",
+                        "target": "< 50 ms",
+                        "met": statistics.median(cpu_timings) < 50,
+                        "detail": (
+                            "process CPU time, median of the same runs: what the check costs "
+                            "when the machine is not shared (the wall time above includes "
+                            "waiting for a core)"
+                        ),
+                    },
+                    {
                         "name": "content check: automaton build (10,000 entries)",
                         "value": round(build_ms, 1),
                         "unit": "ms",
