@@ -31,6 +31,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from columns.models import Column, Site, Unit  # noqa: E402
 from monitoring import freshness  # noqa: E402
+from monitoring.models import ColumnFreshness  # noqa: E402
 from publishing.models import Article  # noqa: E402
 
 SECTIONS = 20  # one per unit, each with 99 sub-columns
@@ -58,11 +59,29 @@ def _site():
     return site
 
 
+def _delete_articles(site):
+    """Bench rows have no attachments or revisions: one DELETE, not Django's collector."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {Article._meta.db_table} WHERE column_id IN "
+            f"(SELECT id FROM {Column._meta.db_table} WHERE site_id = %s)",
+            [site.pk],
+        )
+
+
 def _columns(site, units):
     """20 sections of 100 columns as MPTT trees, written in one statement."""
     if Column.objects.filter(site=site).count() == COLUMNS:
         return False
-    Column.objects.filter(site=site).delete()
+    _delete_articles(site)
+    with connection.cursor() as cursor:
+        for table in (ColumnFreshness._meta.db_table, Column._meta.db_table):
+            column = "column_id" if table == ColumnFreshness._meta.db_table else "id"
+            cursor.execute(
+                f"DELETE FROM {table} WHERE {column} IN "
+                f"(SELECT id FROM {Column._meta.db_table} WHERE site_id = %s)",
+                [site.pk],
+            )
     first_tree = (
         Column.objects.order_by("-tree_id").values_list("tree_id", flat=True).first() or 0
     ) + 1
@@ -110,13 +129,7 @@ def _articles(site, author):
     """1,000,000 published articles over the filled columns, the last 400 days."""
     if site.name == DATA_VERSION and Article.objects.filter(column__site=site).count() == ARTICLES:
         return False
-    with connection.cursor() as cursor:
-        # Bench rows have no attachments or revisions: one DELETE, not Django's collector.
-        cursor.execute(
-            f"DELETE FROM {Article._meta.db_table} WHERE column_id IN "
-            f"(SELECT id FROM {Column._meta.db_table} WHERE site_id = %s)",
-            [site.pk],
-        )
+    _delete_articles(site)
     filled = list(
         Column.objects.filter(site=site, level=1)
         .exclude(position__in=[p for p in range(PER_SECTION) if p % BLANK_EVERY == 1])

@@ -284,7 +284,10 @@ def record_states(result):
             setattr(stored, key, value)
     ColumnFreshness.objects.bulk_create(to_create)
     if to_update:
-        ColumnFreshness.objects.bulk_update(to_update, [*STATE_FIELDS, "checked_at"])
+        # Batches keep each CASE statement short: one over thousands of rows is quadratic.
+        ColumnFreshness.objects.bulk_update(
+            to_update, [*STATE_FIELDS, "checked_at"], batch_size=500
+        )
     if existing:
         # Columns no longer judged (a topic that ended, a column moved to the mailbox).
         ColumnFreshness.objects.filter(pk__in=[f.pk for f in existing.values()]).delete()

@@ -44,7 +44,7 @@ def test_inspector_dashboard_renders_charts_and_numbers_match(page):
     assert points["links"] > 0 and points["published"] > 0
 
     assert page.locator(".verdict").count() == 2
-    for key in ("stale", "warning", "blank", "broken", "published"):
+    for key in ("stale", "warning", "blank", "broken", "overdue", "published"):
         card = int(page.locator(f"[data-card={key}] .card-number").inner_text())
         total = int(page.locator(f"[data-total={key}]").inner_text())
         cells = page.locator(f"#unit-table tbody td[data-kind={key}]").all_inner_texts()
