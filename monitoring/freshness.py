@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
 from django.db import transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -107,33 +107,41 @@ def _state(elapsed_share, last):
 def measure(site, *, at=None):
     """The freshness of every column of site at instant at (now by default); reads only.
 
-    Three queries whatever the number of columns. A column with sub-columns is judged on
-    everything published in its branch, as its page lists it.
+    Three queries whatever the number of columns: the rules, the columns with their newest
+    item, and the update counts of this and last week and month. A column with sub-columns
+    is judged on everything published in its branch, as its page lists it.
     """
     at = at or timezone.now()
     today = timezone.localtime(at).date()
     week, last_week, month, last_month = _calendar_bounds(at)
     rules = update_rules()
-    columns = list(
-        Column.objects.filter(site=site).select_related("unit").order_by("tree_id", "lft")
+    published = Article.objects.filter(status=ArticleStatus.PUBLISHED, published_at__lte=at)
+    # The newest item per column walks the (column, status, -published_at) index: one probe
+    # per column instead of reading every article the site ever published.
+    newest = (
+        published.filter(column=OuterRef("pk")).order_by("-published_at").values("published_at")[:1]
     )
+    columns = list(
+        Column.objects.filter(site=site)
+        .select_related("unit")
+        .annotate(newest=Subquery(newest))
+        .order_by("tree_id", "lft")
+    )
+    # Update counts need only the items since the start of last month.
     stats = {
         row["column_id"]: row
-        for row in Article.objects.filter(
-            column__site=site, status=ArticleStatus.PUBLISHED, published_at__lte=at
-        )
+        for row in published.filter(column__site=site, published_at__gte=min(last_week, last_month))
         .order_by()
         .values("column_id")
         .annotate(
-            last=Max("published_at"),
             week=Count("pk", filter=Q(published_at__gte=week)),
             month=Count("pk", filter=Q(published_at__gte=month)),
             last_week=Count("pk", filter=Q(published_at__gte=last_week, published_at__lt=week)),
             last_month=Count("pk", filter=Q(published_at__gte=last_month, published_at__lt=month)),
         )
     }
-    empty = {"last": None, "week": 0, "month": 0, "last_week": 0, "last_month": 0}
-    branch = {c.pk: dict(stats.get(c.pk, empty)) for c in columns}
+    empty = {"week": 0, "month": 0, "last_week": 0, "last_month": 0}
+    branch = {c.pk: {**stats.get(c.pk, empty), "last": c.newest} for c in columns}
     # Children come after their parent in tree order: walking backwards rolls each branch up.
     for column in reversed(columns):
         parent = branch.get(column.parent_id)
