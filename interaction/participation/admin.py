@@ -18,7 +18,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from columns.admin_scoping import UnitScopedAdminMixin
+from columns.audit import record
 from columns.selectors import sees_everything, unit_of
+from publishing.content_checks import Rule
 from publishing.models import Article
 
 from . import selectors, services
@@ -34,6 +36,12 @@ from .models import (
     SurveyChoice,
     SurveyQuestion,
 )
+
+
+def _findings_text(findings):
+    """The content checker's findings on a citizen's text, as the moderator reads them."""
+    labels = dict(Rule.choices)
+    return "；".join(f"{labels.get(f['rule'], f['rule'])}：{f['match']}" for f in findings) or "—"
 
 
 def _run(request, action, objects, done):
@@ -152,8 +160,9 @@ class AdoptionForm(forms.ModelForm):
 
 @admin.register(ConsultationComment)
 class ConsultationCommentAdmin(UnitScopedAdminMixin, admin.ModelAdmin):
-    """Comments: the unit moderates held ones and records what it adopted (contact data are
-    shown here, to the unit only)."""
+    """Comments: the unit moderates held ones and records what it adopted. The citizen's
+    contact data are shown only to those who manage the unit's items, and each view of them
+    goes to the operation log; inspectors read the comments without them."""
 
     unit_path = "consultation__unit"
     form = AdoptionForm
@@ -161,17 +170,26 @@ class ConsultationCommentAdmin(UnitScopedAdminMixin, admin.ModelAdmin):
     list_filter = ["moderation", "adoption"]
     search_fields = ["content"]
     actions = ["approve", "reject"]
-    readonly_fields = [
-        "consultation",
-        "content",
-        "name",
-        "phone",
-        "email",
-        "submitted_at",
-        "moderation",
-        "findings",
-    ]
-    fields = [*readonly_fields, "adoption", "adoption_note"]
+    CONTACT = ["name", "phone", "email"]
+    RECORD = ["consultation", "content", "submitted_at", "moderation", "findings"]
+
+    def _sees_contact(self, request, obj):
+        return obj is not None and services.may_manage(request.user, obj.consultation.unit)
+
+    def get_fields(self, request, obj=None):
+        contact = self.CONTACT if self._sees_contact(request, obj) else []
+        return [*self.RECORD[:2], *contact, *self.RECORD[2:], "adoption", "adoption_note"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*self.RECORD, *self.CONTACT]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        comment = self.get_object(request, object_id)
+        if request.method == "GET" and self._sees_contact(request, comment):
+            record(
+                "participation_contact_viewed", actor=request.user, target=comment, request=request
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def has_add_permission(self, request):
         return False
@@ -185,7 +203,7 @@ class ConsultationCommentAdmin(UnitScopedAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("content checker findings"))
     def findings(self, comment):
-        return "；".join(f"{f['label']}：{f['match']}" for f in comment.checker_findings) or "—"
+        return _findings_text(comment.checker_findings)
 
     def save_model(self, request, obj, form, change):
         services.decide_adoption(
@@ -478,7 +496,7 @@ class InterviewQuestionAdmin(UnitScopedAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("content checker findings"))
     def flags(self, question):
-        return "；".join(f"{f['label']}：{f['match']}" for f in question.checker_findings) or "—"
+        return _findings_text(question.checker_findings)
 
     @admin.action(description=gettext_lazy("Accept the selected questions"))
     def accept(self, request, queryset):

@@ -31,13 +31,11 @@ def _ip(request):
     return request.META.get("REMOTE_ADDR") or None
 
 
-def _listing(request, queryset, template, states, extra=None):
-    state = request.GET.get("state", "")
+def _listing(request, queryset, template, states):
+    """A paginated list of one kind of item, filtered by ?state= (the queryset already is)."""
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
-        request,
-        template,
-        {"page": page, "state": state, "states": states, "now": timezone.now(), **(extra or {})},
+        request, template, {"page": page, "state": request.GET.get("state", ""), "states": states}
     )
 
 

@@ -418,3 +418,27 @@ def test_interview_admin_pages_open_for_the_units_liaison(login_as):
         assert liaison.get(url).status_code == 200, url
     console = liaison.get(reverse("admin:interaction_interview_console", args=[interview.pk]))
     assert "发布文字实录" in console.content.decode()
+
+
+def _queries_for(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_listing_pages_use_the_same_number_of_queries_for_few_and_many_items(client):
+    makers = {
+        "/interaction/consultations/": make_consultation,
+        "/interaction/surveys/": make_survey,
+        "/interaction/interviews/": make_interview,
+    }
+    for url, make in makers.items():
+        make(title="第一项")
+        _queries_for(client, url)  # the first request also fills the site and session caches
+        few = _queries_for(client, url)
+        for number in range(4):
+            make(title=f"更多的第{number}项")
+        assert _queries_for(client, url) == few, url

@@ -204,3 +204,27 @@ def test_not_adopted_comment_needs_a_reason(login_as):
     assert "请说明未（完全）采纳的理由。" in page.content.decode()
     comment.refresh_from_db()
     assert comment.adoption == Adoption.UNDECIDED
+
+
+def test_contact_data_are_for_the_unit_only_and_each_view_is_logged(login_as):
+    from columns.models import OperationLog
+
+    consultation = make_consultation()
+    comment = services.comment_on(
+        consultation=consultation,
+        content="请打我手机13800138000",
+        name="钱七",
+        phone="13911112222",
+        email="qian@example.com",
+    )
+    url = reverse("admin:interaction_consultationcomment_change", args=[comment.pk])
+    page = login_as("edu_liaison").get(url).content.decode()
+    assert "13911112222" in page and "qian@example.com" in page
+    assert "手机号码" in page  # the checker's finding that held it
+    assert OperationLog.objects.filter(
+        action="participation_contact_viewed", target_id=str(comment.pk), actor=user("edu_liaison")
+    ).exists()
+    inspector_page = login_as("inspector").get(url)
+    assert inspector_page.status_code == 200
+    assert "13911112222" not in inspector_page.content.decode()
+    assert "qian@example.com" not in inspector_page.content.decode()
