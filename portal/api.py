@@ -1,14 +1,18 @@
 """开放数据接口 — the read-only open-data API of a site [G七(二)], with its OpenAPI schema.
 
 Each endpoint reads only what the site itself shows the public (published_articles, published
-service items), through serializers that name every field. Served per site: the Host header
-picks it. The schema describes these endpoints only, never the staff JSON of other apps.
+service items, published_messages), through serializers that name every field. Served per
+site: the Host header picks it. The schema describes these endpoints only, never the staff
+JSON of other apps.
 """
+
+from datetime import UTC, datetime
 
 from django import forms
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
+from django_filters.fields import IsoDateTimeField
 from drf_spectacular.utils import extend_schema_field
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import mixins, viewsets
@@ -16,6 +20,9 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.routers import DefaultRouter
 
 from columns.models import Column, ColumnCategory
+from interaction.api import PublicMessageSerializer
+from interaction.models import Message, MessageKind
+from interaction.selectors import published_messages
 from publishing.models import Article, ArticleKind, ServiceItem, ServiceKind, Validity
 from publishing.selectors import published_articles
 
@@ -85,6 +92,27 @@ class IdFilter(filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+class UtcDateTimeField(IsoDateTimeField):
+    """An ISO 8601 time with any offset RFC 3339 allows, handed to the database in UTC.
+
+    PostgreSQL refuses offsets beyond ±15:59 that Python accepts; in UTC they cannot reach
+    it. A time whose UTC value falls before year 1 or after 9999 means the calendar's end.
+    """
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is None:
+            return None
+        try:
+            return value.astimezone(UTC)
+        except OverflowError:
+            return (datetime.min if value.year == 1 else datetime.max).replace(tzinfo=UTC)
+
+
+class PublishTimeFilter(filters.IsoDateTimeFilter):
+    field_class = UtcDateTimeField
+
+
 class ColumnFilter(filters.FilterSet):
     parent = IdFilter(field_name="parent", label=_("Parent column id"))
     category = filters.ChoiceFilter(choices=ColumnCategory.choices, label=_("Category"))
@@ -116,10 +144,10 @@ class ArticleFilter(filters.FilterSet):
     kind = filters.ChoiceFilter(choices=ArticleKind.choices, label=_("Type"))
     validity = filters.ChoiceFilter(choices=Validity.choices, label=_("Validity"))
     unit = IdFilter(field_name="unit", label=_("Publishing unit id"))
-    published_after = filters.IsoDateTimeFilter(
+    published_after = PublishTimeFilter(
         field_name="published_at", lookup_expr="gte", label=_("Published at or after")
     )
-    published_before = filters.IsoDateTimeFilter(
+    published_before = PublishTimeFilter(
         field_name="published_at", lookup_expr="lt", label=_("Published before")
     )
 
@@ -208,11 +236,29 @@ def document_error_answers(result, generator, request, public):
     return result
 
 
+class MessageFilter(filters.FilterSet):
+    kind = filters.ChoiceFilter(choices=MessageKind.choices, label=_("Type"))
+    reply_unit = IdFilter(field_name="reply_unit", label=_("Replying unit id"))
+
+
+class PublicMessageViewSet(PublicReadOnlyViewSet):
+    """留言公开 — the answered exchanges the citizens allowed to publish, newest answer first:
+    受理日期, 答复日期, 答复部门, 答复内容; never a citizen's name or contact data."""
+
+    model = Message
+    serializer_class = PublicMessageSerializer
+    filterset_class = MessageFilter
+
+    def public_queryset(self, site):
+        return published_messages(site)
+
+
 router = DefaultRouter()
 router.include_root_view = False
 router.register("columns", ColumnViewSet, basename="column")
 router.register("articles", ArticleViewSet, basename="article")
 router.register("services", ServiceItemViewSet, basename="service")
+router.register("messages", PublicMessageViewSet, basename="message")
 endpoints = router.urls
 
 urlpatterns = [

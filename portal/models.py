@@ -30,11 +30,12 @@ class SearchEntry(models.Model):
     """搜索索引条目 — a published document as one site's search sees it.
 
     title_terms and body_terms hold the jieba-segmented words separated by spaces, so the
-    database's own full-text machinery can index Chinese. On PostgreSQL a stored generated
-    column `document` (tsvector: title words weighted A, body words D) with a GIN index is
-    added by migration 0001 and is therefore always current; on SQLite an FTS5 table
-    `portal_searchentry_fts` is kept in step by triggers. Neither is a model field because
-    each exists on one database only; portal.search.backends is the one place that reads them.
+    database's own full-text machinery can index Chinese. On PostgreSQL the stored generated
+    columns `document` (tsvector of all words) and `title_document` (title words), each with
+    a GIN index, are added by migrations 0001/0002 and are therefore always current; on
+    SQLite an FTS5 table `portal_searchentry_fts` is kept in step by triggers. None is a
+    model field because each exists on one database only; portal.search.backends is the one
+    place that reads them.
     """
 
     site = models.ForeignKey(

@@ -286,7 +286,7 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "政务门户开放数据接口",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
-    "DESCRIPTION": "只读开放数据：栏目、已发布信息、办事服务事项。只包含公开内容。",
+    "DESCRIPTION": "只读开放数据：栏目、已发布信息、办事服务事项、公开留言。只包含公开内容。",
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

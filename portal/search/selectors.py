@@ -1,7 +1,8 @@
-"""Reads of the search index: what a site's public may find, filtered and ranked."""
+"""Reads of the search index: what a site's public may find, filtered, title hits first."""
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
+from functools import cached_property
 
 from django.db.models import Q
 from django.utils import timezone
@@ -26,24 +27,62 @@ def _start_of(day):
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
+#: Counting stops here: beyond it a reader refines the words rather than pages on, and an
+#: exact count of a word in most documents would read most of the index.
+COUNT_LIMIT = 1000
+
+
+def _count(queryset):
+    return queryset.values("pk")[:COUNT_LIMIT].count()
+
+
 @dataclass
 class SearchHits:
-    """The entries matching a query: counted plainly, ranked only for the slice shown.
+    """The entries holding every word: title hits first, then the others, each newest first.
 
-    Shaped for django.core.paginator.Paginator (count() and slicing).
+    Shaped for django.core.paginator.Paginator (count() and slicing). Each group is read in
+    date order with LIMIT, so a page costs the same for a word in ten documents or in most;
+    counts stop at COUNT_LIMIT (see capped).
     """
 
-    matches: object
+    entries: object
     words: list
 
+    @cached_property
+    def title_hits(self):
+        return self.entries.filter(backends.match(self.words, title_only=True))
+
+    @cached_property
+    def other_hits(self):
+        everywhere = self.entries.filter(backends.match(self.words))
+        return everywhere.exclude(backends.match(self.words, title_only=True))
+
+    @cached_property
+    def title_count(self):
+        return _count(self.title_hits)
+
     def count(self):
-        return self.matches.count()
+        return min(COUNT_LIMIT, self.title_count + _count(self.other_hits))
+
+    @property
+    def capped(self):
+        """Whether more entries match than were counted."""
+        return self.count() >= COUNT_LIMIT
 
     def __len__(self):
         return self.count()
 
     def __getitem__(self, index):
-        return backends.ranked(self.matches, self.words).select_related("column")[index]
+        start, stop = index.start or 0, index.stop
+        newest = ("-published_at", "-pk")
+        found = []
+        if start < self.title_count:
+            hits = self.title_hits.select_related("column").order_by(*newest)
+            found += hits[start : min(stop, self.title_count)]
+        if stop > self.title_count:
+            hits = self.other_hits.select_related("column").order_by(*newest)
+            found += hits[max(0, start - self.title_count) : stop - self.title_count]
+        return found
 
 
 def search(site, words, *, column=None, kinds=None, published_from=None, published_until=None):
@@ -57,11 +96,12 @@ def search(site, words, *, column=None, kinds=None, published_from=None, publish
         entries = entries.filter(column__in=column.get_descendants(include_self=True))
     if kinds:
         entries = entries.filter(kind__in=kinds)
-    if published_from:
+    # The calendar's first and last days limit nothing (and would overflow in UTC).
+    if published_from and published_from > date.min:
         entries = entries.filter(published_at__gte=_start_of(published_from))
-    if published_until:
+    if published_until and published_until < date.max:
         entries = entries.filter(published_at__lt=_start_of(published_until + timedelta(days=1)))
-    return SearchHits(backends.matching(entries, words), words)
+    return SearchHits(entries, words)
 
 
 def matching_services(site, words):

@@ -55,6 +55,7 @@ def search(request):
     except EmptyPage as exc:
         raise Http404(_("There is no such page of results.")) from exc
     context["page"] = page
+    context["capped"] = hits.capped
     context["results"] = _decorate(list(page.object_list), words)
 
     if page.number == 1 and not data["kind"]:

@@ -137,6 +137,40 @@ def test_service_items_list_only_published_ones_with_their_guides(client):
     assert detail["unit"] == "区教育局"
 
 
+#: Message fields about the citizen or the back office: never in the open data.
+PRIVATE_MESSAGE_FIELDS = {
+    "name",
+    "phone",
+    "email",
+    "submitter_ip",
+    "tracking_code",
+    "query_password",
+    "assignee",
+    "reply_drafted_by",
+    "moderation_findings",
+    "rating",
+    "due_at",
+    "status",
+    "page_url",
+}
+
+
+def test_messages_list_only_published_answers_without_the_citizen(client, demo):
+    from interaction.models import Message, MessageStatus
+
+    answered = [MessageStatus.ANSWERED, MessageStatus.RATED, MessageStatus.CLOSED]
+    public = Message.objects.filter(site=demo, is_public=True, status__in=answered)
+    hidden = Message.objects.filter(site=demo).exclude(pk__in=public.values("pk"))
+    assert public.exists() and hidden.exists()
+
+    body = client.get("/api/messages/", {"page_size": 100}).json()
+
+    assert {row["id"] for row in body["results"]} == set(public.values_list("pk", flat=True))
+    assert not PRIVATE_MESSAGE_FIELDS & set(keys_in(body))
+    for message in hidden:
+        assert client.get(f"/api/messages/{message.pk}/").status_code == 404
+
+
 @pytest.mark.parametrize(
     ("path", "params", "field", "message"),
     [
@@ -149,6 +183,7 @@ def test_service_items_list_only_published_ones_with_their_guides(client):
         ("/api/services/", {"unit": "-4"}, "unit", "大于或等于"),
         ("/api/columns/", {"category": "nope"}, "category", "选择一个有效的选项"),
         ("/api/services/", {"kind": "x"}, "kind", "选择一个有效的选项"),
+        ("/api/messages/", {"reply_unit": "abc"}, "reply_unit", "输入整数"),
     ],
 )
 def test_malformed_filters_get_400_in_chinese(client, path, params, field, message):
@@ -156,6 +191,19 @@ def test_malformed_filters_get_400_in_chinese(client, path, params, field, messa
 
     assert response.status_code == 400
     assert message in response.json()[field][0]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"published_before": "9999-12-31T23:59:59-18:00"},
+        {"published_after": "0001-01-01T00:00:00+18:00"},
+    ],
+)
+def test_times_at_the_ends_of_the_calendar_filter_instead_of_failing(client, params):
+    article = publish("开放数据：任何时间")
+
+    assert article.pk in all_ids(client, "/api/articles/", **params)
 
 
 @pytest.mark.parametrize("page", ["abc", "0", "99999", str(10**30)])
@@ -178,6 +226,8 @@ def test_schema_is_valid_openapi_and_names_no_private_field(client):
         "/api/columns/{id}/",
         "/api/services/",
         "/api/services/{id}/",
+        "/api/messages/",
+        "/api/messages/{id}/",
     }
     properties = {
         name
@@ -185,6 +235,8 @@ def test_schema_is_valid_openapi_and_names_no_private_field(client):
         for name in component.get("properties", {})
     }
     assert not PRIVATE_FIELDS & properties
+    message_fields = set(schema["components"]["schemas"]["PublicMessage"]["properties"])
+    assert not PRIVATE_MESSAGE_FIELDS & message_fields
 
 
 def test_docs_are_served_from_the_site_itself(client):
@@ -222,7 +274,7 @@ def test_every_endpoint_answers_generated_requests_as_its_schema_says(demo, wsgi
 
     schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", wsgi_app)
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 6
+    assert len(operations) == 8
 
     for operation in operations:
 

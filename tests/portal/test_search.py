@@ -176,6 +176,18 @@ def test_filters_by_type_and_by_date(client):
     assert mine & set(old) == {"课后服务开展情况"}
 
 
+def test_dates_at_the_ends_of_the_calendar_limit_nothing(client):
+    article = publish("节能减排通报", "节能减排。")
+
+    response = client.get(
+        "/search/",
+        {"q": "节能减排", "published_from": "0001-01-01", "published_until": "9999-12-31"},
+    )
+
+    assert response.status_code == 200
+    assert article.title in result_titles(response)
+
+
 def test_snippets_are_escaped_and_highlighted(client):
     publish(
         "<script>alert(1)</script>垃圾分类通知",
@@ -291,3 +303,16 @@ def test_the_index_follows_service_items_being_published_unpublished_and_deleted
     item.save()
     item.delete()
     assert not SearchEntry.objects.filter(source=SearchSource.SERVICE_ITEM, object_id=item.pk)
+
+
+def test_a_word_in_very_many_documents_is_counted_up_to_a_limit(client, monkeypatch):
+    from portal.search import selectors
+
+    monkeypatch.setattr(selectors, "COUNT_LIMIT", 5)
+    for number in range(7):
+        publish(f"河长制巡河记录第{number + 1}号", "河长制。", age=timedelta(hours=number + 1))
+
+    response = client.get("/search/", {"q": "河长制"})
+
+    assert "超过 5 条" in response.content.decode()
+    assert len(result_titles(response)) == 5
