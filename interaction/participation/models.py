@@ -39,10 +39,10 @@ __all__ = [
 class PublicState(models.TextChoices):
     """公开状态 — where a consultation, survey or interview stands for the public."""
 
-    UPCOMING = "upcoming", pgettext_lazy("participation state", "Upcoming")
-    OPEN = "open", pgettext_lazy("participation state", "Open")
-    CLOSED = "closed", pgettext_lazy("participation state", "Closed")
-    RESULT_PUBLISHED = "result_published", pgettext_lazy("participation state", "Result published")
+    UPCOMING = "upcoming", pgettext_lazy("participation state", "Not started yet")
+    OPEN = "open", pgettext_lazy("participation state", "In progress")
+    CLOSED = "closed", pgettext_lazy("participation state", "Ended")
+    RESULT_PUBLISHED = "result_published", pgettext_lazy("participation state", "Results published")
 
 
 def _period_state(opens_at, closes_at, result_published, now=None):
@@ -171,8 +171,8 @@ class ConsultationComment(models.Model):
         on_delete=models.CASCADE,
         related_name="comments",
     )
-    content = models.TextField(pgettext_lazy("citizen", "comment"))
-    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
+    content = models.TextField(pgettext_lazy("citizen", "opinion"))
+    name = models.CharField(pgettext_lazy("person", "full name"), max_length=50)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
@@ -366,9 +366,9 @@ class SurveyAnswer(models.Model):
 class InterviewStatus(models.TextChoices):
     """访谈状态 — driven only by participation.workflow through participation.services."""
 
-    SCHEDULED = "scheduled", pgettext_lazy("interview state", "Upcoming")
-    LIVE = "live", pgettext_lazy("interview state", "Live")
-    ARCHIVED = "archived", pgettext_lazy("interview state", "Archived")
+    SCHEDULED = "scheduled", pgettext_lazy("interview state", "Announced")
+    LIVE = "live", pgettext_lazy("interview state", "Live now")
+    ARCHIVED = "archived", pgettext_lazy("interview state", "Past interview")
 
 
 class Interview(ParticipationItem):
@@ -427,8 +427,8 @@ class QuestionScreening(models.TextChoices):
     """筛选 — every question sent beforehand is screened by the unit before it is shown."""
 
     PENDING = "pending", _("Waiting for screening")
-    ACCEPTED = "accepted", pgettext_lazy("question screening", "Accepted")
-    REJECTED = "rejected", pgettext_lazy("question screening", "Rejected")
+    ACCEPTED = "accepted", pgettext_lazy("question screening", "Taken up")
+    REJECTED = "rejected", pgettext_lazy("question screening", "Not taken up")
 
 
 class InterviewQuestion(models.Model):

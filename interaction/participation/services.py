@@ -123,8 +123,8 @@ def comment_on(*, consultation, content, name, phone="", email="", ip_address=No
             _("This consultation closed on %(date)s; comments are no longer accepted.")
             % {"date": timezone.localtime(consultation.closes_at).strftime("%Y-%m-%d %H:%M")}
         )
-    content = _citizen_text(content, what=pgettext("citizen", "comment"))
-    name = _citizen_text(name, what=pgettext("person", "name"), max_length=50)
+    content = _citizen_text(content, what=pgettext("citizen", "opinion"))
+    name = _citizen_text(name, what=pgettext("person", "full name"), max_length=50)
     check_rate(ConsultationComment, ip_address)
     held, findings = screen_text(content)
     comment = ConsultationComment.objects.create(
