@@ -33,7 +33,8 @@ class ComplianceDashboardAdmin(admin.ModelAdmin):
         return may_open_dashboard(request.user)
 
     def has_view_permission(self, request, obj=None):
-        return may_open_dashboard(request.user)
+        # The dashboard is the list; a snapshot's own page would show any unit's figures.
+        return obj is None and may_open_dashboard(request.user)
 
     def has_add_permission(self, request):
         return False

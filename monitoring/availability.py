@@ -1,11 +1,9 @@
 """网站可用性 — each site's homepage requested on a schedule; outages and uptime [Q§25, G九(二)]."""
 
-from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Avg, Count, Q
-from django.db.models.functions import TruncDate
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -56,25 +54,6 @@ def probe_site(site, *, base_url=None, at=None):
 
 def probe_all():
     return [probe_site(site) for site in Site.objects.filter(status=Site.Status.OPEN)]
-
-
-def daily_uptime(site, *, days=30, at=None):
-    """[(day, probes, share loaded, mean response ms)] over the last days, oldest first."""
-    at = at or timezone.now()
-    rows = (
-        AvailabilityProbe.objects.filter(site=site, probed_at__gte=at - timedelta(days=days))
-        .annotate(day=TruncDate("probed_at", tzinfo=timezone.get_current_timezone()))
-        .values("day")
-        .annotate(
-            probes=Count("pk"),
-            loaded=Count("pk", filter=Q(ok=True)),
-            response=Avg("response_ms", filter=Q(ok=True)),
-        )
-        .order_by("day")
-    )
-    return [
-        (r["day"], r["probes"], r["loaded"] / r["probes"], round(r["response"] or 0)) for r in rows
-    ]
 
 
 def monthly_uptime(site, *, at=None):

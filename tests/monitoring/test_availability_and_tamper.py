@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from columns.models import Notification
-from monitoring import availability, tamper, tasks
+from monitoring import availability, selectors, tamper, tasks
 from monitoring.models import AvailabilityProbe, Outage, PageFingerprint, TamperAlert
 from publishing import services
 
@@ -40,18 +40,18 @@ def test_probe_opens_an_outage_once_and_closes_it_when_the_site_loads(demo, web)
     assert Notification.objects.filter(kind="site_outage").count() == 1
 
 
-def test_daily_uptime_is_the_share_of_probes_that_loaded(demo):
+def test_uptime_is_the_share_of_probes_that_loaded(demo):
     AvailabilityProbe.objects.filter(site=demo).delete()
     now = timezone.now()
     for minutes in range(20):
         AvailabilityProbe.objects.create(
             site=demo,
-            probed_at=now - timedelta(minutes=5 * minutes),
+            probed_at=timezone.localtime(now) - timedelta(seconds=minutes),
             ok=minutes != 3,
             response_ms=100,
         )
-    (day, probes, share, mean) = availability.daily_uptime(demo, days=1)[-1]
-    assert (probes, share, mean) == (20, 19 / 20, 100)
+    assert selectors.uptime_trend(sites=[demo], days=1)[-1][1] == 95.0
+    assert availability.monthly_uptime(demo) == 19 / 20
 
 
 def test_the_beat_probe_records_an_unreachable_site_without_failing(demo, settings):
