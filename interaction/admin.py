@@ -493,8 +493,13 @@ def _error_text(exc):
 
 
 @admin.register(DeadlineAlert)
-class DeadlineAlertAdmin(admin.ModelAdmin):
-    """Alerts are records: read-only for everybody."""
+class DeadlineAlertAdmin(UnitScopedAdminMixin, admin.ModelAdmin):
+    """Alerts are records: read-only for everybody, and only of the messages one may see."""
+
+    unit_path = "message__unit"
+
+    def scope(self, request, queryset):
+        return queryset.filter(message__in=selectors.messages_for_user(request.user))
 
     list_display = ["message", "kind", "deadline_version", "sent_at"]
     list_filter = ["kind"]
