@@ -59,6 +59,8 @@ class PublicMessageList(generics.ListAPIView):
     """GET /interaction/api/messages/ — the published exchanges of the requested site."""
 
     serializer_class = PublicMessageSerializer
+    # Tells the schema generator the model; requests are answered by get_queryset.
+    queryset = Message.objects.none()
 
     def get_queryset(self):
         return selectors.published_messages(self.request.site)
