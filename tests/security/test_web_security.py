@@ -36,8 +36,8 @@ LIVE_MARKERS = [
 ]
 
 
-def production_environment(**extra):
-    return dict(
+def production_environment(**overrides):
+    env = dict(
         os.environ,
         PORTAL_PRODUCTION="1",
         DEBUG="0",
@@ -45,8 +45,9 @@ def production_environment(**extra):
         ALLOWED_HOSTS="www.example.gov.cn,admin.example.gov.cn",
         DJANGO_SETTINGS_MODULE="portal.settings",
         PORTAL_TESTING="",
-        **extra,
     )
+    env.update(overrides)
+    return env
 
 
 def production_settings():
