@@ -117,6 +117,8 @@ def distinct_values(model):
             values[name] = timezone.now() + timedelta(days=3650 + token % 3650)
         elif isinstance(field, models.DateField):
             values[name] = date(2090, 1, 1) + timedelta(days=token % 3650)
+        elif isinstance(field, models.SmallIntegerField | models.PositiveSmallIntegerField):
+            values[name] = 2100 + token % 7000  # years are small integers
         elif isinstance(field, models.IntegerField):
             values[name] = 10_000 + token % 1_000_000
         elif isinstance(field, models.CharField):
