@@ -30,7 +30,8 @@ README_END = "<!-- bench:end -->"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/portal_bench"
 # Building a million articles takes minutes on two cores; a hung script must still end.
 SCRIPT_TIMEOUT = int(os.environ.get("BENCH_TIMEOUT", "3600"))
-TARGET_PATTERN = re.compile(r"^\s*(<=|>=|<|>|≤|≥)\s*([0-9.]+)")
+# Only a plain "< 50 ms" / ">= 0.5" target gives a ratio; "0.5 x static (381)" does not.
+TARGET_PATTERN = re.compile(r"^\s*(<=|>=|<|>|≤|≥)\s*([0-9][0-9,]*\.?[0-9]*)\s*[A-Za-z%/µ]*\s*$")
 
 
 def ensure_postgres(database_url):
@@ -89,9 +90,10 @@ def ratio_of(result):
         return float(result["ratio"])
     match = TARGET_PATTERN.match(str(result.get("target", "")))
     value = result.get("value")
-    if not match or not isinstance(value, int | float) or float(match.group(2)) == 0:
+    if not match or not isinstance(value, int | float):
         return None
-    return value / float(match.group(2))
+    limit = float(match.group(2).replace(",", ""))
+    return value / limit if limit else None
 
 
 def run_script(path, env, database_url):
