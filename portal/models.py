@@ -71,6 +71,8 @@ class SearchEntry(models.Model):
         indexes = [
             models.Index(fields=["source", "object_id"], name="search_entry_object"),
             models.Index(fields=["site", "-published_at"], name="search_entry_site_date"),
+            # The service items shown first are found without reading the articles' entries.
+            models.Index(fields=["site", "kind", "-published_at"], name="search_entry_site_kind"),
         ]
 
     def __str__(self):

@@ -24,17 +24,21 @@ def _boolean_query(words, *, term, both, either):
 # Words are alphanumeric (segmentation drops everything else), so quoting them is safe.
 
 
-def _postgresql_match(words, *, title_only):
+def _postgresql_match(words, *, title_only, indexed):
     column = "title_document" if title_only else "document"
     query = _boolean_query(words, term=lambda t: f"'{t}'", both=" & ", either=" | ")
+    condition = f"portal_searchentry.{column} @@ to_tsquery('simple', %s)"
+    if not indexed:
+        # The GIN index cannot answer "IS TRUE": the planner walks the date index instead.
+        condition = f"({condition}) IS TRUE"
     return RawSQL(
-        f"portal_searchentry.{column} @@ to_tsquery('simple', %s)",
+        condition,
         (query,),
         output_field=BooleanField(),
     )
 
 
-def _fts5_match(words, *, title_only):
+def _fts5_match(words, *, title_only, indexed):
     query = _boolean_query(words, term=lambda t: f'"{t}"', both=" AND ", either=" OR ")
     if title_only:
         query = f"title_terms : ({query})"
@@ -46,9 +50,15 @@ def _fts5_match(words, *, title_only):
     )
 
 
-def match(words, *, title_only=False):
+def match(words, *, title_only=False, indexed=True):
     """A condition: the entry holds every word (as itself or its parts), in its title only
-    or anywhere."""
+    or anywhere.
+
+    indexed=False asks PostgreSQL to test the condition row by row while it reads entries
+    newest first, stopping at the end of the page: far cheaper than collecting every match
+    from the index when most entries match (its estimate for several words is often far too
+    low to see that itself). SQLite's FTS5 is asked the same way in both cases.
+    """
     if connection.vendor == "postgresql":
-        return _postgresql_match(words, title_only=title_only)
-    return _fts5_match(words, title_only=title_only)
+        return _postgresql_match(words, title_only=title_only, indexed=indexed)
+    return _fts5_match(words, title_only=title_only, indexed=indexed)

@@ -48,26 +48,28 @@ class SearchHits:
     entries: object
     words: list
 
-    @cached_property
-    def title_hits(self):
-        return self.entries.filter(backends.match(self.words, title_only=True))
+    def _title_hits(self, indexed=True):
+        return self.entries.filter(backends.match(self.words, title_only=True, indexed=indexed))
 
-    @cached_property
-    def other_hits(self):
-        everywhere = self.entries.filter(backends.match(self.words))
+    def _other_hits(self, indexed=True):
+        everywhere = self.entries.filter(backends.match(self.words, indexed=indexed))
         return everywhere.exclude(backends.match(self.words, title_only=True))
 
     @cached_property
     def title_count(self):
-        return _count(self.title_hits)
+        return _count(self._title_hits())
+
+    @cached_property
+    def other_count(self):
+        return _count(self._other_hits())
 
     def count(self):
-        return min(COUNT_LIMIT, self.title_count + _count(self.other_hits))
+        return min(COUNT_LIMIT, self.title_count + self.other_count)
 
     @property
     def capped(self):
         """Whether more entries match than were counted."""
-        return self.count() >= COUNT_LIMIT
+        return self.title_count + self.other_count >= COUNT_LIMIT
 
     def __len__(self):
         return self.count()
@@ -76,11 +78,14 @@ class SearchHits:
         start, stop = index.start or 0, index.stop
         newest = ("-published_at", "-pk")
         found = []
+        # A group with more matches than are counted is read in date order (see match()).
         if start < self.title_count:
-            hits = self.title_hits.select_related("column").order_by(*newest)
+            hits = self._title_hits(indexed=self.title_count < COUNT_LIMIT)
+            hits = hits.select_related("column").order_by(*newest)
             found += hits[start : min(stop, self.title_count)]
         if stop > self.title_count:
-            hits = self.other_hits.select_related("column").order_by(*newest)
+            hits = self._other_hits(indexed=self.other_count < COUNT_LIMIT)
+            hits = hits.select_related("column").order_by(*newest)
             found += hits[max(0, start - self.title_count) : stop - self.title_count]
         return found
 
