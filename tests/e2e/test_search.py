@@ -52,3 +52,16 @@ def test_search_on_a_phone_has_no_horizontal_scroll(phone_page):
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(phone_page, "search-phone")
     assert_accessible(phone_page)
+
+
+def test_api_docs_render_from_the_sites_own_files(page, live_server):
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+
+    page.goto("/api/docs/")
+    page.wait_for_selector(".swagger-ui .info .title")
+
+    assert "政务门户开放数据接口" in page.locator(".swagger-ui .info .title").inner_text()
+    assert page.get_by_text("/api/articles/", exact=True).count() >= 1
+    assert requested and all(url.startswith(live_server.url) for url in requested), requested
+    screenshot(page, "api-docs")
