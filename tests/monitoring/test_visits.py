@@ -1,12 +1,15 @@
 """访问量: public page visits counted without a database write per request, flushed by the
 beat task into one row per page and day, idempotently."""
 
+import time
+
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from monitoring import tasks
+from monitoring import tasks, visits
 from monitoring.models import PageVisitDay
 
 pytestmark = pytest.mark.django_db
@@ -57,3 +60,14 @@ def test_admin_pages_missing_pages_and_unknown_hosts_are_not_counted(demo, clien
     client.get("/", HTTP_HOST="unknown.example.com")
     tasks.flush_visits.apply().get()
     assert not PageVisitDay.objects.filter(day=timezone.localdate()).exists()
+
+
+def test_a_process_hands_its_visits_to_the_shared_counters_by_itself(demo, client):
+    """The web process adds its gathered visits to the shared counters without waiting for
+    the flush, which runs in another process (the Celery worker)."""
+    client.get("/")
+    slots = f"visits:{timezone.localdate():%Y%m%d}:slots"
+    deadline = time.monotonic() + visits.PUSH_DELAY + 5
+    while caches["visits"].get(slots) is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert caches["visits"].get(slots) == 1
