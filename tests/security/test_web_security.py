@@ -71,6 +71,8 @@ def production_environment(**overrides):
         DJANGO_SETTINGS_MODULE="portal.settings",
         PORTAL_TESTING="",
     )
+    # Set by the browser tests' conftest for Playwright; a deployment never has it.
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     env.update(overrides)
     return env
 
