@@ -43,6 +43,14 @@ def test_repeated_failed_logins_lock_the_account(demo, settings):
 
 
 @pytest.mark.django_db
+def test_one_persons_failures_do_not_lock_colleagues_at_the_same_address(demo, settings):
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        login("edu_head", "wrong-password")
+    _client, response = login("edu_liaison", PASSWORD)
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db
 def test_expired_password_must_be_changed_first(demo, settings):
     StaffProfile.objects.filter(user__username="fin_head").update(
         password_changed_at=timezone.now() - timedelta(days=settings.PASSWORD_MAX_AGE_DAYS + 1)
