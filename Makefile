@@ -32,8 +32,10 @@ run: demo
 	  $(VENV)/bin/gunicorn portal.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile - & \
 	  wait'
 
+# Two test processes, one per core; each has its own test database and Redis database.
+TEST_WORKERS ?= 2
 test: venv
-	PORTAL_TESTING=1 $(PY) -m pytest $(PYTEST_ARGS)
+	PORTAL_TESTING=1 $(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 bench: venv
 	$(PY) bench/run.py

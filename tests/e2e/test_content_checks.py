@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 
 from columns.models import Column
 from publishing import services
-from publishing.models import Article, FindingOverride
+from publishing.models import Article, FindingOverride, WordingCorrection
 
 from .conftest import screenshot
 from .test_review_admin import sign_in
@@ -15,6 +15,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def submitted_article():
+    # The starter dictionary has this entry, but a transactional test before this one may
+    # have flushed what the migration loaded.
+    WordingCorrection.objects.get_or_create(
+        wrong="中华人民共合国", defaults={"right": "中华人民共和国", "kind": "expression"}
+    )
     liaison = get_user_model().objects.get(username="edu_liaison")
     column = Column.objects.get(site__site_code="5201020001", slug="edu-news")
     article = Article(

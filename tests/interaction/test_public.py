@@ -75,8 +75,6 @@ def test_wrong_tracking_password_gets_a_chinese_message(client, submit):
 
 def test_repeated_wrong_passwords_are_refused(client, submit, settings):
     settings.INTERACTION_TRACKING_ATTEMPTS_PER_HOUR = 3
-    # A cache of this test's own: parallel workers share (and clear) the Redis database.
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     message, password = submit()
     for _attempt in range(3):
         client.post(TRACK, {"code": message.tracking_code, "password": "WRONG123"})
