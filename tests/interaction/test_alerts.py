@@ -1,16 +1,16 @@
 """Deadline alerts on Celery beat: the reminder one working day before due, the escalation on
 becoming overdue, each sent once however often the task runs or is redelivered."""
 
-import threading
 from datetime import date, timedelta
 
 import pytest
-from django.db import close_old_connections, connection
+from django.db import connection
 
 from columns.models import Notification
 from interaction import services, tasks
 from interaction.models import DeadlineAlert, Message
 from portal.celery import app
+from tests.concurrency import run_at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -112,22 +112,9 @@ def test_two_beat_workers_at_once_send_each_alert_once(demo, routed):
         due_at=services.timezone.now() - timedelta(hours=1),
         next_alert_at=services.timezone.now() - timedelta(hours=1),
     )
-    barrier = threading.Barrier(2)
-    results = []
-
-    def worker():
-        try:
-            barrier.wait()
-            results.append(services.send_deadline_alerts())
-        finally:
-            close_old_connections()
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _i in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    outcomes = run_at_once(services.send_deadline_alerts, services.send_deadline_alerts)
+    assert [kind for kind, _sent in outcomes] == ["ok", "ok"], outcomes
+    results = [sent for _kind, sent in outcomes]
     assert sum(results) == 20
     assert DeadlineAlert.objects.filter(message__in=messages).count() == 20
     # Each escalation reached the unit's two leaders and the dispatcher, once.

@@ -1,12 +1,9 @@
 """Inspection actions at once on PostgreSQL: a month is computed once however many workers
 run the task, and of two inspectors deciding one rectification exactly one decision holds."""
 
-import threading
 from datetime import timedelta
 
-import pytest
 from django.contrib.auth import get_user_model
-from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from columns.models import Role, Unit
@@ -14,38 +11,9 @@ from columns.services import create_staff
 from monitoring.inspections import sampling, services
 from monitoring.inspections.models import MonthlyScore, ProblemStatus, ScoreMonth
 from monitoring.inspections.selectors import inspected_units
+from tests.concurrency import ONLY_ON_POSTGRESQL, run_at_once
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="row locks (select_for_update) are only real on PostgreSQL",
-    ),
-    pytest.mark.django_db(transaction=True),
-]
-
-
-def run_at_once(*calls):
-    """Run each call in its own thread and database connection, released together."""
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def worker(index, call):
-        try:
-            barrier.wait()
-            outcomes[index] = ("ok", call())
-        except Exception as exc:  # the outcome is what the test inspects
-            outcomes[index] = ("error", exc)
-        finally:
-            close_old_connections()
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return outcomes
+pytestmark = ONLY_ON_POSTGRESQL
 
 
 def test_a_month_computed_by_two_workers_at_once_is_computed_once(demo):

@@ -1,49 +1,15 @@
 """Two reviewers at once, two index numbers at once: PostgreSQL row locks make one winner."""
 
-import threading
-
-import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import close_old_connections, connection
 
 from columns.models import Role, Unit
 from columns.services import create_staff
 from publishing import services
 from publishing.models import Article, ArticleStatus, ReviewDecision
+from tests.concurrency import ONLY_ON_POSTGRESQL, run_at_once
 
-pytestmark = [
-    pytest.mark.postgres,
-    # Decided before any database work, so SQLite runs do not pay for a flush and demo reload.
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="row locks (select_for_update) are only real on PostgreSQL",
-    ),
-    pytest.mark.django_db(transaction=True),
-]
-
-
-def run_at_once(*calls):
-    """Run each call in its own thread and database connection, released together."""
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def worker(index, call):
-        try:
-            barrier.wait()
-            outcomes[index] = ("ok", call())
-        except Exception as exc:  # the outcome is what the test inspects
-            outcomes[index] = ("error", exc)
-        finally:
-            close_old_connections()
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return outcomes
+pytestmark = ONLY_ON_POSTGRESQL
 
 
 def test_two_reviewers_deciding_the_same_step_at_once_record_one_decision(demo, make_article):
