@@ -72,10 +72,11 @@ def _body(title, column):
     )
 
 
-def _import_history(operator):
+def _import_history(operator, sites):
     """Two carried-over items per column: fresh ones, or ones past the gap where stale."""
     now = timezone.now()
-    for column in Column.objects.select_related("site", "unit").order_by("tree_id", "lft"):
+    columns = Column.objects.filter(site__in=sites).select_related("site", "unit")
+    for column in columns.order_by("tree_id", "lft"):
         if Article.objects.filter(column=column).exists() or column.unit is None:
             continue
         gap = GAP_DAYS.get(column.category, DEFAULT_GAP_DAYS)
@@ -276,7 +277,7 @@ def load():
     accounts = {u.username: u for u in User.objects.filter(is_staff=True)}
     operator = accounts["operator"]
     sites = [Site.objects.get(site_code="5201020001"), Site.objects.get(site_code="5201020002")]
-    _import_history(operator)
+    _import_history(operator, sites)
     _review_states(accounts, sites)
     _headline(operator, sites[0])
     load_public_pages_demo(sites)
