@@ -8,6 +8,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
+from publishing.uploads import too_many_pixels
+
 #: Extension -> the format Pillow must find in the content.
 IMAGE_FORMATS = {"jpg": "JPEG", "jpeg": "JPEG", "png": "PNG"}
 MAX_IMAGES = 3
@@ -40,8 +42,10 @@ def validate_message_image(upload):
     upload.seek(0)
     try:
         with Image.open(upload) as image:
-            found = image.format
+            found, pixels = image.format, image.width * image.height
             image.verify()
+    except Image.DecompressionBombError as exc:
+        raise too_many_pixels(name) from exc
     except (UnidentifiedImageError, OSError, SyntaxError) as exc:
         raise ValidationError(
             _("“%(name)s” cannot be read as an image.") % {"name": name}, code="not_an_image"
@@ -54,3 +58,5 @@ def validate_message_image(upload):
             % {"name": name, "ext": extension.upper()},
             code="content_mismatch",
         )
+    if pixels > Image.MAX_IMAGE_PIXELS:
+        raise too_many_pixels(name)

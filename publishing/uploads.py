@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
 
 #: Extension -> the leading bytes its content must start with. Office Open XML, OFD and ZIP
 #: are zip containers; .doc/.xls are OLE compound files.
@@ -22,6 +23,8 @@ ATTACHMENT_SIGNATURES = {
     "png": [b"\x89PNG"],
 }
 IMAGE_EXTENSIONS = ("jpg", "jpeg", "png")
+#: Extension -> the format Pillow must find: a signature followed by anything else is no image.
+IMAGE_FORMATS = {"jpg": "JPEG", "jpeg": "JPEG", "png": "PNG"}
 
 
 def attachment_max_bytes():
@@ -48,12 +51,47 @@ def _check(upload, allowed):
     upload.seek(0)
     head = upload.read(8)
     upload.seek(0)
+    mismatch = ValidationError(
+        _("The content of “%(name)s” is not a %(ext)s file.")
+        % {"name": PurePath(upload.name).name, "ext": extension},
+        code="content_mismatch",
+    )
     if not any(head.startswith(sig) for sig in ATTACHMENT_SIGNATURES[extension]):
-        raise ValidationError(
-            _("The content of “%(name)s” is not a %(ext)s file.")
-            % {"name": PurePath(upload.name).name, "ext": extension},
-            code="content_mismatch",
+        raise mismatch
+    if extension in IMAGE_FORMATS:
+        check_picture(upload, IMAGE_FORMATS[extension], mismatch)
+
+
+def too_many_pixels(name):
+    return ValidationError(
+        _(
+            "“%(name)s” has too many pixels to be opened safely; "
+            "use a picture of at most %(max)s million pixels."
         )
+        % {"name": name, "max": Image.MAX_IMAGE_PIXELS // 1_000_000},
+        code="too_many_pixels",
+    )
+
+
+def check_picture(upload, expected_format, mismatch):
+    """The upload decodes as expected_format and is no decompression bomb (a tiny file of
+    huge dimensions that a viewer's browser would have to unpack)."""
+    name = PurePath(upload.name or "").name
+    upload.seek(0)
+    try:
+        with Image.open(upload) as image:
+            found, pixels = image.format, image.width * image.height
+            image.verify()
+    except Image.DecompressionBombError as exc:
+        raise too_many_pixels(name) from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise mismatch from exc
+    finally:
+        upload.seek(0)
+    if found != expected_format:
+        raise mismatch
+    if pixels > Image.MAX_IMAGE_PIXELS:
+        raise too_many_pixels(name)
 
 
 def validate_attachment(upload):
