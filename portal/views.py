@@ -1,12 +1,14 @@
 """Public pages that compose the other apps (homepage, site map), error pages, health check."""
 
+import sys
 import time
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.db.models import Prefetch
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 
 from columns.models import ColumnCategory
@@ -90,8 +92,22 @@ def page_not_found(request, exception=None):
     )
 
 
+#: Seconds a visitor (or a crawler) is asked to wait while the database is unreachable.
+DATABASE_RETRY_AFTER = 30
+
+
 def server_error(request):
-    return render(request, "portal/500.html", status=500)
+    """500 in Chinese; while the database is unreachable (a restart, a failover) a 503 that
+    asks to come back shortly instead. Rendered without the request's context, which could
+    need the very database that is missing (the session, the user)."""
+    error = sys.exc_info()[1]
+    if isinstance(error, (OperationalError, InterfaceError)):
+        response = HttpResponse(
+            render_to_string("portal/503.html"), status=503, content_type="text/html"
+        )
+        response["Retry-After"] = str(DATABASE_RETRY_AFTER)
+        return response
+    return HttpResponse(render_to_string("portal/500.html"), status=500, content_type="text/html")
 
 
 def _check(probe):

@@ -7,7 +7,8 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db import connection
+from django.db import OperationalError, connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -274,3 +275,27 @@ def test_public_pages_need_the_same_queries_for_10_and_10000_articles(
     cache.clear()
     with django_assert_max_num_queries(with_ten["/columns/news/headlines/"]):
         assert client.get("/columns/news/headlines/?page=500").status_code == 200
+
+
+@pytest.mark.django_db
+def test_database_unreachable_answers_a_chinese_503_that_asks_to_come_back(demo, monkeypatch):
+    def unreachable(site):
+        raise OperationalError("connection to server at 127.0.0.1 failed: Connection refused")
+
+    monkeypatch.setattr("portal.views.current_headline", unreachable)
+    response = Client(HTTP_HOST="localhost", raise_request_exception=False).get("/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert "服务暂时不可用" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_any_other_failure_answers_the_chinese_500(demo, monkeypatch):
+    def broken(site):
+        raise ValueError("a bug")
+
+    monkeypatch.setattr("portal.views.current_headline", broken)
+    response = Client(HTTP_HOST="localhost", raise_request_exception=False).get("/")
+    assert response.status_code == 500
+    assert "服务器出现问题" in response.content.decode()
+    assert not response.has_header("Retry-After")

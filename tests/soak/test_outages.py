@@ -1,131 +1,198 @@
-"""Gunicorn under a lost database connection and a dead Redis (SPEC §7, issue 11 fault tests).
+"""Gunicorn through a PostgreSQL restart, lost database connections and a dead Redis
+(SPEC §7, issue 11 fault tests).
 
-A real gunicorn serves the test database. Its PostgreSQL connections are cut from the server
-side (pg_terminate_backend, as a database restart does to them): the next requests must be
-answered normally, the broken connection replaced without anybody acting. A Redis of its own
-is then killed: the public pages must still be served, from the database.
+A real gunicorn under load from several threads of visitors and citizens. PostgreSQL — a
+cluster of the test's own, so that it can really be stopped — is restarted under it: during
+the gap every answer must be a clean one (a page, or the Chinese 503 with Retry-After; never
+a reset connection or a bare 500), and afterwards the site must answer normally again
+without anybody acting. Every submission it acknowledged must be stored exactly once.
+Connections cut from the server side must be replaced at once; with Redis killed, public
+pages must still be served and citizens' messages still stored.
 """
 
 import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
+import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
+import psycopg2
 import pytest
 from django.db import connection
 
-ROOT = Path(__file__).resolve().parents[2]
+from interaction.models import Message
+
+from .servers import (
+    PrivatePostgres,
+    PrivateRedis,
+    has_redis_server,
+    start_gunicorn,
+    status_of,
+    stop,
+    submit_message,
+)
+
 REQUESTS = int(os.environ.get("SOAK_REQUESTS", "60"))
+#: How long PostgreSQL stays down, and how long the load goes on before and after.
+OUTAGE_SECONDS = float(os.environ.get("SOAK_OUTAGE_SECONDS", "4"))
+#: After PostgreSQL is back, this long at most until every answer is normal again.
+RECOVERY_SECONDS = 5
+THREADS = 6
+#: What the visitors ask for: a cached page, pages that need the database (a search for
+#: 教育), the health check.
+PAGES = ["/", "/search/?q=%E6%95%99%E8%82%B2", "/interaction/messages/", "/healthz"]
 
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.skipif(not os.environ.get("PORTAL_SOAK"), reason="soak tests run with make soak"),
     pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="connection loss is tested on PostgreSQL"
+        connection.vendor != "postgresql", reason="database faults are tested on PostgreSQL"
     ),
-    pytest.mark.django_db(transaction=True),
 ]
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+class Load:
+    """Visitors and citizens in threads, each answer recorded with when it was asked."""
+
+    def __init__(self, base):
+        self.base = base
+        self.port = int(base.rsplit(":", 1)[1])
+        self.answers = []  # (asked at, answered at, what, status)
+        self._done = threading.Event()
+        self._threads = [threading.Thread(target=self._visit, args=(n,)) for n in range(THREADS)]
+
+    def _visit(self, n):
+        while not self._done.is_set():
+            asked = time.monotonic()
+            if n % 5 == 4:
+                what = f"重启期间留言{n}"
+                status = submit_message(self.port, n, what)
+            else:
+                what = PAGES[n % len(PAGES)]
+                status = status_of(self.base + what)
+            self.answers.append((asked, time.monotonic(), what, status))
+            n += THREADS
+
+    def __enter__(self):
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._done.set()
+        for thread in self._threads:
+            thread.join(timeout=60)
+
+    def between(self, start, end=float("inf")):
+        """The answers to what was asked from start and answered before end."""
+        return [
+            (what, status)
+            for asked, answered, what, status in self.answers
+            if start <= asked and answered < end
+        ]
 
 
-def database_url():
-    db = connection.settings_dict
-    return (
-        f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:"
-        f"{db['PORT'] or 5432}/{db['NAME']}"
-    )
-
-
-def start_gunicorn(log, redis_url=""):
-    port = free_port()
-    env = dict(
-        os.environ,
-        DATABASE_URL=database_url(),
-        REDIS_URL=redis_url,
-        DJANGO_SETTINGS_MODULE="portal.settings",
-        PORTAL_VAR_DIR=os.environ.get("PORTAL_VAR_DIR", str(ROOT / "var")),
-    )
-    # PORTAL_TESTING stays: static files come from the finders, so no collectstatic is needed.
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "portal.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--threads",
-            "2",
-            "--timeout",
-            "30",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"{base}/healthz", timeout=2)
-            return server, base
-        except OSError:
-            assert server.poll() is None, "gunicorn died while starting"
-            time.sleep(0.3)
-    stop(server)
-    pytest.fail("gunicorn did not answer within 60 s")
-
-
-def stop(process):
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=20)
-    except ProcessLookupError:
-        pass
-
-
-def status_of(url):
+def answer_while_down(url):
     request = urllib.request.Request(url, headers={"Host": "localhost"})
     try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            response.read()
-            return response.status
+        urllib.request.urlopen(request, timeout=10)
     except urllib.error.HTTPError as exc:
-        return exc.code
-    except OSError:
-        return "no answer"
+        return exc.code, exc.headers.get("Retry-After"), exc.read().decode()
+    pytest.fail(f"{url} answered normally with the database down")
 
 
-def cut_database_connections():
-    """Terminate every server process serving the test database, except this test's own."""
-    with connection.cursor() as cursor:
+def count_by_status(answers):
+    counts = {}
+    for _, status in answers:
+        counts[str(status)] = counts.get(str(status), 0) + 1
+    return dict(sorted(counts.items()))
+
+
+@pytest.fixture
+def private_postgres():
+    if not PrivatePostgres.available:
+        pytest.skip("needs PostgreSQL's server programs (initdb, pg_ctl)")
+    # Not under pytest's tmp_path: its parents are closed to the postgres account.
+    directory = tempfile.mkdtemp(prefix="soak-pg-")
+    database = PrivatePostgres(directory)
+    try:
+        database.manage("migrate", "--noinput")
+        database.manage("load_demo")
+        yield database
+    finally:
+        database.close()
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def test_database_restart_under_load_answers_cleanly_and_recovers(
+    private_postgres, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("CAPTCHA_TEST_MODE", "1")
+    server, base = start_gunicorn(
+        open(tmp_path / "gunicorn.log", "w"), database_url=private_postgres.url
+    )
+    try:
+        with Load(base) as load:
+            time.sleep(OUTAGE_SECONDS)
+            stopping = time.monotonic()
+            private_postgres.stop()
+            down = time.monotonic()
+            status, retry_after, page = answer_while_down(f"{base}{PAGES[1]}")
+            time.sleep(OUTAGE_SECONDS)
+            private_postgres.start()
+            up = time.monotonic()
+            time.sleep(OUTAGE_SECONDS + RECOVERY_SECONDS)
+    finally:
+        stop(server)
+
+    with psycopg2.connect(private_postgres.url) as db, db.cursor() as cursor:
         cursor.execute(
-            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            "SELECT subject FROM interaction_message WHERE subject LIKE '重启期间留言%%'"
         )
-        return cursor.fetchone()[0]
+        stored = [subject for (subject,) in cursor.fetchall()]
+    acknowledged = [
+        what for what, status in load.between(0) if what.startswith("重启") and status == 302
+    ]
+    before, gap = load.between(0, stopping), load.between(down, up)
+    after = load.between(up + RECOVERY_SECONDS)
+    recovered_in = min(
+        (
+            asked - up
+            for asked, _, _, status in load.answers
+            if asked >= up and status in (200, 302)
+        ),
+        default=None,
+    )
+    print(
+        f"\nsoak postgresql-restart: {len(load.answers)} requests; "
+        f"before {count_by_status(before)}; while down {count_by_status(gap)}; "
+        f"from {RECOVERY_SECONDS} s after restart {count_by_status(after)}; "
+        f"first normal answer {recovered_in:.2f} s after restart; "
+        f"submissions acknowledged {len(acknowledged)}, stored {len(stored)}, "
+        f"duplicates {len(stored) - len(set(stored))}"
+    )
+    assert (status, retry_after) == (503, "30")
+    assert "服务暂时不可用" in page, "the visitor is told in Chinese to come back shortly"
+    assert {s for _, s in before} <= {200, 302}, before
+    assert {s for _, s in gap} <= {200, 302, 503}, "during the gap: pages or a clean 503"
+    assert 503 in {s for _, s in gap}, "the load saw the outage"
+    assert after and {s for _, s in after} <= {200, 302}, "recovered without anybody acting"
+    assert sorted(stored) == sorted(acknowledged), "every acknowledged submission stored once"
 
 
+@pytest.mark.django_db(transaction=True)
 def test_lost_database_connections_are_replaced_without_errors(demo, tmp_path):
     server, base = start_gunicorn(open(tmp_path / "gunicorn.log", "w"))
     try:
         warm = [status_of(f"{base}/") for _ in range(10)]
-        cut = cut_database_connections()
+        with connection.cursor() as cursor:  # as a database restart does to them
+            cursor.execute(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            cut = cursor.fetchone()[0]
         after = [status_of(f"{base}/" if n % 2 else f"{base}/healthz") for n in range(REQUESTS)]
     finally:
         stop(server)
@@ -138,44 +205,33 @@ def test_lost_database_connections_are_replaced_without_errors(demo, tmp_path):
     assert set(after) == {200}, after
 
 
-@pytest.mark.skipif(not shutil.which("redis-server"), reason="needs redis-server")
-def test_public_pages_are_served_while_redis_is_down(demo, tmp_path):
-    port = free_port()
-    redis = subprocess.Popen(
-        [
-            "redis-server",
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(tmp_path),
-        ],
-        start_new_session=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    server, base = start_gunicorn(
-        open(tmp_path / "gunicorn.log", "w"), redis_url=f"redis://127.0.0.1:{port}/0"
-    )
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(not has_redis_server(), reason="needs redis-server")
+def test_while_redis_is_down_pages_are_served_and_submissions_stored(demo, tmp_path, monkeypatch):
+    monkeypatch.setenv("CAPTCHA_TEST_MODE", "1")
+    redis = PrivateRedis(tmp_path)
+    server, base = start_gunicorn(open(tmp_path / "gunicorn.log", "w"), redis_url=redis.url)
+    port = int(base.rsplit(":", 1)[1])
     try:
         up = [status_of(f"{base}/") for _ in range(5)]
-        os.killpg(redis.pid, signal.SIGKILL)
-        redis.wait(timeout=10)
+        redis.kill()
         started = time.monotonic()
-        down = [status_of(f"{base}/") for _ in range(REQUESTS // 2)]
+        pages = [status_of(f"{base}{PAGES[n % 3]}") for n in range(REQUESTS // 2)]
+        submitted = [submit_message(port, n, f"缓存停机留言{n}") for n in range(REQUESTS // 4)]
         seconds = time.monotonic() - started
     finally:
         stop(server)
-        if redis.poll() is None:
-            os.killpg(redis.pid, signal.SIGKILL)
+        redis.kill()
+    stored = list(
+        Message.objects.filter(subject__startswith="缓存停机留言").values_list("subject", flat=True)
+    )
     print(
-        f"\nsoak redis-down: {len(down)} homepage requests with Redis dead in {seconds:.1f} s: "
-        f"{sorted(set(map(str, down)))}"
+        f"\nsoak redis-down: {len(pages)} page requests and {len(submitted)} submissions with "
+        f"Redis dead in {seconds:.1f} s: pages {sorted(set(map(str, pages)))}, submissions "
+        f"{sorted(set(map(str, submitted)))}, stored {len(stored)}, "
+        f"duplicates {len(stored) - len(set(stored))}"
     )
     assert set(up) == {200}
-    assert set(down) == {200}, down
+    assert set(pages) == {200}, pages
+    assert set(submitted) == {302}, submitted
+    assert sorted(stored) == sorted(f"缓存停机留言{n}" for n in range(len(submitted)))

@@ -6,18 +6,15 @@ and posted as a browser does. Every accepted answer must be exactly one stored m
 unique tracking code; no answer may be a server error.
 """
 
-import http.client
 import os
-import re
 import threading
-import urllib.parse
 
 import pytest
 from django.db import connection as db_connection
 
 from interaction.models import Message
 
-from .test_outages import start_gunicorn, stop
+from .servers import start_gunicorn, stop, submit_message
 
 pytestmark = [
     pytest.mark.postgres,
@@ -28,53 +25,6 @@ pytestmark = [
 
 SUBMISSIONS = int(os.environ.get("SOAK_SUBMISSIONS", "120"))
 THREADS = 8
-FORM = "/interaction/messages/new/"
-
-
-def submit(port, index):
-    """Fetch the form and post it from source address 127.0.x.y; return the POST's status."""
-    source = (f"127.0.{1 + index // 250}.{1 + index % 250}", 0)
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30, source_address=source)
-    try:
-        connection.request("GET", FORM, headers={"Host": "localhost"})
-        page = connection.getresponse()
-        html = page.read().decode()
-        cookies = "; ".join(
-            value.split(";", 1)[0]
-            for name, value in page.getheaders()
-            if name.lower() == "set-cookie"
-        )
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
-        body = urllib.parse.urlencode(
-            {
-                "csrfmiddlewaretoken": token,
-                "kind": "consultation",
-                "channel": "unified",
-                "subject": f"压力测试留言{index}",
-                "content": "并发提交：请问办理居住证需要哪些材料？",
-                "name": "测试",
-                "phone": f"139{index:08d}",
-                "captcha_0": "soak",
-                "captcha_1": "PASSED",
-            }
-        )
-        connection.request(
-            "POST",
-            FORM,
-            body=body,
-            headers={
-                "Host": "localhost",
-                "Cookie": cookies,
-                "Content-Type": "application/x-www-form-urlencoded",
-            },
-        )
-        answer = connection.getresponse()
-        answer.read()
-        return answer.status
-    except OSError as exc:
-        return f"no answer: {exc}"
-    finally:
-        connection.close()
 
 
 def test_concurrent_citizen_submissions_are_each_stored_exactly_once(demo, tmp_path, monkeypatch):
@@ -85,7 +35,7 @@ def test_concurrent_citizen_submissions_are_each_stored_exactly_once(demo, tmp_p
 
     def citizen(thread):
         for index in range(thread, SUBMISSIONS, THREADS):
-            statuses[index] = submit(port, index)
+            statuses[index] = submit_message(port, index, f"压力测试留言{index}")
 
     threads = [threading.Thread(target=citizen, args=(t,)) for t in range(THREADS)]
     try:
