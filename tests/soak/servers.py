@@ -29,7 +29,7 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def test_database_url():
+def portal_database_url():
     db = connection.settings_dict
     return (
         f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:"
@@ -67,7 +67,7 @@ def start_gunicorn(log, redis_url="", database_url=None):
             "30",
         ],
         cwd=ROOT,
-        env=portal_environment(database_url or test_database_url(), redis_url),
+        env=portal_environment(database_url or portal_database_url(), redis_url),
         start_new_session=True,
         stdout=log,
         stderr=log,
