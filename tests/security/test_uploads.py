@@ -606,8 +606,9 @@ def media(settings, tmp_path, monkeypatch):
     return tmp_path
 
 
-@pytest.fixture(scope="module", autouse=True)
+@pytest.fixture(scope="session", autouse=True)
 def _summary(request):
+    """Prints the tally once, at the end of the run (the module may be set up twice)."""
     yield
     if not RESULTS:
         return
