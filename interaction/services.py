@@ -201,11 +201,17 @@ def _tracking_url(message):
 
 
 def _email_citizen(message, subject, body):
-    """Tell the citizen by e-mail (after commit); their address never leaves the mailbox."""
+    """Tell the citizen by e-mail (after commit); their address never leaves the mailbox.
+
+    Robust: a failing mail server is logged and must not turn the committed action into an
+    error page (a citizen told "error" after the message was stored would send it again).
+    """
     if not message.email:
         return
     address = message.email
-    transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address]))
+    transaction.on_commit(
+        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address]), robust=True
+    )
 
 
 def _unit_staff(unit, *roles):

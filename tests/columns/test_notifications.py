@@ -1,10 +1,15 @@
 """The notification service: in-app plus e-mail, once per key."""
 
+from datetime import timedelta
+
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from columns.models import Notification
 from columns.notifications import notify
+from columns.tasks import send_pending_notification_emails
+from portal.celery import app
 
 
 @pytest.mark.django_db(transaction=True)
@@ -26,3 +31,26 @@ def test_person_sees_only_own_notifications(demo, user_named, login_as):
     html = login_as("edu_head").get("/admin/columns/notification/").content.decode()
     assert "给科长的通知" in html
     assert "给财政科长的通知" not in html
+
+
+@pytest.mark.django_db
+def test_lost_emails_are_retried_after_five_minutes_and_not_after_a_day(demo, user_named, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    head = user_named("edu_head")
+    now = timezone.now()
+    ages = {"刚刚的通知": 1, "六分钟前的通知": 6, "两天前的通知": 2 * 24 * 60}
+    for title, minutes in ages.items():
+        notify([head], kind="test", title=title)  # inside the test's transaction: never sent
+        Notification.objects.filter(title=title).update(created_at=now - timedelta(minutes=minutes))
+    mail.outbox.clear()
+
+    assert send_pending_notification_emails.apply().get() == 1
+    assert [m.subject for m in mail.outbox] == ["六分钟前的通知"]
+    emailed = dict(Notification.objects.filter(kind="test").values_list("title", "emailed"))
+    assert emailed == {"刚刚的通知": False, "六分钟前的通知": True, "两天前的通知": False}
+
+
+def test_beat_retries_lost_emails_every_five_minutes():
+    entry = app.conf.beat_schedule["columns-pending-notification-emails"]
+    assert entry["task"] == "columns.tasks.send_pending_notification_emails"
+    assert entry["schedule"].minute == set(range(0, 60, 5))

@@ -3,6 +3,7 @@ once and e-mailed; the footer's 「我为政府网站找错」 entry; bad input 
 nothing stored; citizen text through the content checker."""
 
 import io
+from datetime import timedelta
 
 import pytest
 from django.core import mail
@@ -10,7 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from columns.models import Notification
+from columns.tasks import send_pending_notification_emails
 from interaction.models import DeadlineChange, Message, MessageImage, MessageStatus
+from tests.soak.servers import free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -170,3 +173,26 @@ def test_warning_findings_do_not_hold_a_message(client, new_messages):
     assert message.moderation_findings and all(
         f["severity"] == "warn" for f in message.moderation_findings
     )
+
+
+def test_a_dead_mail_server_does_not_turn_a_stored_message_into_an_error(
+    client, new_messages, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()  # nothing listens
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(URL, form_data())
+    message = new_messages().get()
+    assert response.status_code == 302, "the citizen is told it was received, as it was"
+    pending = Notification.objects.filter(kind="message_received", url__contains=str(message.pk))
+    assert pending.exists() and not pending.filter(emailed=True).exists()
+
+    # The mail server is back; five minutes on, the beat task sends what was lost, once.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    mail.outbox.clear()
+    pending.update(created_at=message.received_at - timedelta(minutes=6))
+    assert send_pending_notification_emails.apply().get() == pending.count()
+    assert send_pending_notification_emails.apply().get() == 0
+    assert len(mail.outbox) == pending.count()
+    assert all(message.subject in m.subject for m in mail.outbox)
+    assert not pending.filter(emailed=False).exists()
