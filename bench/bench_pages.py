@@ -1,9 +1,11 @@
 """Benchmark: a cached public article page against a static file of the same size, through
 the same server (target: at least half the static rate), and the uncached page rate.
 
-The server is gunicorn with production-like settings (DEBUG off, hashed static files served
-by WhiteNoise, the cache of REDIS_URL when set); the load comes from wrk in a second process
-on loopback (one thread, 8 connections, 10 s per figure, after a warm-up). The static file
+The server is gunicorn as deployed: deploy/gunicorn.conf.py (gthread workers, access log on)
+and the production settings (PORTAL_PRODUCTION=1: security headers, CSP, HTTPS only — the
+requests say X-Forwarded-Proto: https as nginx does; hashed static files served by WhiteNoise;
+the cache of REDIS_URL when set). The load comes from wrk in a second process on loopback
+(one thread, 8 connections, 10 s per figure, after a warm-up). The static file
 is the article page's own bytes saved under STATIC_ROOT, so both answers are the same size.
 Uncached requests add a distinct query string each time, so every one is a cache miss that
 renders the page from the database.
@@ -15,6 +17,7 @@ renders the page from the database.
 import json
 import os
 import re
+import secrets
 import shutil
 import socket
 import subprocess
@@ -43,6 +46,8 @@ from publishing.models import ArticleKind  # noqa: E402
 from publishing.selectors import published_articles  # noqa: E402
 
 WORKERS = 2
+#: What nginx tells the production server about the request it forwards.
+FORWARDED = {"X-Forwarded-Proto": "https", "Host": "127.0.0.1"}
 CONNECTIONS = 8
 DURATION = "10s"
 TARGET_RATIO = 0.5
@@ -74,7 +79,8 @@ def wait_for(url, timeout=60):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(url, timeout=2) as response:
+            request = urllib.request.Request(url, headers=FORWARDED)
+            with urllib.request.urlopen(request, timeout=2) as response:
                 return response.read()
         except OSError:
             time.sleep(0.3)
@@ -84,6 +90,8 @@ def wait_for(url, timeout=60):
 def wrk(url, script=None):
     """Requests per second wrk measured, and its count of non-2xx answers."""
     command = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{DURATION}", "--latency"]
+    for name, value in FORWARDED.items():
+        command += ["-H", f"{name}: {value}"]
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
         if script:
             lua.write(script)
@@ -104,14 +112,22 @@ def main():
     call_command("collectstatic", interactive=False, verbosity=0)
     port = free_port()
     origin = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "DEBUG": "0", "LOG_LEVEL": "ERROR"}
+    env = {
+        **os.environ,
+        "PORTAL_PRODUCTION": "1",
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_WORKERS": str(WORKERS),
+        "LOG_LEVEL": "ERROR",
+    }
     server = subprocess.Popen(
         [
             str(ROOT / ".venv" / "bin" / "gunicorn"),
             "portal.wsgi",
-            f"--workers={WORKERS}",
-            f"--bind=127.0.0.1:{port}",
-            "--log-level=error",
+            "--config",
+            str(ROOT / "deploy" / "gunicorn.conf.py"),
         ],
         cwd=ROOT,
         env=env,
@@ -142,7 +158,8 @@ def main():
         shutil.rmtree(static_dir, ignore_errors=True)
     ratio = cached_rate / static_rate
     setup = (
-        f"gunicorn {WORKERS} sync workers, wrk -t1 -c{CONNECTIONS} -d{DURATION} on loopback, "
+        f"gunicorn as deployed ({WORKERS} workers x 4 threads, production settings), "
+        f"wrk -t1 -c{CONNECTIONS} -d{DURATION} on loopback, "
         f"{len(page)} bytes, cache {'Redis' if settings.REDIS_URL else 'local memory'}, "
         f"database {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}"
     )
