@@ -274,7 +274,11 @@ def assign_column(*, column, unit, assigned_by, detail=None, quiet=False):
     platform operator assigns. quiet skips the units' notifications (initial set-up).
     """
     _require_operator(assigned_by)
-    column = Column.objects.select_for_update(of=("self",)).select_related("parent__unit").get(pk=column.pk)
+    column = (
+        Column.objects.select_for_update(of=("self",))
+        .select_related("parent__unit")
+        .get(pk=column.pk)
+    )
     old_unit = column.unit
     column.unit_assigned_explicitly = unit is not None
     column.unit = unit if unit is not None else _inherited_unit(column.parent)
