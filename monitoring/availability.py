@@ -1,6 +1,5 @@
 """网站可用性 — each site's homepage requested on a schedule; outages and uptime [Q§25, G九(二)]."""
 
-
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q

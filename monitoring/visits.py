@@ -1,11 +1,12 @@
-"""访问量统计 — public page visits counted in cache counters, without a database write per
-request, and flushed by a beat task into one row per page and day (PageVisitDay).
+"""访问量统计 — public page visits counted in cache counters, without a database write per request,
+and flushed by a beat task into one row per page and day (PageVisitDay).
 
 Each process gathers its visits for up to PUSH_DELAY seconds, then adds them to counters in
-the "visits" cache (Redis in production, shared by every web process and the worker). Each (day, host name, page) has a counter; the first visit of a page on a day
-also files the page in a numbered slot so the flush can find every counter without listing
-keys. The middleware sits before the public page cache, so pages served from it count too;
-it knows only the host name, which the flush turns into the site.
+the "visits" cache (Redis in production, shared by every web process and the worker). Each
+(day, host name, page) has a counter; the first visit of a page on a day also files the page
+in a numbered slot so the flush can find every counter without listing keys. The middleware
+sits before the public page cache, so pages served from it count too; it knows only the host
+name, which the flush turns into the site.
 """
 
 import hashlib

@@ -182,13 +182,13 @@ class Article(models.Model):
     def __str__(self):
         return self.title
 
-    @property
-    def site(self):
-        return self.column.site
-
     def get_absolute_url(self):
         # A literal path: processes with PORTAL_ROLE=admin have no public URLconf to reverse.
         return f"/articles/{self.pk}/"
+
+    @property
+    def site(self):
+        return self.column.site
 
     @property
     def is_policy(self):

@@ -118,9 +118,7 @@ def test_a_permanently_closed_site_shows_its_closing_notice(
     assert client.get("/columns/news/").status_code == 410
 
 
-def test_operator_schedules_through_the_admin_and_a_broken_rule_shows_on_the_form(
-    login_as, demo
-):
+def test_operator_schedules_through_the_admin_and_a_broken_rule_shows_on_the_form(login_as, demo):
     operator = login_as("operator")
     start = timezone.localtime() + timedelta(days=3)
     form = {
