@@ -8,7 +8,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
-from publishing.uploads import too_many_pixels
+from columns.uploads import too_many_pixels
 
 #: Extension -> the format Pillow must find in the content.
 IMAGE_FORMATS = {"jpg": "JPEG", "jpeg": "JPEG", "png": "PNG"}

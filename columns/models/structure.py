@@ -8,6 +8,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..uploads import validate_cover_image
+
 SITE_CODE_RE = re.compile(r"^(\d{6}\d{4}|bm\d{8})$")
 
 
@@ -58,7 +60,9 @@ class Site(models.Model):
     address = models.CharField(_("address"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
-    logo = models.ImageField(_("logo"), upload_to="sites/", blank=True)
+    logo = models.ImageField(
+        _("logo"), upload_to="sites/", blank=True, validators=[validate_cover_image]
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
     )

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import publishing.uploads
+import columns.uploads
 from django.conf import settings
 from django.db import migrations, models
 
@@ -66,7 +66,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=50, verbose_name='name')),
                 ('title', models.CharField(max_length=100, verbose_name='title')),
-                ('photo', models.ImageField(blank=True, upload_to='interviews/%Y/', validators=[publishing.uploads.validate_cover_image], verbose_name='photo')),
+                ('photo', models.ImageField(blank=True, upload_to='interviews/%Y/', validators=[columns.uploads.validate_cover_image], verbose_name='photo')),
                 ('position', models.PositiveIntegerField(default=0, verbose_name='position')),
                 ('interview', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='guests', to='interaction.interview', verbose_name='interview')),
             ],

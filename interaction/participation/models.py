@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from publishing.uploads import validate_cover_image
+from columns.uploads import validate_cover_image
 
 #: What interaction.models re-exports (the one line that makes Django load these models).
 __all__ = [

@@ -11,7 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from publishing.uploads import validate_attachment, validate_cover_image
+from columns.uploads import validate_attachment, validate_cover_image
 
 #: The smallest share of units a spot check may sample [G九(三)].
 MIN_SAMPLE_RATIO = 0.3

@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import publishing.uploads
+import columns.uploads
 from django.conf import settings
 from django.db import migrations, models
 
@@ -140,7 +140,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('status', models.CharField(choices=[('awaiting', 'Awaiting written self-examination'), ('submitted', 'Self-examination submitted'), ('cleared', 'Cleared')], default='awaiting', editable=False, max_length=20, verbose_name='status')),
                 ('opened_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='flagged at')),
-                ('self_examination', models.FileField(blank=True, upload_to='inspections/self-examinations/%Y/', validators=[publishing.uploads.validate_attachment], verbose_name='written self-examination')),
+                ('self_examination', models.FileField(blank=True, upload_to='inspections/self-examinations/%Y/', validators=[columns.uploads.validate_attachment], verbose_name='written self-examination')),
                 ('submitted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='submitted at')),
                 ('cleared_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='cleared at')),
                 ('cleared_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
@@ -161,7 +161,7 @@ class Migration(migrations.Migration):
                 ('category', models.CharField(choices=[('unreachable', 'Site unreachable'), ('stale_homepage', 'Homepage not updated'), ('stale_column', 'Column not updated'), ('blank_column', 'Blank column'), ('broken_link', 'Broken link'), ('serious_error', 'Serious wording error'), ('unanswered_message', 'Message not answered'), ('other', 'Other')], max_length=30, verbose_name='category')),
                 ('description', models.TextField(verbose_name='description')),
                 ('evidence_url', models.URLField(blank=True, max_length=500, verbose_name='evidence link')),
-                ('screenshot', models.ImageField(blank=True, upload_to='inspections/screenshots/%Y/%m/', validators=[publishing.uploads.validate_cover_image], verbose_name='screenshot')),
+                ('screenshot', models.ImageField(blank=True, upload_to='inspections/screenshots/%Y/%m/', validators=[columns.uploads.validate_cover_image], verbose_name='screenshot')),
                 ('finding', models.CharField(blank=True, editable=False, help_text='The monitoring finding the problem was filled in from.', max_length=100, verbose_name='monitoring finding')),
                 ('deadline', models.DateField(verbose_name='rectification deadline')),
                 ('status', models.CharField(choices=[('open', 'Awaiting rectification'), ('answered', 'Rectification reported'), ('returned', 'Sent back'), ('verified', 'Rectification verified')], default='open', editable=False, max_length=20, verbose_name='status')),

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import publishing.uploads
+import columns.uploads
 from django.conf import settings
 from django.db import migrations, models
 
@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
                 ('source_url', models.URLField(blank=True, verbose_name='source link')),
                 ('importance', models.CharField(choices=[('general', 'General'), ('important', 'Important')], default='general', max_length=20, verbose_name='importance')),
                 ('may_stir_opinion', models.BooleanField(default=False, help_text="Adds the public-opinion review step where the unit's chain has one.", verbose_name='may stir public opinion')),
-                ('cover_image', models.ImageField(blank=True, upload_to='covers/%Y/%m/', validators=[publishing.uploads.validate_cover_image], verbose_name='cover image')),
+                ('cover_image', models.ImageField(blank=True, upload_to='covers/%Y/%m/', validators=[columns.uploads.validate_cover_image], verbose_name='cover image')),
                 ('cover_alt', models.CharField(blank=True, max_length=200, verbose_name='cover image text alternative')),
                 ('index_number', models.CharField(blank=True, editable=False, max_length=60, null=True, unique=True, verbose_name='index number')),
                 ('document_number', models.CharField(blank=True, max_length=100, verbose_name='document number')),
@@ -83,7 +83,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('title', models.CharField(blank=True, max_length=200, verbose_name='title')),
-                ('file', models.FileField(upload_to='attachments/%Y/%m/', validators=[publishing.uploads.validate_attachment], verbose_name='file')),
+                ('file', models.FileField(upload_to='attachments/%Y/%m/', validators=[columns.uploads.validate_attachment], verbose_name='file')),
                 ('size', models.PositiveBigIntegerField(default=0, editable=False, verbose_name='size in bytes')),
                 ('position', models.PositiveIntegerField(default=0, verbose_name='position')),
                 ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='publishing.article', verbose_name='article')),

@@ -2,7 +2,7 @@ import django.db.models.deletion
 import django.utils.timezone
 from django.db import migrations, models
 
-import publishing.uploads
+import columns.uploads
 
 
 class Migration(migrations.Migration):
@@ -113,7 +113,7 @@ class Migration(migrations.Migration):
                     "file",
                     models.FileField(
                         upload_to="service-forms/%Y/%m/",
-                        validators=[publishing.uploads.validate_attachment],
+                        validators=[columns.uploads.validate_attachment],
                         verbose_name="file",
                     ),
                 ),

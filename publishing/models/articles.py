@@ -6,7 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..uploads import validate_attachment, validate_cover_image
+from columns.uploads import validate_attachment, validate_cover_image
 
 
 class Importance(models.TextChoices):

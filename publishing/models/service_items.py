@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from ..uploads import validate_attachment
+from columns.uploads import validate_attachment
 
 
 class ServiceKind(models.TextChoices):

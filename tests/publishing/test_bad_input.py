@@ -45,7 +45,7 @@ def test_attachment_of_forbidden_type_is_refused(login_as, column_named):
 
 
 def test_attachment_too_large_is_refused(login_as, column_named, settings):
-    settings.PUBLISHING_ATTACHMENT_MAX_BYTES = 1024
+    settings.UPLOAD_MAX_BYTES = 1024
     upload = SimpleUploadedFile("report.pdf", PDF + b"0" * 2048, content_type="application/pdf")
     data = with_attachment(article_form(column_named("edu-news"), title="坏输入测试信息"), upload)
     html = login_as("edu_liaison").post(reverse("admin:publishing_article_add"), data)

@@ -27,13 +27,13 @@ from django.utils import timezone
 from PIL import Image
 
 from columns.models import Column, Site, Unit
+from columns.uploads import attachment_max_bytes
 from interaction.images import image_max_bytes
 from interaction.models import Message, MessageImage
 from interaction.participation.models import Guest, Interview
 from monitoring.inspections import services as inspections
 from monitoring.inspections.models import SpecialSupervision, SpotCheckProblem
 from publishing.models import Article, Attachment, ServiceDocument, ServiceItem
-from publishing.uploads import attachment_max_bytes
 
 from ..monitoring.test_inspections import campaign_with, fail_campaign
 from ..publishing.test_review_chain import article_form
@@ -459,6 +459,66 @@ class GuestPhoto(Point):
         return [g.photo.name for g in Guest.objects.filter(interview__title=MARK).order_by("pk")]
 
 
+class FormValues(HTMLParser):
+    """The values a browser would send back from a page's form, as it stands."""
+
+    def __init__(self):
+        super().__init__()
+        self.values, self._select, self._textarea = {}, None, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        name = attrs.get("name")
+        if tag == "input" and name and attrs.get("type") not in ("file", "submit", "button"):
+            if attrs.get("type") not in ("checkbox", "radio") or "checked" in attrs:
+                self.values.setdefault(name, []).append(attrs.get("value") or "")
+        elif tag == "select":
+            self._select = name
+        elif tag == "option" and self._select and "selected" in attrs:
+            self.values.setdefault(self._select, []).append(attrs.get("value") or "")
+        elif tag == "textarea":
+            self._textarea = name
+            self.values[name] = [""]
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.values[self._textarea][0] += data
+
+
+class SiteLogo(Point):
+    name = "site logo (admin site form)"
+
+    def setup(self):
+        self.site = Site.objects.get(site_code="5201020001")
+        self.url = reverse("admin:columns_site_change", args=[self.site.pk])
+        self.names = []
+
+    def send(self, filename, content):
+        client = staff("operator")
+        form = FormValues()
+        form.feed(client.get(self.url).content.decode())
+        fields = {k: v for k, v in form.values.items() if k != "logo-clear"}
+        return post(client, self.url, fields, [("logo", filename, content)])
+
+    def stored(self):
+        self.site.refresh_from_db()
+        return len(self.names) + bool(self.site.logo)
+
+    def stored_names(self):
+        self.site.refresh_from_db()
+        return [*self.names, self.site.logo.name]
+
+    def after_accept(self):
+        self.names.append(self.site.logo.name)
+        Site.objects.filter(pk=self.site.pk).update(logo="")
+
+
 class MessagePicture(Point):
     name = "message picture (citizen mailbox form)"
     accepted_types = ("jpg", "jpeg", "png")
@@ -588,6 +648,7 @@ class _Clock:
 
 
 POINTS = [
+    SiteLogo,
     ArticleCover,
     ArticleAttachment,
     ServiceForm,

@@ -1,4 +1,4 @@
-"""What may be uploaded with an article: attachment types, sizes and matching content."""
+"""What may be uploaded (attachments, pictures, logos): types, sizes and matching content."""
 
 from pathlib import PurePath
 
@@ -28,7 +28,7 @@ IMAGE_FORMATS = {"jpg": "JPEG", "jpeg": "JPEG", "png": "PNG"}
 
 
 def attachment_max_bytes():
-    return getattr(settings, "PUBLISHING_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
+    return getattr(settings, "UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 
 
 def _check(upload, allowed):
