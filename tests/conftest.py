@@ -1,4 +1,9 @@
-"""Fixtures shared by every test folder: the demo portal, clients on its hosts, logins."""
+"""Fixtures shared by every test folder: the demo portal, clients on its hosts, logins, and
+one headless Chromium per test process."""
+
+import os
+import shutil
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -8,6 +13,11 @@ from django.test import Client
 from columns.models import Site
 
 DEMO_HOST = "localhost"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
+# between browser steps are ordinary synchronous ones.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(scope="session")
@@ -55,3 +65,31 @@ def _fresh_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium through Playwright, shared by every browser test of the process (a
+    second sync Playwright in the same process would fail). Skipped, visibly, only where no
+    Chromium exists; CI (CI_REQUIRE_BROWSER) fails instead."""
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI_REQUIRE_BROWSER"):
+            pytest.fail(f"CI requires Chromium at {CHROMIUM}; .ci/run installs it")
+        pytest.skip(f"no Chromium at {CHROMIUM}: browser test skipped")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-sync",
+            ],
+        )
+        yield chromium
+        chromium.close()

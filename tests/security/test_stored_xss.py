@@ -501,14 +501,8 @@ def test_service_guide_texts_are_neutralised_on_the_guide_and_catalogue(demo):
 
 @pytest.mark.django_db(transaction=True)
 def test_no_payload_runs_in_the_browser_on_the_live_interview_page(
-    demo, citizen_forms, live_server, settings
+    demo, citizen_forms, live_server, settings, browser
 ):
-    from ..e2e.conftest import CHROMIUM
-
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
     settings.PARTICIPATION_POLL_MS = 300
     liaison = account("edu_liaison")
     interview, guest = live_interview("浏览器里的在线访谈")
@@ -522,30 +516,27 @@ def test_no_payload_runs_in_the_browser_on_the_live_interview_page(
     participation.post_entry(
         interview=interview, by=liaison, text=with_payloads("欢迎收看今天的在线访谈。")
     )
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"]
+    context = browser.new_context(base_url=live_server.url)
+    try:
+        page = context.new_page()
+        dialogs = []
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        page.goto(interview.get_absolute_url())
+        # Posted after the page loaded: it arrives through live.json and the polling script.
+        participation.post_entry(
+            interview=interview,
+            by=liaison,
+            guest=guest,
+            question=question,
+            text=with_payloads("新校区明年春季学期开始招生。"),
         )
-        try:
-            page = browser.new_page(base_url=live_server.url)
-            dialogs = []
-            page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-            page.goto(interview.get_absolute_url())
-            # Posted after the page loaded: it arrives through live.json and the polling script.
-            participation.post_entry(
-                interview=interview,
-                by=liaison,
-                guest=guest,
-                question=question,
-                text=with_payloads("新校区明年春季学期开始招生。"),
-            )
-            page.get_by_text("新校区明年春季学期开始招生。", exact=False).wait_for(timeout=15000)
-            page.wait_for_timeout(500)  # let any error image fire its handler
-            polled = page.locator("#transcript li").last.inner_text()
-            assert "新校区明年春季学期开始招生。" in polled and "<img src=x" in polled
-            assert page.evaluate("window.__xss") is None
-            assert dialogs == []
-            assert page.locator("#transcript img, #transcript svg, #transcript script").count() == 0
-        finally:
-            browser.close()
+        page.get_by_text("新校区明年春季学期开始招生。", exact=False).wait_for(timeout=15000)
+        page.wait_for_timeout(500)  # let any error image fire its handler
+        polled = page.locator("#transcript li").last.inner_text()
+        assert "新校区明年春季学期开始招生。" in polled and "<img src=x" in polled
+        assert page.evaluate("window.__xss") is None
+        assert dialogs == []
+        assert page.locator("#transcript img, #transcript svg, #transcript script").count() == 0
+    finally:
+        context.close()
     CHECKED["interview in the browser"] = (4, 1)
