@@ -45,6 +45,8 @@ from publishing import services
 from publishing.models import Article, ArticleRevision, ArticleStatus
 from publishing.tasks import publish_and_expire
 
+from .servers import portal_database_url, portal_environment
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTICLES = int(os.environ.get("SOAK_ARTICLES", "120"))
 MESSAGES = int(os.environ.get("SOAK_MESSAGES", "300"))
@@ -62,16 +64,7 @@ pytestmark = [
 
 def start_worker(concurrency=1):
     """A real `celery worker` on the test database, in its own process group."""
-    db = connection.settings_dict
-    env = dict(
-        os.environ,
-        DATABASE_URL=(
-            f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:"
-            f"{db['PORT'] or 5432}/{db['NAME']}"
-        ),
-        REDIS_URL=settings.REDIS_URL,
-        DJANGO_SETTINGS_MODULE="portal.settings",
-    )
+    env = portal_environment(portal_database_url(), settings.REDIS_URL)
     env.pop("PORTAL_TESTING", None)
     worker = subprocess.Popen(
         [
