@@ -73,9 +73,10 @@ def too_many_pixels(name):
     )
 
 
-def check_picture(upload, expected_format, mismatch):
+def check_picture(upload, expected_format, mismatch, unreadable=None):
     """The upload decodes as expected_format and is no decompression bomb (a tiny file of
-    huge dimensions that a viewer's browser would have to unpack)."""
+    huge dimensions that a viewer's browser would have to unpack). unreadable, when given, is
+    raised for content that is no picture at all, mismatch for a picture of another format."""
     name = PurePath(upload.name or "").name
     upload.seek(0)
     try:
@@ -85,7 +86,7 @@ def check_picture(upload, expected_format, mismatch):
     except Image.DecompressionBombError as exc:
         raise too_many_pixels(name) from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise mismatch from exc
+        raise (unreadable or mismatch) from exc
     finally:
         upload.seek(0)
     if found != expected_format:

@@ -6,12 +6,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
 
-from columns.uploads import too_many_pixels
+from columns.uploads import IMAGE_FORMATS, check_picture
 
-#: Extension -> the format Pillow must find in the content.
-IMAGE_FORMATS = {"jpg": "JPEG", "jpeg": "JPEG", "png": "PNG"}
 MAX_IMAGES = 3
 
 
@@ -39,24 +36,15 @@ def validate_message_image(upload):
             },
             code="too_large",
         )
-    upload.seek(0)
-    try:
-        with Image.open(upload) as image:
-            found, pixels = image.format, image.width * image.height
-            image.verify()
-    except Image.DecompressionBombError as exc:
-        raise too_many_pixels(name) from exc
-    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
-        raise ValidationError(
-            _("“%(name)s” cannot be read as an image.") % {"name": name}, code="not_an_image"
-        ) from exc
-    finally:
-        upload.seek(0)
-    if found != IMAGE_FORMATS[extension]:
-        raise ValidationError(
+    check_picture(
+        upload,
+        IMAGE_FORMATS[extension],
+        mismatch=ValidationError(
             _("The content of “%(name)s” is not a %(ext)s image.")
             % {"name": name, "ext": extension.upper()},
             code="content_mismatch",
-        )
-    if pixels > Image.MAX_IMAGE_PIXELS:
-        raise too_many_pixels(name)
+        ),
+        unreadable=ValidationError(
+            _("“%(name)s” cannot be read as an image.") % {"name": name}, code="not_an_image"
+        ),
+    )

@@ -39,6 +39,7 @@ from publishing import services as publishing
 from publishing.models import Article, ServiceItem
 
 from .payloads import XSS_PAYLOADS, live_payloads, with_payloads
+from .reporting import print_summary
 
 ROOT = Path(__file__).resolve().parents[2]
 PORTAL = "5201020001"
@@ -102,12 +103,7 @@ def _summary(request):
         f"{sum(p for _, p in CHECKED.values())} pages = {checks} field×page checks passed "
         "(no live payload, harmless text shown)"
     )
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    capture = request.config.pluginmanager.get_plugin("capturemanager")
-    if reporter and capture:
-        with capture.global_and_fixture_disabled():
-            reporter.write_line("")
-            reporter.write_line(line)
+    print_summary(request, line)
 
 
 @pytest.fixture

@@ -37,6 +37,7 @@ from publishing.models import Article, Attachment, ServiceDocument, ServiceItem
 
 from ..monitoring.test_inspections import campaign_with, fail_campaign
 from ..publishing.test_review_chain import article_form
+from .reporting import print_summary
 
 pytestmark = [
     pytest.mark.django_db,
@@ -684,12 +685,7 @@ def _summary(request):
         f"{sum(v == 'stored safely' for v in RESULTS.values())} genuine/odd-name files stored "
         f"safely; {len(failed)} failed"
     )
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    capture = request.config.pluginmanager.get_plugin("capturemanager")
-    if reporter and capture:
-        with capture.global_and_fixture_disabled():
-            reporter.write_line("")
-            reporter.write_line(line)
+    print_summary(request, line)
     artifacts = ROOT / "test-artifacts"
     artifacts.mkdir(exist_ok=True)
     (artifacts / "security-uploads.json").write_text(
