@@ -5,7 +5,8 @@ A real gunicorn under load from several threads of visitors and citizens. Postgr
 cluster of the test's own, so that it can really be stopped — is restarted under it: during
 the gap every answer must be a clean one (a page, or the Chinese 503 with Retry-After; never
 a reset connection or a bare 500), and afterwards the site must answer normally again
-without anybody acting. Every submission it acknowledged must be stored exactly once.
+without anybody acting. Every submission it acknowledged must be stored exactly once (one
+in flight as the database stops may be stored although its citizen was answered 503).
 Connections cut from the server side must be replaced at once; with Redis killed, public
 pages must still be served and citizens' messages still stored.
 """
@@ -152,9 +153,11 @@ def test_database_restart_under_load_answers_cleanly_and_recovers(
             "SELECT subject FROM interaction_message WHERE subject LIKE '重启期间留言%%'"
         )
         stored = [subject for (subject,) in cursor.fetchall()]
-    acknowledged = [
-        what for what, status in load.between(0) if what.startswith("重启") and status == 302
-    ]
+    submissions = {what: status for what, status in load.between(0) if what.startswith("重启")}
+    acknowledged = [what for what, status in submissions.items() if status == 302]
+    # Stored, but the citizen saw the 503: the database went away after the message was
+    # committed and before the answer was complete (the session is saved after the view).
+    unacknowledged = sorted(set(stored) - set(acknowledged))
     before, gap = load.between(0, stopping), load.between(down, up)
     after = load.between(up + RECOVERY_SECONDS)
     recovered_in = min(
@@ -170,7 +173,8 @@ def test_database_restart_under_load_answers_cleanly_and_recovers(
         f"before {count_by_status(before)}; while down {count_by_status(gap)}; "
         f"from {RECOVERY_SECONDS} s after restart {count_by_status(after)}; "
         f"first normal answer {recovered_in:.2f} s after restart; "
-        f"submissions acknowledged {len(acknowledged)}, stored {len(stored)}, "
+        f"submissions acknowledged {len(acknowledged)}, stored {len(stored)} "
+        f"({len(unacknowledged)} of them answered 503 mid-stop), "
         f"duplicates {len(stored) - len(set(stored))}"
     )
     assert (status, retry_after) == (503, "30")
@@ -179,7 +183,9 @@ def test_database_restart_under_load_answers_cleanly_and_recovers(
     assert {s for _, s in gap} <= {200, 302, 503}, "during the gap: pages or a clean 503"
     assert 503 in {s for _, s in gap}, "the load saw the outage"
     assert after and {s for _, s in after} <= {200, 302}, "recovered without anybody acting"
-    assert sorted(stored) == sorted(acknowledged), "every acknowledged submission stored once"
+    assert set(acknowledged) <= set(stored), "every acknowledged submission is stored"
+    assert len(stored) == len(set(stored)), "and stored once"
+    assert {submissions.get(what) for what in unacknowledged} <= {503}, "never a lost 302"
 
 
 @pytest.mark.django_db(transaction=True)
