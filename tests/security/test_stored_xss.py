@@ -18,7 +18,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from columns.models import Column, Site, Unit
+from columns.models import Site, Unit
 from interaction import services as mailbox
 from interaction.models import Message, MessageStatus, Rating
 from interaction.participation import services as participation
@@ -35,11 +35,11 @@ from interaction.participation.models import (
     SurveyChoice,
     SurveyQuestion,
 )
-from publishing import services as publishing
-from publishing.models import Article, ServiceItem
+from publishing.models import ServiceItem
 
 from .payloads import XSS_PAYLOADS, live_payloads, with_payloads
 from .reporting import print_summary
+from .test_web_security import publish_through_review
 
 ROOT = Path(__file__).resolve().parents[2]
 PORTAL = "5201020001"
@@ -123,24 +123,6 @@ def citizen_forms(monkeypatch, settings, tmp_path):
 CAPTCHA = {"captcha_0": "test-key", "captcha_1": "PASSED"}
 
 
-def published_article(title, body, slug="edu-policies"):
-    column = Column.objects.get(site__site_code=PORTAL, slug=slug)
-    author = account("edu_liaison")
-    article = publishing.save_article(
-        article=Article(title=title, body=body, column=column, unit=column.unit, author=author),
-        by=author,
-    )
-    run = publishing.submit(article=article, by=author)
-    for reviewer in ("edu_head", "edu_deputy"):
-        run.refresh_from_db()
-        publishing.decide(
-            run=run, step_index=run.current_index, by=account(reviewer), outcome="approve"
-        )
-    publishing.publish_due_articles()
-    article.refresh_from_db()
-    return article
-
-
 # --- 领导信箱: the citizen's message, the unit's reply ------------------------------------
 
 
@@ -213,7 +195,9 @@ def test_message_and_reply_are_neutralised_on_public_tracking_and_admin_pages(de
 @pytest.mark.django_db
 def test_consultation_document_and_comments_are_neutralised_where_shown(demo, citizen_forms):
     body = "<p>第一条 为规范校外培训，制定本办法。</p>" + "".join(XSS_PAYLOADS)
-    document = published_article(with_payloads("校外培训管理办法（征求意见稿）", 200), body)
+    document = publish_through_review(
+        with_payloads("校外培训管理办法（征求意见稿）", 200), body, slug="edu-policies"
+    )
     now = timezone.now()
     liaison = account("edu_liaison")
     consultation = participation.save_consultation(

@@ -35,6 +35,7 @@ from monitoring.inspections import services as inspections
 from monitoring.inspections.models import SpecialSupervision, SpotCheckProblem
 from publishing.models import Article, Attachment, ServiceDocument, ServiceItem
 
+from ..interaction.test_submission import form_data
 from ..monitoring.test_inspections import campaign_with, fail_campaign
 from ..publishing.test_review_chain import article_form
 from .reporting import print_summary
@@ -528,20 +529,7 @@ class MessagePicture(Point):
         return image_max_bytes()
 
     def send(self, filename, content):
-        data = {
-            "kind": "consultation",
-            "channel": "unified",
-            "unit": "",
-            "subject": MARK,
-            "content": "请问今年秋季入园的年龄要求是怎样的？",
-            "page_url": "",
-            "name": "李四",
-            "phone": "13900002222",
-            "email": "lisi@example.com",
-            "publish_allowed": "on",
-            "captcha_0": "test-key",
-            "captcha_1": "PASSED",
-        }
+        data = form_data(subject=MARK)
         return post(
             Client(HTTP_HOST="localhost"),
             "/interaction/messages/new/",
