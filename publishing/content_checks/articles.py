@@ -50,7 +50,7 @@ def _check_attachment(attachment, hosts):
             data = stored.read()
     except OSError as error:  # the stored file went missing
         return [unreadable_finding(name, str(error))]
-    return check_file(name, data, hosts=hosts)
+    return check_file(attachment.file.name, data, source=name, hosts=hosts)
 
 
 def record_findings(article, findings):

@@ -120,18 +120,21 @@ def unreadable_finding(name, reason):
     )
 
 
-def check_file(name, data, **options):
-    """附件检查: findings for the text of the file (name, bytes), each with source=name.
+def check_file(name, data, *, source=None, **options):
+    """附件检查: findings for the text of the file (name, bytes), each with source=source.
 
-    options are passed on to check_text.
+    The type comes from name, the stored file's name (whose extension the upload checks
+    matched against the content), never from a title a person typed; source is what the
+    findings show, the file name unless given. options are passed on to check_text.
     """
+    source = source or name
     extension = PurePath(name or "").suffix.lower().lstrip(".")
     if extension in IMAGE_EXTENSIONS:
         return []
     try:
         text = extract_text(name, data)
     except UnreadableAttachment as reason:
-        return [unreadable_finding(name, str(reason))]
+        return [unreadable_finding(source, str(reason))]
     except Exception as error:  # noqa: BLE001 — parsers of hostile files raise anything
-        return [unreadable_finding(name, _("the file is damaged (%(error)s)") % {"error": error})]
-    return [replace(finding, source=name) for finding in check_text(text, **options)]
+        return [unreadable_finding(source, _("the file is damaged (%(error)s)") % {"error": error})]
+    return [replace(finding, source=source) for finding in check_text(text, **options)]

@@ -183,6 +183,24 @@ def test_attachment_carrying_an_id_number_is_found_on_save(
     )
 
 
+@pytest.mark.parametrize("title", ["关于2026年秋季招生工作的通知（全文）", "通知.docx", "名单"])
+def test_attachment_type_comes_from_the_stored_file_not_its_title(login_as, column_named, title):
+    liaison = login_as("edu_liaison")
+    form = with_attachment("通知.pdf", pdf_with_text(f"Applicant ID {VALID_ID}"), "application/pdf")
+    form["attachments-0-title"] = title
+    article, _response = new_article(liaison, column_named("edu-news"), **form)
+    [finding] = article.content_findings.all()
+    assert (finding.rule, finding.source) == ("id_number", title)
+
+
+def test_valid_pdf_with_a_title_ending_in_a_bracket_is_clean(login_as, column_named):
+    liaison = login_as("edu_liaison")
+    form = with_attachment("通知.pdf", pdf_with_text("Enrolment notice"), "application/pdf")
+    form["attachments-0-title"] = "关于2026年秋季招生工作的通知（全文）"
+    article, _response = new_article(liaison, column_named("edu-news"), **form)
+    assert not article.content_findings.exists()
+
+
 @pytest.mark.parametrize(
     ("data", "reason"),
     [
