@@ -237,9 +237,9 @@ def _has_mailbox(site, *, own=False):
 
 
 def poor_interaction(site, t, now):
-    """互动回应差: no working consultation channel, or a consultation left unanswered for
-    more than three months in the past year (answered that late, or still open)."""
-    cap = timedelta(days=t["unanswered_days"])
+    """互动回应差: no working consultation channel, or a consultation of the past year left
+    unanswered past its 3-month cap (Message.cap_at, receipt + 3 calendar months, the same
+    limit the mailbox holds replies to): answered after it, or still open at it."""
     late = (
         Message.objects.filter(
             site=site,
@@ -247,12 +247,8 @@ def poor_interaction(site, t, now):
             received_at__gte=now - timedelta(days=t["window_days"]),
         )
         .filter(
-            Q(
-                answered_at__isnull=True,
-                status__in=mailbox_workflow.OPEN_STATES,
-                received_at__lt=now - cap,
-            )
-            | Q(answered_at__gt=F("received_at") + cap)
+            Q(answered_at__isnull=True, status__in=mailbox_workflow.OPEN_STATES, cap_at__lt=now)
+            | Q(answered_at__gt=F("cap_at"))
         )
         .select_related("unit")
     )
@@ -481,7 +477,7 @@ INDICATORS = [
         "poor_interaction",
         _("Poor interaction"),
         VETO,
-        {"unanswered_days": 92, "window_days": 365},
+        {"window_days": 365},
         poor_interaction,
     ),
     Indicator(
