@@ -5,6 +5,7 @@ from columns.models import SiteHost
 from .lexicon import current_lexicon
 from .links import blocked_link_finding, check_links, host_of, links_in_text
 from .personal_data import find_personal_data
+from .secret_markers import find_secret_markings
 
 
 def platform_hosts():
@@ -20,17 +21,18 @@ def _mail_domains(hosts):
 def check_text(text, *, hrefs=(), fetch_links=False, hosts=None):
     """检查文本: every finding in text, ordered by position.
 
-    Checks secret markers and sensitive words (block), the wrong→right dictionary (warn),
-    personal data (block, masked) and links written out in the text against the blocked
-    domains (block). hrefs are further links (e.g. from the HTML the text came from) to
-    check too. fetch_links also tests whether internal pages exist and external links
-    answer (warn); it is off by default because citizen messages' links must not be
-    fetched blindly.
+    Checks secret markings, internal-use markers and sensitive words (block), the
+    wrong→right dictionary (warn), personal data (block,
+    masked) and links written out in the text against the blocked domains (block). hrefs
+    are further links (e.g. from the HTML the text came from) to check too. fetch_links
+    also tests whether internal pages exist and external links answer (warn); it is off
+    by default because citizen messages' links must not be fetched blindly.
     """
     text = text or ""
     lexicon = current_lexicon()
     hosts = platform_hosts() if hosts is None else hosts
     findings = lexicon.find(text)
+    findings.extend(find_secret_markings(text))
     findings.extend(find_personal_data(text, government_domains=_mail_domains(hosts)))
     to_check = list(hrefs)
     for url, start, end in links_in_text(text):

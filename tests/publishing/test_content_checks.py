@@ -7,9 +7,9 @@ import openpyxl
 import pytest
 from pypdf import PdfReader, PdfWriter
 
-from publishing.content_checks import check_file, check_text
+from publishing.content_checks import check_article, check_file, check_text
 from publishing.content_checks.lexicon import current_lexicon
-from publishing.models import BlockedDomain, SensitiveWord, WordingCorrection
+from publishing.models import Article, BlockedDomain, SensitiveWord, WordingCorrection
 
 pytestmark = pytest.mark.django_db
 
@@ -135,8 +135,64 @@ def test_private_email_blocks_but_government_mail_does_not():
 def test_built_in_secret_markers_block():
     findings = check_text("本文件为机密★1年，内部资料，不宜公开。")
     assert rules(findings) == ["secret_marker", "secret_marker", "secret_marker"]
-    assert [f.match for f in findings] == ["机密★", "内部资料", "不宜公开"]
+    assert [f.match for f in findings] == ["机密★1年", "内部资料", "不宜公开"]
     assert all(f.severity == "block" for f in findings)
+
+
+@pytest.mark.parametrize(
+    ("text", "marking"),
+    [
+        ("密级：机密\n关于做好年度考核工作的通知", "密级：机密"),
+        ("密级：绝密", "密级：绝密"),
+        ("密级:秘密　各乡镇人民政府：", "密级:秘密"),
+        ("密级 机密", "密级 机密"),
+        ("【密级】绝密", "密级】绝密"),
+        ("密级和保密期限：秘密★6个月", "密级和保密期限：秘密★6个月"),
+        ("机密★1年", "机密★1年"),
+        ("绝密★长期", "绝密★长期"),
+        ("秘密★", "秘密★"),
+        ("机密 ★ 一年", "机密 ★ 一年"),
+        ("绝密＊10年", "绝密＊10年"),
+        ("机　密★２年", "机　密★２年"),
+        ("密级：<strong>机密</strong>", "密级：<strong>机密"),
+        ("<p><b>机密</b>★<b>1年</b></p>", "机密</b>★<b>1年"),
+        ("密&nbsp;级：&nbsp;&nbsp;绝密", "密&nbsp;级：&nbsp;&nbsp;绝密"),
+        ("密级：\xa0机\xa0密", "密级：\xa0机\xa0密"),
+    ],
+)
+def test_secret_markings_in_their_written_forms_block(text, marking):
+    [finding] = check_text(text)
+    assert (finding.rule, finding.severity, finding.match) == ("secret_marker", "block", marking)
+    assert text[finding.start : finding.end] == marking
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "全体干部要增强保密意识，保守国家机密。",
+        "依法保护商业秘密和个人隐私。",
+        "国家秘密的密级分为绝密、机密、秘密三级。",
+        "泄露国家秘密、商业秘密或者个人隐私的，依法追究责任。",
+        "本次会议研究了机密载体管理和秘密文件清退工作。",
+        "星级评定：★★★，秘密通道已关闭。",
+        "小区共3*2栋，机密性要求高。",
+    ],
+)
+def test_levels_in_ordinary_prose_do_not_block(text):
+    assert "secret_marker" not in rules(check_text(text))
+
+
+def test_secret_marking_split_by_markup_in_an_article_body_blocks():
+    article = Article(
+        title="关于开展安全检查的通知",
+        body="<p><strong>密级</strong>：<span>机密</span>&nbsp;★&nbsp;5年</p><p>各单位：</p>",
+    )
+    [finding] = check_article(article, fetch_links=False)
+    assert (finding.rule, finding.source, finding.match) == (
+        "secret_marker",
+        "body",
+        "密级：机密\xa0★\xa05年",
+    )
 
 
 def test_operator_words_take_effect_at_once_and_the_automaton_is_rebuilt_only_on_change():
