@@ -1,5 +1,6 @@
 """The operation log's one writer: every app records sensitive actions through record()."""
 
+from .client_address import client_address
 from .models import OperationLog
 
 
@@ -12,5 +13,5 @@ def record(action, *, actor=None, target=None, detail=None, request=None):
         target_id=str(target.pk) if target is not None else "",
         target_repr=str(target)[:200] if target is not None else "",
         detail=detail or {},
-        ip_address=request.META.get("REMOTE_ADDR") if request is not None else None,
+        ip_address=client_address(request) if request is not None else None,
     )

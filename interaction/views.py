@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from columns.client_address import client_address
+
 from . import selectors, services
 from .forms import MessageForm, RatingForm, ReopenForm, SupplyInfoForm, TrackForm
 from .models import Channel, Message, MessageEvent, MessageKind, MessageStatus, Rating
@@ -19,10 +21,6 @@ from .models import Channel, Message, MessageEvent, MessageKind, MessageStatus, 
 #: has proven (by code and password) they may follow.
 JUST_SUBMITTED = "interaction:just-submitted"
 TRACKED = "interaction:tracked"
-
-
-def _client_ip(request):
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def message_list(request):
@@ -66,7 +64,7 @@ def message_new(request):
                     email=data["email"],
                     publish_allowed=data["publish_allowed"],
                     images=data["images"],
-                    ip=_client_ip(request),
+                    ip=client_address(request),
                 )
             except ValidationError as exc:
                 form.add_error(None, exc)
@@ -109,7 +107,7 @@ def track(request):
             message = services.track(
                 code=form.cleaned_data["code"],
                 password=form.cleaned_data["password"],
-                ip=_client_ip(request),
+                ip=client_address(request),
             )
         except ValidationError as exc:
             form.add_error(None, exc)

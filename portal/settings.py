@@ -256,7 +256,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Random folder per upload, pictures stripped of metadata (columns.media).
+    "default": {"BACKEND": "columns.media.MediaStorage"},
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -368,11 +369,16 @@ if CSP_ENABLED:
         "csp.middleware.CSPMiddleware",
     )
 
-# Behind nginx every request comes from 127.0.0.1: the lock-out must count the client's own
-# address (the last hop nginx appends to X-Forwarded-For), or one mistyped password locks out all.
-if PRODUCTION:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-    AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "1"))
+# Behind nginx every request comes from 127.0.0.1: rate limits, the lock-out and the operation
+# log take the client's address from X-Forwarded-For / X-Real-IP, but only when the request
+# came from one of these proxies (addresses or networks); see columns.client_address.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "127.0.0.1,::1" if PRODUCTION else "")
+AXES_CLIENT_IP_CALLABLE = "columns.client_address.client_address"
+
+# Uploads are served by columns.views.media_file after its permission check; in production
+# the view only answers X-Accel-Redirect and nginx sends the file from this internal location.
+MEDIA_ACCEL_REDIRECT = env_bool("MEDIA_ACCEL_REDIRECT", PRODUCTION)
+MEDIA_ACCEL_LOCATION = "/internal-media/"
 
 # Daily backups (portal.backups): where they go and how many are kept.
 BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", VAR_DIR / "backups"))
@@ -388,6 +394,9 @@ MONITORING_CRAWL_MAX_PAGES = int(os.environ.get("MONITORING_CRAWL_MAX_PAGES", "5
 MONITORING_CRAWL_PER_HOST = 2
 MONITORING_CRAWL_WORKERS = 8
 MONITORING_TAMPER_BATCH = 200
+# Link checks request only public addresses (publishing.outbound); networks listed here
+# (comma-separated CIDRs, e.g. an intranet mirror the operator vouches for) are let through.
+OUTBOUND_ALLOWED_NETWORKS = env_list("OUTBOUND_ALLOWED_NETWORKS")
 # Operation and security logs are kept at least 6 months [G八(三)]; never less than 180.
 OPERATION_LOG_RETENTION_DAYS = int(os.environ.get("OPERATION_LOG_RETENTION_DAYS", "180"))
 

@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from columns.client_address import client_address
+
 from . import selectors, services
 from .forms import CommentForm, QuestionForm, SurveyForm
 from .models import InterviewStatus, Moderation, PublicState, SurveyResponse
@@ -25,10 +27,6 @@ PAGE_SIZE = 15
 PARTICIPANT_COOKIE = "participant"
 PARTICIPANT_SALT = "interaction.participation"
 PARTICIPANT_MAX_AGE = 365 * 24 * 3600
-
-
-def _ip(request):
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _listing(request, queryset, template, states):
@@ -64,7 +62,7 @@ def consultation_detail(request, pk):
                 name=form.cleaned_data["name"],
                 phone=form.cleaned_data["phone"],
                 email=form.cleaned_data["email"],
-                ip_address=_ip(request),
+                ip_address=client_address(request),
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -120,7 +118,7 @@ def survey_detail(request, pk):
                 respondent_key=participant,
                 answers=form.answers(),
                 phone=form.cleaned_data.get("phone", ""),
-                ip_address=_ip(request),
+                ip_address=client_address(request),
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -183,7 +181,7 @@ def interview_detail(request, pk):
                 interview=interview,
                 nickname=form.cleaned_data["nickname"],
                 content=form.cleaned_data["content"],
-                ip_address=_ip(request),
+                ip_address=client_address(request),
             )
         except ValidationError as exc:
             form.add_error(None, exc)
