@@ -19,7 +19,7 @@ from columns.audit import record
 from columns.models import Role, Unit
 from columns.selectors import has_role
 
-from . import selectors, services, workflow
+from . import masking, selectors, services, workflow
 from .models import (
     CalendarYear,
     DeadlineAlert,
@@ -289,6 +289,8 @@ class MessageAdmin(UnitScopedAdminMixin, admin.ModelAdmin):
         calendar = WorkingCalendar.load()
         return {
             "message": message,
+            # What the public will read once the reply is out, personal data masked.
+            "public_preview": masking.public_version(message) if message.publish_allowed else None,
             "contact": (
                 services.view_contact(message=message, by=user, request=request)
                 if selectors.may_see_contact(user, message)

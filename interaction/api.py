@@ -12,9 +12,13 @@ from .models import Message
 
 
 class PublicMessageSerializer(serializers.ModelSerializer):
-    """受理日期, 答复日期, 答复部门, 答复内容 of a published exchange."""
+    """受理日期, 答复日期, 答复部门, 答复内容 of a published exchange, as published: the text
+    with personal data masked (interaction.masking)."""
 
     kind = serializers.CharField(source="get_kind_display")
+    subject = serializers.CharField(source="public_subject")
+    content = serializers.CharField(source="public_content")
+    reply_body = serializers.CharField(source="public_reply")
     reply_unit = serializers.CharField(source="reply_unit.name", default="")
     url = serializers.CharField(source="get_absolute_url")
 

@@ -25,7 +25,7 @@ from columns.selectors import has_role, operators
 from publishing.content_checks import check_text
 from publishing.services import holders_of
 
-from . import selectors, workflow
+from . import masking, selectors, workflow
 from .images import MAX_IMAGES
 from .models import (
     DEFAULT_DEADLINE_DAYS,
@@ -855,6 +855,7 @@ def _send_reply(message, by):
     )
     message.answered_on_time = now <= message.due_at
     message.is_public = message.publish_allowed
+    masking.store_public_text(message)
     _fire(message, "send_reply", by=by)
     _email_citizen(
         message,

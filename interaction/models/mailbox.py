@@ -126,6 +126,9 @@ class Message(models.Model):
     logged; public pages and the API never carry them.
     """
 
+    #: Guarded in the admin (columns.personal_data_admin) and masked when published.
+    personal_data_fields = ("name", "phone", "email", "submitter_ip")
+
     site = models.ForeignKey(
         "columns.Site", on_delete=models.PROTECT, related_name="messages", verbose_name=_("site")
     )
@@ -209,6 +212,10 @@ class Message(models.Model):
     )
     answered_on_time = models.BooleanField(_("answered on time"), null=True, blank=True)
     is_public = models.BooleanField(_("published"), default=False)
+    #: The text as published, personal data masked (interaction.masking), set on publishing.
+    public_subject = models.TextField(_("subject as published"), blank=True)
+    public_content = models.TextField(_("content as published"), blank=True)
+    public_reply = models.TextField(_("reply as published"), blank=True)
     rating = models.CharField(_("rating"), max_length=12, choices=Rating.choices, blank=True)
     rated_at = models.DateTimeField(_("rated at"), null=True, blank=True)
     reopened_at = models.DateTimeField(_("reopened at"), null=True, blank=True)
@@ -245,8 +252,13 @@ class Message(models.Model):
 
     @property
     def masked_name(self):
-        """张** — what everyone but the dispatcher and the assigned unit sees."""
-        return (self.name[:1] + "*" * max(len(self.name) - 1, 1)) if self.name else ""
+        """张* — what everyone but the dispatcher and the assigned unit sees."""
+        return mask_name(self.name)
+
+
+def mask_name(name):
+    """张三 → 张*: the surname kept, the rest starred."""
+    return name[:1] + "*" * max(len(name) - 1, 1) if name else ""
 
 
 class MessageImage(models.Model):
