@@ -1,25 +1,31 @@
 """Monitoring in the admin: the dashboard entry, the records (read-only evidence), and the
 daily patrol form. Unit staff see their own unit's freshness and links only."""
 
+from django import forms
 from django.contrib import admin
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from columns.admin import RecordAdmin
 from columns.admin_scoping import ColumnScopedAdminMixin, UnitScopedAdminMixin
+from columns.models import Role
+from columns.selectors import has_role, sees_everything
 
 from . import dashboard, services
+from .indicators import INDICATORS
 from .models import (
     AvailabilityProbe,
     BrokenLink,
     ColumnFreshness,
     ComplianceDashboard,
     FreshnessSnapshot,
+    IndicatorRule,
     LinkCheckRun,
     Outage,
     PageFingerprint,
     PageVisitDay,
     PatrolRecord,
+    ScoringScheme,
     TamperAlert,
 )
 from .selectors import may_open_dashboard
@@ -183,6 +189,93 @@ class PatrolRecordAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         services.record_patrol(patrol=obj, by=request.user)
+
+
+class ScoringDataAdmin(admin.ModelAdmin):
+    """The 19号 table as data: inspectors read it, the operator adjusts it through the
+    services (each change logged); rows are seeded by migration, never added or deleted."""
+
+    def has_module_permission(self, request):
+        return request.user.is_active and sees_everything(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser or has_role(request.user, Role.OPERATOR)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_related(self, request, form, formsets, change):
+        pass  # many-to-many fields are set by the service in save_model
+
+    def _changes(self, form):
+        return {name: form.cleaned_data[name] for name in form.changed_data}
+
+
+class IndicatorRuleForm(forms.ModelForm):
+    class Meta:
+        model = IndicatorRule
+        fields = ["points", "thresholds", "open_in_table", "basis", "concerns_services"]
+
+    def clean_thresholds(self):
+        thresholds = self.cleaned_data["thresholds"]
+        services.check_thresholds(self.instance.thresholds, thresholds)
+        return thresholds
+
+
+INDICATOR_NAMES = {i.code: i.name for i in INDICATORS}
+
+
+@admin.register(IndicatorRule)
+class IndicatorRuleAdmin(ScoringDataAdmin):
+    form = IndicatorRuleForm
+    list_display = ["indicator", "kind", "points", "thresholds", "open_in_table"]
+    list_filter = ["kind", "open_in_table"]
+    readonly_fields = ["indicator", "code", "kind"]
+    fields = [
+        "indicator",
+        "code",
+        "kind",
+        "points",
+        "thresholds",
+        "concerns_services",
+        "open_in_table",
+        "basis",
+    ]
+
+    @admin.display(description=_("indicator"))
+    def indicator(self, obj):
+        return INDICATOR_NAMES.get(obj.code, obj.code)
+
+    def save_model(self, request, obj, form, change):
+        services.change_indicator_rule(
+            rule_id=obj.pk, by=request.user, changes=self._changes(form), request=request
+        )
+
+
+@admin.register(ScoringScheme)
+class ScoringSchemeAdmin(ScoringDataAdmin):
+    list_display = ["__str__", "total_points", "without_services_points", "pass_score"]
+    fields = [
+        "total_points",
+        "without_services_points",
+        "pass_score",
+        "bonus_above",
+        "sites_without_services",
+        "basis",
+    ]
+    readonly_fields = ["basis"]
+    filter_horizontal = ["sites_without_services"]
+
+    def save_model(self, request, obj, form, change):
+        services.change_scoring_scheme(
+            by=request.user, changes=self._changes(form), request=request
+        )
 
 
 from .inspections import admin as inspections_admin  # noqa: E402,F401

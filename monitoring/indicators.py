@@ -1,10 +1,12 @@
 """国家检查指标 — the national inspection indicators (国办秘函〔2019〕19号) computed for a site,
-each with the evidence behind it and its thresholds as data.
+each with the evidence behind it.
 
-INDICATORS declares every item: its code, name, kind (单项否决 veto or 扣分 deduction),
-thresholds, and the function that collects its evidence. A site fails (不合格) when a veto
-item is triggered or its score out of 100 falls under PASS_SCORE. With a unit, evidence is
-cut down to that unit's items (what a unit's staff see); the verdict is the site's.
+INDICATORS declares every item: its code, name, kind (单项否决 veto or 扣分 deduction) and the
+function that collects its evidence. Its thresholds and points are data (IndicatorRule, and
+the ScoringScheme of the 扣分 part), read at every assessment. A site fails (不合格) when a
+veto item is triggered or its score falls under the scheme's pass mark. With a unit,
+evidence is cut down to that unit's items (what a unit's staff see); the verdict is the
+site's.
 """
 
 from dataclasses import dataclass, field
@@ -19,14 +21,23 @@ from interaction import workflow as mailbox_workflow
 from interaction.models import Message, MessageKind
 from publishing.content_checks import Rule, check_text
 from publishing.models import Article, ArticleStatus, ServiceItem
+from publishing.selectors import current_headline, homepage_sections, public_articles_in
 
-from .models import AvailabilityProbe, BrokenLink, ColumnFreshness, FreshnessState, Outage
+from .models import (
+    AvailabilityProbe,
+    BrokenLink,
+    ColumnFreshness,
+    FreshnessState,
+    IndicatorKind,
+    IndicatorRule,
+    Outage,
+    ScoringScheme,
+)
 from .selectors import latest_crawl
 from .tamper import plain_text
 
-PASS_SCORE = 60
-VETO = "veto"
-DEDUCTION = "deduction"
+VETO = IndicatorKind.VETO
+DEDUCTION = IndicatorKind.DEDUCTION
 
 
 @dataclass
@@ -42,7 +53,8 @@ class Evidence:
 
 @dataclass
 class Outcome:
-    """What an indicator found: triggered (veto), points deducted, a summary, the evidence."""
+    """What an indicator found: triggered (veto), points deducted (before the cap of the
+    indicator's points), a summary, the evidence."""
 
     triggered: bool = False
     deducted: float = 0
@@ -56,8 +68,7 @@ class Indicator:
     code: str
     name: str
     kind: str
-    thresholds: dict
-    collect: object  # (site, thresholds, now) -> Outcome
+    collect: object  # (site, thresholds, now) -> Outcome; thresholds from IndicatorRule
 
 
 def _column_evidence(freshness):
@@ -122,25 +133,50 @@ def site_unreachable(site, t, now):
     return outcome
 
 
+def _homepage_pages(site):
+    """[(column, items shown)] the homepage renders — or, when it lists no items (a
+    navigation page only), each second-level page: the pages of its top-level columns."""
+    columns = list(Column.objects.filter(site=site).order_by("tree_id", "lft"))
+    sections = homepage_sections(columns)
+    if sections:
+        return sections
+    return [(c, list(public_articles_in(c)[:1])) for c in columns if c.parent_id is None]
+
+
 def homepage_stale(site, t, now):
-    last = (
-        Article.objects.filter(
-            column__site=site,
-            column__on_homepage=True,
-            status=ArticleStatus.PUBLISHED,
-            published_at__lte=now,
+    """网站不更新: nothing new in t["days"] among what the homepage shows (its sections and its
+    headline, the very selection it renders; its second-level pages when it is only a
+    navigation page). An item without a publication time counts as not updated."""
+    pages = _homepage_pages(site)
+    headline = current_headline(site)
+    shown = [a for _column, items in pages for a in items] + ([headline] if headline else [])
+    dated = [a.published_at for a in shown if a.published_at and a.published_at <= now]
+    last = max(dated, default=None)
+    evidence = []
+    for column, items in pages:
+        times = [a.published_at for a in items if a.published_at]
+        evidence.append(
+            Evidence(
+                label=f"{column.site} / {column.name}",
+                detail=_("last item %(day)s") % {"day": _day(max(times))}
+                if times
+                else _("no item with a publication time: counts as not updated"),
+                unit=str(column.unit or ""),
+                unit_id=column.unit_id,
+                url=f"/admin/monitoring/columnfreshness/?column__id__exact={column.pk}",
+            )
         )
-        .order_by("-published_at")
-        .values_list("published_at", flat=True)
-        .first()
-    )
-    days = (now - last).days if last else None
     return Outcome(
         triggered=last is None or now - last > timedelta(days=t["days"]),
-        summary=_("last new content on the homepage %(days)s days ago") % {"days": days}
+        summary=_("last new item on the homepage %(days)s days ago") % {"days": (now - last).days}
         if last
-        else _("no content on the homepage"),
+        else _("the homepage shows no item with a publication time"),
+        evidence=evidence,
     )
+
+
+def _day(moment):
+    return timezone.localtime(moment).strftime("%Y-%m-%d")
 
 
 def columns_stale(site, t, now):
@@ -327,7 +363,7 @@ def _links(site, t, now, *, on_homepage):
         )
     )
     return Outcome(
-        deducted=min(len(links) * t["points_each"], t["cap"]),
+        deducted=len(links) * t["points_each"],
         summary=_("%(count)s unusable links (check of %(when)s)")
         % {"count": len(links), "when": timezone.localtime(run.started_at).strftime("%Y-%m-%d")},
         evidence=[_link_evidence(link) for link in links],
@@ -352,7 +388,7 @@ def policy_columns_stale(site, t, now):
         if f.column.level > t["first_level"]
     ]
     return Outcome(
-        deducted=min(len(stale) * t["points_each"], t["cap"]),
+        deducted=len(stale) * t["points_each"],
         summary=_("%(count)s notice or policy columns not updated in 6 months")
         % {"count": len(stale)},
         evidence=[_column_evidence(f) for f in stale],
@@ -377,7 +413,7 @@ def service_stale(site, t, now):
 def blank_columns(site, t, now):
     blank = list(_states(site).filter(state=FreshnessState.BLANK))
     return Outcome(
-        deducted=min(len(blank) * t["points_each"], t["cap"]),
+        deducted=len(blank) * t["points_each"],
         summary=_("%(count)s blank columns") % {"count": len(blank)},
         evidence=[_column_evidence(f) for f in blank],
     )
@@ -401,7 +437,7 @@ def footer_missing(site, t, now):
         return Outcome(insufficient=True, summary=_("no link check yet"))
     missing = run.footer_missing or []
     return Outcome(
-        deducted=min(len(missing) * t["points_each"], t["cap"]),
+        deducted=len(missing) * t["points_each"],
         summary=_("footer items missing: %(items)s") % {"items": "、".join(missing) or "—"},
         evidence=[Evidence(label=item) for item in missing],
     )
@@ -444,102 +480,40 @@ def late_replies(site, t, now):
         for m in late
     ]
     return Outcome(
-        deducted=min(len(evidence) * t["points_each"], t["cap"]),
+        deducted=len(evidence) * t["points_each"],
         summary=_("%(count)s messages answered late or overdue") % {"count": len(evidence)},
         evidence=evidence,
     )
 
 
 INDICATORS = [
-    Indicator(
-        "site_unreachable",
-        _("Site unreachable"),
-        VETO,
-        {"days": 7, "probes_per_day": 20, "failure_share": 0.05, "load_within_seconds": 15},
-        site_unreachable,
-    ),
-    Indicator("homepage_stale", _("Homepage not updated"), VETO, {"days": 14}, homepage_stale),
-    Indicator(
-        "columns_stale",
-        _("Columns not updated"),
-        VETO,
-        {"key_columns": 5, "any_columns": 10, "blank": 5, "policy_column_max_level": 0},
-        columns_stale,
-    ),
-    Indicator(
-        "serious_errors",
-        _("Serious errors"),
-        VETO,
-        {"scan_days": 365, "backdate_tolerance_hours": 1},
-        serious_errors,
-    ),
-    Indicator(
-        "poor_interaction",
-        _("Poor interaction"),
-        VETO,
-        {"window_days": 365},
-        poor_interaction,
-    ),
-    Indicator(
-        "services_unusable",
-        _("Services not usable"),
-        VETO,
-        {"incomplete_guides": 1},
-        services_unusable,
-    ),
-    Indicator(
-        "homepage_links",
-        _("Unusable links on the homepage"),
-        DEDUCTION,
-        {"points_each": 1, "cap": 10},
-        homepage_links,
-    ),
-    Indicator(
-        "other_links",
-        _("Unusable links on other pages"),
-        DEDUCTION,
-        {"points_each": 0.1, "cap": 10},
-        other_links,
-    ),
+    Indicator("site_unreachable", _("Site unreachable"), VETO, site_unreachable),
+    Indicator("homepage_stale", _("Homepage not updated"), VETO, homepage_stale),
+    Indicator("columns_stale", _("Columns not updated"), VETO, columns_stale),
+    Indicator("serious_errors", _("Serious errors"), VETO, serious_errors),
+    Indicator("poor_interaction", _("Poor interaction"), VETO, poor_interaction),
+    Indicator("services_unusable", _("Services not usable"), VETO, services_unusable),
+    Indicator("homepage_links", _("Unusable links on the homepage"), DEDUCTION, homepage_links),
+    Indicator("other_links", _("Unusable links on other pages"), DEDUCTION, other_links),
     Indicator(
         "policy_columns_stale",
         _("Notice and policy columns not updated in 6 months"),
         DEDUCTION,
-        {"points_each": 2, "cap": 10, "first_level": 0},
         policy_columns_stale,
     ),
     Indicator(
         "service_stale",
         _("Service information not updated in 3 months"),
         DEDUCTION,
-        {"days": 92, "points": 5},
         service_stale,
     ),
+    Indicator("blank_columns", _("Blank columns"), DEDUCTION, blank_columns),
     Indicator(
-        "blank_columns", _("Blank columns"), DEDUCTION, {"points_each": 2, "cap": 8}, blank_columns
+        "reply_list_stale", _("Reply list not updated in 2 months"), DEDUCTION, reply_list_stale
     ),
-    Indicator(
-        "reply_list_stale",
-        _("Reply list not updated in 2 months"),
-        DEDUCTION,
-        {"days": 61, "points": 5},
-        reply_list_stale,
-    ),
-    Indicator(
-        "late_replies",
-        _("Late replies"),
-        DEDUCTION,
-        {"window_days": 365, "points_each": 0.5, "cap": 10},
-        late_replies,
-    ),
-    Indicator("search_missing", _("No site search"), DEDUCTION, {"points": 5}, search_missing),
-    Indicator(
-        "footer_missing",
-        _("Footer items missing"),
-        DEDUCTION,
-        {"points_each": 1, "cap": 5},
-        footer_missing,
-    ),
+    Indicator("late_replies", _("Late replies"), DEDUCTION, late_replies),
+    Indicator("search_missing", _("No site search"), DEDUCTION, search_missing),
+    Indicator("footer_missing", _("Footer items missing"), DEDUCTION, footer_missing),
 ]
 
 
@@ -547,6 +521,7 @@ INDICATORS = [
 class ItemResult:
     indicator: Indicator
     outcome: Outcome
+    rule: IndicatorRule
 
     @property
     def failed(self):
@@ -555,16 +530,34 @@ class ItemResult:
         return self.outcome.deducted > 0 or self.outcome.triggered
 
 
+def _points(value):
+    return float(value) if value is not None else 0.0
+
+
 @dataclass
 class Assessment:
-    """A site's result: every indicator, the score out of 100 and the verdict with reasons."""
+    """A site's result: every indicator checked for it, the 扣分 score and the verdict.
+
+    The score is the scheme's total less each 扣分 item's deductions (capped at its points);
+    a site without service functions is not checked on the service items and its score is
+    out of the smaller base, scaled to the total (75 × 4/3 in 19号)."""
 
     site: object
     items: list[ItemResult]
+    scheme: ScoringScheme
+    without_services: bool = False
+
+    @property
+    def deducted(self):
+        return sum(i.outcome.deducted for i in self.items if i.indicator.kind == DEDUCTION)
 
     @property
     def score(self):
-        return round(100 - sum(i.outcome.deducted for i in self.items), 1)
+        total = _points(self.scheme.total_points)
+        if self.without_services:
+            base = _points(self.scheme.without_services_points)
+            return round(max(base - self.deducted, 0) * total / base, 1)
+        return round(max(total - self.deducted, 0), 1)
 
     @property
     def vetoes(self):
@@ -572,24 +565,42 @@ class Assessment:
 
     @property
     def passed(self):
-        return not self.vetoes and self.score >= PASS_SCORE
+        return not self.vetoes and self.score >= _points(self.scheme.pass_score)
+
+    @property
+    def bonus_applies(self):
+        """Over the scheme's mark (80) the 加分 part of the table is assessed."""
+        return not self.vetoes and self.score > _points(self.scheme.bonus_above)
 
     @property
     def reasons(self):
         reasons = [str(i.indicator.name) for i in self.vetoes]
-        if self.score < PASS_SCORE:
+        if self.score < _points(self.scheme.pass_score):
             reasons.append(
-                str(_("score %(score)s under %(pass)s") % {"score": self.score, "pass": PASS_SCORE})
+                str(
+                    _("score %(score)s under %(pass)s")
+                    % {"score": self.score, "pass": _points(self.scheme.pass_score)}
+                )
             )
         return reasons
 
 
 def assess(site, *, unit=None, now=None):
-    """Every indicator for site; with unit, each one's evidence cut to that unit's items."""
+    """Every indicator for site by the current rules; with unit, each one's evidence cut to
+    that unit's items."""
     now = now or timezone.now()
+    scheme = ScoringScheme.objects.get()
+    without_services = scheme.sites_without_services.filter(pk=site.pk).exists()
+    rules = {rule.code: rule for rule in IndicatorRule.objects.all()}
     items = []
     for indicator in INDICATORS:
-        outcome = indicator.collect(site, indicator.thresholds, now)
+        rule = rules[indicator.code]
+        if without_services and rule.concerns_services:
+            continue  # 不检查: no service items for a department without service functions
+        thresholds = {**rule.thresholds, "points": _points(rule.points)}
+        outcome = indicator.collect(site, thresholds, now)
+        if indicator.kind == DEDUCTION:
+            outcome.deducted = round(min(outcome.deducted, thresholds["points"]), 2)
         if unit is not None:
             # A unit sees its own items, not the site's totals or score.
             mine = [e for e in outcome.evidence if e.unit_id == unit.pk]
@@ -599,5 +610,5 @@ def assess(site, *, unit=None, now=None):
                 summary=_("%(count)s items of your unit") % {"count": len(mine)},
                 evidence=mine,
             )
-        items.append(ItemResult(indicator, outcome))
-    return Assessment(site=site, items=items)
+        items.append(ItemResult(indicator, outcome, rule))
+    return Assessment(site=site, items=items, scheme=scheme, without_services=without_services)

@@ -5,42 +5,19 @@ import time
 
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError, connection
-from django.db.models import Prefetch
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 
-from columns.models import ColumnCategory
 from publishing import page_tags
-from publishing.selectors import current_headline, public_articles_in, published_articles
+from publishing.selectors import current_headline, homepage_sections, published_articles
 from publishing.views import ColumnTree, public_context, public_service_items
 
 from .celery import app as celery_app
 
-#: Items per homepage section.
-SECTION_SIZE = 7
 #: Most URLs one sitemap file may hold (sitemaps.org).
 SITEMAP_LIMIT = 50_000
-
-
-def _homepage_sections(tree):
-    """The homepage's article sections: the columns marked for the homepage below the top
-    level (a top-level column is a navigation entry), each with its latest items; policy
-    documents come with their published interpretations. One query per section."""
-    sections = []
-    for column in (c for c in tree.columns if c.on_homepage and c.level >= 1):
-        articles = public_articles_in(column).select_related("policy")
-        if column.category == ColumnCategory.POLICY:
-            articles = articles.prefetch_related(
-                Prefetch(
-                    "interpretations",
-                    queryset=published_articles(),
-                    to_attr="public_interpretations",
-                )
-            )
-        sections.append((column, list(articles[:SECTION_SIZE])))
-    return sections
 
 
 def home(request):
@@ -52,7 +29,7 @@ def home(request):
         request,
         tree,
         headline=current_headline(site),
-        sections=_homepage_sections(tree),
+        sections=homepage_sections(tree.columns),
         service_items=list(public_service_items(site)[:8]),
         topics=[c for c in tree.columns if c.is_special_topic][:6],
     )

@@ -1,9 +1,9 @@
 """Reads of articles: what the public sees, what waits for a reviewer, where a submission is."""
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
-from columns.models import Column
+from columns.models import Column, ColumnCategory
 from columns.selectors import roles_of, unit_of
 
 from .models import Article, ArticleStatus, HeadlineDirective, ReviewRun
@@ -93,6 +93,50 @@ def public_articles_in(column):
     subtree = column.get_descendants(include_self=True)
     also_shown = Column.objects.filter(pk__in=subtree.values("pk"), extra_articles=OuterRef("pk"))
     return published_articles().filter(Q(column__in=subtree) | Exists(also_shown))
+
+
+#: Items per homepage section.
+HOMEPAGE_SECTION_SIZE = 7
+#: Column categories the homepage shows as entry blocks of their own (service tiles, the
+#: interaction links, special topics), never as a list of items.
+HOMEPAGE_ENTRY_CATEGORIES = (
+    ColumnCategory.SERVICE,
+    ColumnCategory.INTERACTION,
+    ColumnCategory.TOPIC,
+)
+
+
+def homepage_section_columns(columns):
+    """首页栏目 — of a site's columns (in tree order), those the homepage lists items of: marked
+    for the homepage, not an entry category, and not a navigation entry (a column with
+    sub-columns of its own marked for the homepage, which are then the sections)."""
+    marked_parents = {c.parent_id for c in columns if c.on_homepage}
+    return [
+        c
+        for c in columns
+        if c.on_homepage
+        and c.category not in HOMEPAGE_ENTRY_CATEGORIES
+        and c.pk not in marked_parents
+    ]
+
+
+def homepage_sections(columns):
+    """The homepage's item sections: [(column, its latest public items)], one query per
+    section; policy documents come with their published interpretations. The homepage
+    renders this and the 首页栏目不更新 indicator reads it, so both see the same items."""
+    sections = []
+    for column in homepage_section_columns(columns):
+        articles = public_articles_in(column).select_related("policy")
+        if column.category == ColumnCategory.POLICY:
+            articles = articles.prefetch_related(
+                Prefetch(
+                    "interpretations",
+                    queryset=published_articles(),
+                    to_attr="public_interpretations",
+                )
+            )
+        sections.append((column, list(articles[:HOMEPAGE_SECTION_SIZE])))
+    return sections
 
 
 def public_article(site, pk):

@@ -7,6 +7,7 @@ from .availability import AvailabilityProbe, Outage
 from .freshness import ColumnFreshness, ComplianceDashboard, FreshnessSnapshot, FreshnessState
 from .links import BrokenLink, LinkCheckRun
 from .patrol import PatrolRecord
+from .scoring import IndicatorKind, IndicatorRule, ScoringScheme
 from .tamper import PageFingerprint, TamperAlert
 from .visits import PageVisitDay
 
@@ -17,11 +18,14 @@ __all__ = [
     "ComplianceDashboard",
     "FreshnessSnapshot",
     "FreshnessState",
+    "IndicatorKind",
+    "IndicatorRule",
     "LinkCheckRun",
     "Outage",
     "PageFingerprint",
     "PageVisitDay",
     "PatrolRecord",
+    "ScoringScheme",
     "TamperAlert",
 ]
 from ..inspections import models as inspections  # noqa: E402,F401
