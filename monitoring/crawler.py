@@ -125,13 +125,17 @@ class Crawl:
         pages = self._walk(run)
         links = list(dict.fromkeys(link for _page, link in self.found))
         with ThreadPoolExecutor(max_workers=settings.MONITORING_CRAWL_WORKERS) as pool:
-            outcomes = dict(zip(links, pool.map(self.fetcher.fetch, links), strict=True))
+            outcomes = dict(zip(links, pool.map(self._check, links), strict=True))
         run.links_checked = len(links)
         run.pages_crawled = pages
         self._record(run, outcomes)
         run.finished_at = timezone.now()
         run.save()
         return run
+
+    def _check(self, link):
+        # The site's own pages at its configured address; any other link only if public.
+        return self.fetcher.fetch(link, public_only=not self.is_internal(link))
 
     def _walk(self, run):
         seeds = self.seeds()

@@ -13,6 +13,8 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from publishing import outbound
+
 USER_AGENT = "PortalMonitor/1.0 (+government website inspection)"
 #: Bodies are read only from HTML pages of the site itself, and only this much of them.
 MAX_BODY_BYTES = 2 * 1024 * 1024
@@ -62,15 +64,62 @@ class Fetcher:
                 self._hosts[host] = threading.BoundedSemaphore(self.per_host)
             return self._hosts[host]
 
-    def fetch(self, url, *, read_html=False):
+    def fetch(self, url, *, read_html=False, public_only=False):
+        """The outcome for url; public_only for links found in content, which may point
+        anywhere: those are requested only at public addresses (publishing.outbound)."""
         with self._lock:
             known = self._outcomes.get(url)
         if known is not None and (known.html is not None or not read_html or not known.ok):
             return known
-        outcome = self._request(url, read_html=read_html)
+        if public_only:
+            outcome = self._request_public(url)
+        else:
+            outcome = self._request(url, read_html=read_html)
         with self._lock:
             self._outcomes[url] = outcome
         return outcome
+
+    def _request_public(self, url):
+        problem = malformed_problem(url)
+        if problem:
+            return Outcome(url=url, ok=False, problem=problem)
+        started = time.monotonic()
+        with self._slot(urlsplit(url).hostname):
+            try:
+                answer = outbound.fetch(url, timeout=self.timeout)
+            except outbound.RefusedAddress:
+                # The same words whatever listens there: the request was never made.
+                return Outcome(url=url, ok=False, problem=_("private address, not requested"))
+            except outbound.TooManyRedirects:
+                return Outcome(url=url, ok=False, problem=_("too many redirects"))
+            except TimeoutError:
+                return Outcome(
+                    url=url,
+                    ok=False,
+                    problem=_("no answer within %(seconds)s s") % {"seconds": self.timeout},
+                )
+            except (http.client.HTTPException, OSError, ValueError) as exc:
+                return Outcome(
+                    url=url,
+                    ok=False,
+                    problem=(_("cannot connect: %(reason)s") % {"reason": exc})[:200],
+                )
+        elapsed_ms = int((time.monotonic() - started) * 1000)
+        if answer.status >= 400:
+            return Outcome(
+                url=url,
+                ok=False,
+                status_code=answer.status,
+                problem=_("HTTP %(code)s") % {"code": answer.status},
+                elapsed_ms=elapsed_ms,
+            )
+        return Outcome(
+            url=url,
+            ok=True,
+            status_code=answer.status,
+            final_url=answer.url,
+            elapsed_ms=elapsed_ms,
+        )
 
     def _request(self, url, *, read_html):
         problem = malformed_problem(url)

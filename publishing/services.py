@@ -6,6 +6,7 @@ Views, admin actions and Celery tasks call these; none of them changes state its
 """
 
 from datetime import timedelta
+from functools import partial
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -142,10 +143,31 @@ def check_content(*, article):
     """内容检查: check the article and its attachments; keep and return the findings.
 
     Runs on every save (the admin runs it again once the attachments are stored) and on
-    submission, so the author and every reviewer see the current findings.
+    submission, so the author and every reviewer see the current findings. It runs inside
+    the caller's transaction, which may hold the article's row lock: external links are
+    fetched only after commit, by check_article_links (a Celery task).
     """
-    findings = check_article(article)
+    findings = check_article(article, fetch_links=False)
     record_findings(article, findings)
+    if article.pk is not None:
+        from .tasks import check_article_links
+
+        transaction.on_commit(partial(check_article_links.delay, article.pk), robust=True)
+    return findings
+
+
+def check_links_after_save(*, article_id):
+    """The full check, external links included, outside any transaction; kept only if the
+    article has not been saved again meanwhile (that save schedules its own check)."""
+    article = Article.objects.filter(pk=article_id).first()
+    if article is None:
+        return None
+    findings = check_article(article, fetch_links=True)
+    with transaction.atomic():
+        current = Article.objects.select_for_update().filter(pk=article_id).first()
+        if current is None or current.updated_at != article.updated_at:
+            return None
+        record_findings(current, findings)
     return findings
 
 

@@ -18,3 +18,10 @@ def publish_and_expire():
 def alert_publishing_deadlines():
     """Every minute: warn before an approved item's publishing deadline passes (once each)."""
     return services.alert_deadlines()
+
+
+@shared_task
+def check_article_links(article_id):
+    """After an article is saved: fetch its external links and keep the full findings."""
+    findings = services.check_links_after_save(article_id=article_id)
+    return None if findings is None else len(findings)

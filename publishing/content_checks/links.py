@@ -6,9 +6,8 @@ budget, and each answer is cached for a while: a slow or dead foreign server can
 save by at most the budget and never fails it.
 """
 
+import http.client
 import re
-import urllib.error
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor, wait
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from columns.models import Column
 
+from .. import outbound
 from ..models import Article, ArticleStatus
 from .findings import Finding, Rule, Severity
 
@@ -118,28 +118,29 @@ def _internal_problem(path):
 
 
 def external_link_fails(url):
-    """Why url does not answer with a page, or "" when it does; cached for an hour."""
+    """Why url does not answer with a page, or "" when it does; cached for an hour.
+
+    Only public addresses are requested (publishing.outbound); a link to any other address
+    gets the same answer whatever listens there.
+    """
     key = f"publishing:link:{url}"
     cached = cache.get(key)
     if cached is not None:
         return cached
     problem = ""
-    request = urllib.request.Request(url, method="HEAD", headers={"User-Agent": "portal-check"})
     try:
-        try:
-            urllib.request.urlopen(request, timeout=LINK_TIMEOUT_SECONDS).close()
-        except urllib.error.HTTPError as error:
-            if error.code not in (403, 405, 501):
-                raise
+        status = outbound.fetch(url, method="HEAD", timeout=LINK_TIMEOUT_SECONDS).status
+        if status in (403, 405, 501):
             # Some servers refuse HEAD; ask for the page itself before calling it broken.
-            request = urllib.request.Request(url, headers={"User-Agent": "portal-check"})
-            urllib.request.urlopen(request, timeout=LINK_TIMEOUT_SECONDS).close()
-    except urllib.error.HTTPError as error:
-        problem = _("The server answered %(code)s.") % {"code": error.code}
-    except (urllib.error.URLError, OSError, ValueError) as error:
-        problem = _("No answer from the server (%(error)s).") % {
-            "error": getattr(error, "reason", error)
-        }
+            status = outbound.fetch(url, timeout=LINK_TIMEOUT_SECONDS).status
+        if status >= 400:
+            problem = _("The server answered %(code)s.") % {"code": status}
+    except outbound.RefusedAddress:
+        problem = _("The link points to an address inside a private network; it was not opened.")
+    except outbound.TooManyRedirects:
+        problem = _("The link redirects too many times.")
+    except (OSError, http.client.HTTPException, ValueError) as error:
+        problem = _("No answer from the server (%(error)s).") % {"error": error}
     cache.set(key, problem, LINK_RESULT_CACHE_SECONDS)
     return problem
 

@@ -8,7 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 class LocalWeb:
-    def __init__(self):
+    def __init__(self, host="127.0.0.1"):
         self.pages = {}
         self.hits = Counter()
         web = self
@@ -36,9 +36,9 @@ class LocalWeb:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingHTTPServer((host, 0), Handler)
         self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.url = f"http://{host}:{self.server.server_port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def page(self, path, body, *, status=200, delay=0, content_type="text/html; charset=utf-8"):

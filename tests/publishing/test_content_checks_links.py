@@ -7,10 +7,12 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from django.test import TestCase
 
 from publishing import services
 from publishing.content_checks import check_article
 from publishing.models import Article, ArticleStatus
+from publishing.tasks import check_article_links
 
 from .conftest import approve_all
 
@@ -45,6 +47,12 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
 
+@pytest.fixture(autouse=True)
+def vouched_test_network(settings):
+    """Link checks request only public addresses; the test servers' one is let through."""
+    settings.OUTBOUND_ALLOWED_NETWORKS = [f"{EXTERNAL_HOST}/32"]
+
+
 @pytest.fixture
 def web():
     """A real HTTP server on a loopback address; yields its base URL."""
@@ -72,9 +80,14 @@ def body_linking(*hrefs):
 
 
 def with_body(article, body):
-    """Give a saved draft a new body through the save service (which checks it)."""
+    """Give a saved draft a new body through the save service (which checks it), and run
+    the link check it schedules after commit."""
     article.body = body
-    return services.save_article(article=article, by=article.author)
+    with TestCase.captureOnCommitCallbacks() as scheduled:
+        services.save_article(article=article, by=article.author)
+    assert scheduled, "the save schedules the external link check after commit"
+    check_article_links(article.pk)
+    return article
 
 
 def link_findings(article):
