@@ -11,13 +11,14 @@ from django.db.models.expressions import RawSQL
 
 
 def _boolean_query(words, *, term, both, either):
-    """Every word, each as itself or as all of its parts: the syntax comes from the arguments."""
+    """Every word, each in one of its alternatives: the syntax comes from the arguments."""
     clauses = []
     for word in words:
-        clause = term(word.word)
-        if word.parts:
-            clause = f"({clause}{either}({both.join(term(p) for p in word.parts)}))"
-        clauses.append(clause)
+        alternatives = [both.join(term(t) for t in terms) for terms in word.alternatives]
+        if len(alternatives) == 1:
+            clauses.append(alternatives[0])
+        else:
+            clauses.append("(" + either.join(f"({a})" for a in alternatives) + ")")
     return both.join(clauses)
 
 
@@ -51,8 +52,8 @@ def _fts5_match(words, *, title_only, indexed):
 
 
 def match(words, *, title_only=False, indexed=True):
-    """A condition: the entry holds every word (as itself or its parts), in its title only
-    or anywhere.
+    """A condition: the entry holds every word (as itself, its parts or its character
+    pairs), in its title only or anywhere.
 
     indexed=False asks PostgreSQL to test the condition row by row while it reads entries
     newest first, stopping at the end of the page: far cheaper than collecting every match

@@ -316,3 +316,61 @@ def test_a_word_in_very_many_documents_is_counted_up_to_a_limit(client, monkeypa
 
     assert "超过 5 条" in response.content.decode()
     assert len(result_titles(response)) == 5
+
+
+def test_one_character_finds_every_item_containing_it(client):
+    income_tax = publish("个人所得税专项附加扣除填报指南", "按年度填报。")
+    refund = publish("出口企业申报指南", "办理出口退税需提交的材料。")
+    finance = publish("区财政预算执行情况公告", "全年预算执行平稳。")
+    unrelated = publish("秋季运动会圆满落幕", "各校师生参加比赛。")
+    mine = {income_tax.title, refund.title, finance.title, unrelated.title}
+
+    tax = client.get("/search/", {"q": "税"})
+    money = result_titles(client.get("/search/", {"q": "财"}))
+
+    assert mine & set(result_titles(tax)) == {income_tax.title, refund.title}
+    assert mine & set(money) == {finance.title}
+    assert "个人所得<mark>税</mark>专项附加扣除填报指南" in tax.content.decode()
+    assert "办理出口退<mark>税</mark>需提交的材料" in tax.content.decode()
+
+
+def test_one_character_ranks_title_hits_first_then_the_newest(client):
+    old_title = publish("税收优惠政策汇编", "汇编说明。", age=timedelta(days=60))
+    new_title = publish("减税降费落实情况", "情况通报。", age=timedelta(days=2))
+    newest_body = publish("营商环境简报", "本月办理退税二十件。", age=timedelta(minutes=5))
+    mine = [old_title.title, new_title.title, newest_body.title]
+
+    titles = [t for t in result_titles(client.get("/search/", {"q": "税"})) if t in mine]
+
+    assert titles == [new_title.title, old_title.title, newest_body.title]
+
+
+def test_a_short_word_is_found_however_jieba_cut_the_document(client):
+    # jieba cuts the document into 公 / 租房, so 公租 is none of its words.
+    rental = publish("公租房申请条件公布", "符合条件的家庭可申请。")
+    publish("公开招聘工作人员", "招聘岗位及租房补贴说明。")
+
+    short = result_titles(client.get("/search/", {"q": "公租"}))
+    whole = result_titles(client.get("/search/", {"q": "公租房"}))
+
+    assert short == [rental.title]
+    # 公 is kept with its neighbour: 公开 … 租房 elsewhere in a document is not 公租房.
+    assert whole == [rental.title]
+
+
+def test_entries_indexed_before_the_upgrade_are_found_by_one_character(client):
+    import importlib
+
+    from django.apps import apps
+
+    article = publish("契税缴纳通知", "按规定缴纳。")
+    before = SearchEntry.objects.get(source=SearchSource.ARTICLE, object_id=article.pk)
+    # What the indexer stored before characters were indexed: jieba's words only.
+    SearchEntry.objects.filter(pk=before.pk).update(title_terms="契税 缴纳 通知")
+    assert article.title not in result_titles(client.get("/search/", {"q": "税"}))
+
+    migration = importlib.import_module("portal.migrations.0004_index_chinese_characters")
+    migration.segment_again(apps, None)
+
+    assert article.title in result_titles(client.get("/search/", {"q": "税"}))
+    assert "税" in SearchEntry.objects.get(pk=before.pk).title_terms.split()
