@@ -34,7 +34,7 @@ from .models import (
     WorkingDayOverride,
 )
 from .participation import admin as participation_admin  # noqa: F401 (registers its admin)
-from .working_days import UnknownCalendarYear, WorkingCalendar, local_date
+from .working_days import WorkingCalendar, local_date
 
 
 class RecordedByAdmin(admin.ModelAdmin):
@@ -62,6 +62,14 @@ class CalendarYearAdmin(RecordedByAdmin):
     recorded_by_field = "confirmed_by"
     list_display = ["year", "notice", "confirmed_by", "confirmed_at"]
     fields = ["year", "notice"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        moved = services.confirm_deadlines(by=request.user)
+        self.message_user(
+            request,
+            _("%(n)s open messages got a new due date counted on this arrangement.") % {"n": moved},
+        )
 
 
 @admin.register(MailboxPolicy)
@@ -141,7 +149,7 @@ class EventInline(ReadOnlyInline):
 
 class DeadlineInline(ReadOnlyInline):
     model = DeadlineChange
-    fields = ["version", "reason", "due_at", "note", "changed_by", "changed_at"]
+    fields = ["version", "reason", "due_at", "provisional", "note", "changed_by", "changed_at"]
 
 
 class ExtensionInline(ReadOnlyInline):
@@ -213,6 +221,7 @@ class MessageAdmin(UnitScopedAdminMixin, admin.ModelAdmin):
         "publish_allowed",
         "received_at",
         "due_at",
+        "due_provisional",
         "cap_at",
         "deadline_version",
         "clock_stopped_days",
@@ -249,7 +258,8 @@ class MessageAdmin(UnitScopedAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("due on"), ordering="due_at")
     def due_on(self, message):
-        return local_date(message.due_at)
+        day = f"{local_date(message.due_at):%Y-%m-%d}"
+        return _("%(day)s (provisional)") % {"day": day} if message.due_provisional else day
 
     @admin.display(description=gettext_lazy("citizen"))
     def masked_name(self, message):
@@ -480,10 +490,7 @@ class MessageAdmin(UnitScopedAdminMixin, admin.ModelAdmin):
 def _days_left(calendar, today, message):
     if message.status not in workflow.CLOCK_RUNNING:
         return None
-    try:
-        return calendar.working_days_between(today, local_date(message.due_at))
-    except UnknownCalendarYear:
-        return None
+    return calendar.working_days_between(today, local_date(message.due_at))
 
 
 def _error_text(exc):

@@ -11,4 +11,8 @@ BEAT_SCHEDULE = {
         "task": "interaction.tasks.check_calendar_coverage",
         "schedule": crontab(minute=5, hour=8),
     },
+    "interaction-close-unsupplied": {
+        "task": "interaction.tasks.close_unsupplied_messages",
+        "schedule": crontab(minute=20),
+    },
 }

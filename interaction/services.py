@@ -42,14 +42,14 @@ from .models import (
     Rating,
 )
 from .working_days import (
+    CalendarSource,
     WorkingCalendar,
     end_of_day,
     local_date,
-    package_covers,
     start_of_day,
 )
 
-#: No reply later than 3 months after receipt [P§13], extensions included.
+#: No reply later than 3 months after receipt [P§13], extensions and clock stops included.
 CAP_MONTHS = 3
 #: A unit may ask to transfer a message within 3 working days of receiving it [C质监§15].
 TRANSFER_WINDOW_WORKING_DAYS = 3
@@ -90,22 +90,30 @@ def _add_months(day, months):
 
 
 def cap_for(received_at):
-    """3 months after receipt, to the end of that day [P§13]."""
+    """3 months after receipt, to the end of that day [P§13]. Set once at receipt: a clock
+    stop pauses the working-day deadline but never moves the cap."""
     return end_of_day(_add_months(local_date(received_at), CAP_MONTHS))
 
 
-def _due_from_receipt(message, calendar, days):
-    """The n-th working day after receipt, plus the working days the clock stood still."""
-    return calendar.add_working_days(
-        local_date(message.received_at), days + message.clock_stopped_days
+def _due_from_receipt(message, calendar):
+    """The deadline counted from receipt: the type's working days, the extensions granted
+    and the working days the clock stood still."""
+    granted = sum(
+        ExtensionRequest.objects.filter(
+            message_id=message.pk, status=ExtensionRequest.Status.APPROVED
+        ).values_list("working_days", flat=True)
     )
+    days = deadline_days(message.site, message.kind) + granted + message.clock_stopped_days
+    return calendar.add_working_days(local_date(message.received_at), days)
 
 
 def _place_deadline(message, due_day, calendar):
     """Due at the end of due_day (never past the cap); the reminder as the working day before
-    it begins, so the assignee still has two working days."""
+    it begins, so the assignee still has two working days. A day counted over a year whose
+    holidays are not published yet makes the due date provisional."""
     due_day = min(due_day, local_date(message.cap_at))
     message.due_at = end_of_day(due_day)
+    message.due_provisional = calendar.is_provisional(local_date(message.received_at), due_day)
     reminder_day = calendar.add_working_days(due_day, -1)
     message.remind_at = max(start_of_day(reminder_day), message.received_at)
 
@@ -124,6 +132,7 @@ def _record_deadline(message, *, reason, by=None, note=""):
         version=message.deadline_version,
         reason=reason,
         due_at=message.due_at,
+        provisional=message.due_provisional,
         note=note,
         changed_by=by,
         changed_at=timezone.now(),
@@ -323,9 +332,7 @@ def submit_message(
             received_at=now,
             cap_at=cap_for(now),
         )
-        _place_deadline(
-            message, _due_from_receipt(message, calendar, deadline_days(site, kind)), calendar
-        )
+        _place_deadline(message, _due_from_receipt(message, calendar), calendar)
         for _attempt in range(5):
             message.tracking_code = f"{local_date(now):%Y%m%d}{_new_code(6)}"
             try:
@@ -395,7 +402,7 @@ def track(*, code, password, ip=None):
 @transaction.atomic
 def supply_info(*, message, text):
     """补充材料: the citizen answers the unit's question; the clock runs again, and the due
-    time moves by the working days it stood still."""
+    time moves by the working days it stood still (never past the cap, which stays)."""
     message = _lock(message)
     text = _required(text, _("Write the information you were asked for."))
     if len(text) > MAX_CONTENT:
@@ -407,12 +414,11 @@ def supply_info(*, message, text):
     _fire(message, "supply_info", comment=text, detail={"paused_working_days": paused})
     message.clock_stopped_at = None
     message.clock_stopped_days += paused
-    message.cap_at += now - stopped_since
-    message.save(update_fields=["clock_stopped_at", "clock_stopped_days", "cap_at"])
+    message.save(update_fields=["clock_stopped_at", "clock_stopped_days"])
     if paused:
         _set_deadline(
             message,
-            due_day=calendar.add_working_days(local_date(message.due_at), paused),
+            due_day=_due_from_receipt(message, calendar),
             reason=DeadlineChange.Reason.CLOCK_STOPPED,
             note=_("%(n)s working days waiting for the citizen") % {"n": paused},
             calendar=calendar,
@@ -590,7 +596,7 @@ def change_kind(*, message, by, kind, reason):
     message.kind = kind
     _set_deadline(
         message,
-        due_day=_due_from_receipt(message, calendar, deadline_days(message.site, kind)),
+        due_day=_due_from_receipt(message, calendar),
         reason=DeadlineChange.Reason.TYPE_CHANGE,
         by=by,
         note=reason,
@@ -997,24 +1003,18 @@ def hand_over_messages(*, unit, old_user, new_user):
 
 
 def calendar_health(today=None):
-    """日历健康检查: whether this year and next are known (package or operator).
+    """日历健康检查: where this year's and next year's working days come from (package,
+    operator, or provisional: computed from the holiday rules without 调休).
 
-    From 1 November a missing next year is a warning: the State Council publishes the
-    arrangement around then, and deadlines of late-December messages reach into January.
+    This year provisional is an error; next year provisional is a warning from 1 November,
+    when the State Council's notice is due and late-December deadlines reach into January.
     """
     today = today or timezone.localdate()
     calendar = WorkingCalendar.load()
-    years = {}
-    for year in (today.year, today.year + 1):
-        if package_covers(year):
-            years[year] = "package"
-        elif year in calendar.confirmed_years:
-            years[year] = "operator"
-        else:
-            years[year] = "missing"
-    if years[today.year] == "missing":
+    years = {year: calendar.source(year) for year in (today.year, today.year + 1)}
+    if years[today.year] == CalendarSource.PROVISIONAL:
         status = "error"
-    elif years[today.year + 1] == "missing" and today >= date(today.year, 11, 1):
+    elif years[today.year + 1] == CalendarSource.PROVISIONAL and today >= date(today.year, 11, 1):
         status = "warning"
     else:
         status = "ok"
@@ -1022,24 +1022,120 @@ def calendar_health(today=None):
 
 
 def check_calendar_coverage(today=None):
-    """Daily: alert the operators (once per year) when next year's holidays are not known."""
+    """Daily: count provisional due dates again once their years are known (a package
+    upgrade needs no one to act), and alert the operators (once per year) while a year that
+    deadlines reach is still provisional."""
     today = today or timezone.localdate()
+    confirm_deadlines()
     health = calendar_health(today)
     if health["status"] == "ok":
         return health
-    missing = [year for year, source in health["years"].items() if source == "missing"]
+    year = min(y for y, source in health["years"].items() if source == CalendarSource.PROVISIONAL)
     notify(
         operators(),
         kind="calendar_missing_year",
-        title=_("Enter the holiday arrangement of %(year)s: message deadlines cannot be counted")
-        % {"year": missing[0]},
+        title=_("Enter the holiday arrangement of %(year)s: deadlines reaching it are provisional")
+        % {"year": year},
         body=_(
-            "The chinesecalendar package does not know %(year)s. Enter the State Council's "
-            "holidays and adjusted workdays as working-day overrides and confirm the year, or "
-            "upgrade the package."
+            "The chinesecalendar package does not know %(year)s yet, so due dates in it are "
+            "counted on the statutory holidays without adjusted workdays and marked "
+            "provisional. Enter the State Council's holidays and adjusted workdays as "
+            "working-day overrides and confirm the year, or upgrade the package: every open "
+            "message's due date is then counted again."
         )
-        % {"year": missing[0]},
+        % {"year": year},
         url="/admin/interaction/workingdayoverride/",
-        key=f"calendar-missing:{missing[0]}",
+        key=f"calendar-missing:{year}",
     )
     return health
+
+
+def confirm_deadlines(*, by=None):
+    """重新计算期限: count every open message's provisional due date again on today's
+    calendar, once its years are known (the operator confirmed them, or the package now
+    covers them). A date that moves is a new deadline version with its reason; the unit and
+    the citizen are told. Returns the number of messages whose date moved."""
+    calendar = WorkingCalendar.load()
+    moved = 0
+    pending = Message.objects.filter(due_provisional=True, status__in=workflow.OPEN_STATES)
+    for pk in pending.values_list("pk", flat=True):
+        moved += _recount_deadline(pk, calendar, by)
+    return moved
+
+
+@transaction.atomic
+def _recount_deadline(pk, calendar, by):
+    message = Message.objects.select_for_update().filter(pk=pk, due_provisional=True).first()
+    if message is None or message.status not in workflow.OPEN_STATES:
+        return 0
+    old_due = message.due_at
+    _place_deadline(message, _due_from_receipt(message, calendar), calendar)
+    if message.due_provisional:  # some year it reaches is still unknown
+        return 0
+    if message.due_at == old_due:
+        Message.objects.filter(pk=pk).update(due_provisional=False)
+        return 0
+    old_day, new_day = local_date(old_due), local_date(message.due_at)
+    note = _("Counted on the published holiday arrangement: due %(old)s → %(new)s") % {
+        "old": f"{old_day:%Y-%m-%d}",
+        "new": f"{new_day:%Y-%m-%d}",
+    }
+    message.deadline_version += 1
+    message.save()
+    _record_deadline(message, reason=DeadlineChange.Reason.CALENDAR, by=by, note=note)
+    MessageEvent.objects.create(
+        message=message,
+        action="recount_deadline",
+        from_status=message.status,
+        to_status=message.status,
+        actor=by,
+        unit=message.unit,
+        comment=note,
+        detail={"from": f"{old_day:%Y-%m-%d}", "to": f"{new_day:%Y-%m-%d}"},
+        at=timezone.now(),
+    )
+    notify(
+        _alert_recipients(message, overdue=False),
+        kind="message_deadline_recounted",
+        title=_("New due date %(due)s: %(subject)s")
+        % {"due": f"{new_day:%Y-%m-%d}", "subject": message.subject},
+        body=note,
+        url=_admin_url(message),
+        key=f"message:{message.pk}:recount:v{message.deadline_version}",
+    )
+    _email_citizen(
+        message,
+        _("New reply date for your message %(code)s") % {"code": message.tracking_code},
+        _(
+            "The holiday arrangement for the coming year has been published, so the date by "
+            "which your message “%(subject)s” will be answered was counted again: %(due)s. "
+            "Follow it on %(url)s."
+        )
+        % {"subject": message.subject, "due": f"{new_day:%Y-%m-%d}", "url": _tracking_url(message)},
+    )
+    return 1
+
+
+def close_unsupplied_at_cap(now=None):
+    """未补充材料: close the messages still waiting for the citizen at their 3-month cap,
+    with the reason recorded and the citizen told. Returns how many were closed."""
+    now = now or timezone.now()
+    due = Message.objects.filter(status=MessageStatus.AWAITING_INFO, cap_at__lt=now)
+    return sum(_close_unsupplied(pk, now) for pk in due.values_list("pk", flat=True))
+
+
+@transaction.atomic
+def _close_unsupplied(pk, now):
+    message = Message.objects.select_for_update().get(pk=pk)
+    if message.status != MessageStatus.AWAITING_INFO or message.cap_at >= now:
+        return 0
+    reason = _("The information asked for was not supplied by %(cap)s, 3 months after receipt.") % {
+        "cap": f"{local_date(message.cap_at):%Y-%m-%d}"
+    }
+    _fire(message, "close_unsupplied", comment=reason, detail={"reason": "not_supplied"})
+    _email_citizen(
+        message,
+        _("Your message %(code)s was closed") % {"code": message.tracking_code},
+        _("%(reason)s You may write a new message with the information.") % {"reason": reason},
+    )
+    return 1

@@ -13,5 +13,12 @@ def alert_message_deadlines():
 
 @shared_task
 def check_calendar_coverage():
-    """Daily: warn the operators when next year's holidays are not known yet."""
+    """Daily: recount provisional due dates whose years became known, and warn the
+    operators while next year's holidays are not known yet."""
     return services.check_calendar_coverage()["status"]
+
+
+@shared_task
+def close_unsupplied_messages():
+    """Hourly: close the messages still waiting for the citizen at their 3-month cap."""
+    return services.close_unsupplied_at_cap()

@@ -48,6 +48,8 @@ TRANSITIONS = {
         ),
         Transition("request_info", frozenset({S.ASSIGNED}), S.AWAITING_INFO, Actor.UNIT),
         Transition("supply_info", frozenset({S.AWAITING_INFO}), S.ASSIGNED, Actor.CITIZEN),
+        # 未补充材料: the citizen has not answered by the 3-month cap, which never moves.
+        Transition("close_unsupplied", frozenset({S.AWAITING_INFO}), S.CLOSED, Actor.SYSTEM),
         Transition(
             "draft_reply", frozenset({S.ASSIGNED, S.REPLY_DRAFTED}), S.REPLY_DRAFTED, Actor.UNIT
         ),

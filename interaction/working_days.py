@@ -2,10 +2,14 @@
 
 Weekends and statutory holidays are off and the adjusted weekend workdays (调休) are
 working days, as the `chinesecalendar` package records them from the State Council's
-yearly notices. A WorkingDayOverride entered in the admin wins over the package. For a
-year the package does not cover (it knows 2004 to 2026 today; every January breaks sites
-that trust it blindly) the calendar answers only once the operator has entered that year's
-arrangement and confirmed it (CalendarYear); otherwise it says so instead of guessing.
+yearly notices. A WorkingDayOverride entered in the admin wins over the package. A year
+the package does not cover yet (each year's notice comes out in the autumn, and the
+package follows later) is counted as the operator confirmed it (CalendarYear: weekends and
+the entered overrides); failing that, on a provisional calendar: weekends off plus the
+statutory holidays computed from 《全国年节及纪念日放假办法》 (2024 revision), without 调休,
+which only the notice sets. Due dates counted over a provisional year are marked so, and
+are counted again when the year becomes known (interaction.services.confirm_deadlines).
+A citizen's message is never refused for an unknown year.
 
 Counting convention: the day of receipt is day 0 and is never counted, even when it is a
 working day; a message due in n working days is due at the end of the n-th working day
@@ -15,30 +19,13 @@ of Tuesday 2024-10-15 (1–7 October off; 8, 9, 10, 11 October, Saturday 12 Octo
 """
 
 from datetime import date, datetime, time, timedelta
+from functools import cache
 
 import chinese_calendar
-from django.core.exceptions import ValidationError
+from borax.calendars.lunardate import LunarDate, TermUtils
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 ONE_DAY = timedelta(days=1)
-
-
-class UnknownCalendarYear(ValidationError):
-    """Neither the package nor the operator knows a year's holidays."""
-
-    def __init__(self, year):
-        self.year = year
-        super().__init__(
-            _(
-                "The holiday arrangement of %(year)s is not known yet, so working days cannot be "
-                "counted. The platform operator must enter that year's holidays and adjusted "
-                "workdays under “Working-day overrides” and confirm the year, or upgrade the "
-                "chinesecalendar package."
-            )
-            % {"year": year},
-            code="unknown_calendar_year",
-        )
 
 
 def package_covers(year):
@@ -48,6 +35,40 @@ def package_covers(year):
     except NotImplementedError:
         return False
     return True
+
+
+@cache
+def statutory_days_off(year):
+    """法定节假日 of year with their 补假, by 《全国年节及纪念日放假办法》 as revised in 2024:
+    新年 1 January; 春节 4 days, 除夕 to 正月初三; 清明 on its solar term; 劳动节 1–2 May;
+    端午 5/5 and 中秋 8/15 of the lunar calendar; 国庆节 1–3 October. A holiday falling on a
+    Saturday or Sunday is made up on the next working day (Art. 6); 调休 is not predictable."""
+    spring = LunarDate(year, 1, 1).to_solar_date()
+    holidays = {
+        date(year, 1, 1),
+        *(spring + timedelta(days=n) for n in range(-1, 3)),
+        TermUtils.nth_term_day(year, term_name="清明"),
+        date(year, 5, 1),
+        date(year, 5, 2),
+        LunarDate(year, 5, 5).to_solar_date(),
+        LunarDate(year, 8, 15).to_solar_date(),
+        *(date(year, 10, day) for day in (1, 2, 3)),
+    }
+    off = set(holidays)
+    for day in sorted(d for d in holidays if d.weekday() >= 5):
+        makeup = day + ONE_DAY
+        while makeup.weekday() >= 5 or makeup in off:
+            makeup += ONE_DAY
+        off.add(makeup)
+    return frozenset(off)
+
+
+class CalendarSource:
+    """Where a year's working days come from."""
+
+    PACKAGE = "package"
+    OPERATOR = "operator"
+    PROVISIONAL = "provisional"
 
 
 class WorkingCalendar:
@@ -67,8 +88,21 @@ class WorkingCalendar:
             confirmed_years=CalendarYear.objects.values_list("year", flat=True),
         )
 
-    def knows_year(self, year):
-        return year in self.confirmed_years or package_covers(year)
+    def source(self, year):
+        if package_covers(year):
+            return CalendarSource.PACKAGE
+        if year in self.confirmed_years:
+            return CalendarSource.OPERATOR
+        return CalendarSource.PROVISIONAL
+
+    def is_provisional(self, start, end):
+        """Whether a count over the days from start to end (either order) uses a year that
+        is only provisionally known."""
+        first, last = sorted((start, end))
+        return any(
+            self.source(year) == CalendarSource.PROVISIONAL
+            for year in range(first.year, last.year + 1)
+        )
 
     def is_working_day(self, day):
         if day in self.overrides:
@@ -78,7 +112,7 @@ class WorkingCalendar:
         except NotImplementedError:
             if day.year in self.confirmed_years:
                 return day.weekday() < 5
-            raise UnknownCalendarYear(day.year) from None
+            return day.weekday() < 5 and day not in statutory_days_off(day.year)
 
     def add_working_days(self, start, n):
         """The date of the n-th working day after start (start itself is day 0); a negative n

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from columns.models import Column, ColumnCategory, Site
 from columns.notifications import notify
 from columns.selectors import liaisons_of, update_rules
-from interaction.working_days import UnknownCalendarYear, WorkingCalendar
+from interaction.working_days import WorkingCalendar
 from publishing.models import Article, ArticleStatus
 
 from .models import ColumnFreshness, FreshnessSnapshot, FreshnessState
@@ -164,13 +164,8 @@ def measure(site, *, at=None):
         share = (at - last) / gap if last else 0
         if last and column.max_working_days_between_updates:
             calendar = calendar or WorkingCalendar.load()
-            try:
-                worked = calendar.working_days_between(timezone.localtime(last).date(), today)
-                share = max(share, worked / column.max_working_days_between_updates)
-            except UnknownCalendarYear:
-                # The year's holidays are not entered yet: the calendar-day rule still holds,
-                # and the check must not stop for every other column.
-                pass
+            worked = calendar.working_days_between(timezone.localtime(last).date(), today)
+            share = max(share, worked / column.max_working_days_between_updates)
         below = bool(
             (column.min_updates_per_week and figures["last_week"] < column.min_updates_per_week)
             or (

@@ -179,7 +179,10 @@ class Message(models.Model):
     received_at = models.DateTimeField(_("received at"), default=timezone.now)
     due_at = models.DateTimeField(_("due at"))
     remind_at = models.DateTimeField(_("reminder at"))
+    #: 答复时限上限: receipt + 3 calendar months [P§13]; fixed at receipt, never moved.
     cap_at = models.DateTimeField(_("latest possible due time"))
+    #: Counted over a year whose holidays are not known yet (interaction.working_days).
+    due_provisional = models.BooleanField(_("due date provisional"), default=False)
     deadline_version = models.PositiveIntegerField(_("deadline version"), default=1)
     #: When the beat task must look at this message next (reminder, then escalation);
     #: empty once both went out or while the clock is stopped or the message is done.
@@ -293,6 +296,8 @@ class MessageEvent(models.Model):
         "rate": _("You rated the reply"),
         "reopen": _("Reopened at your request"),
         "close": _("Closed"),
+        "close_unsupplied": _("Closed: the information asked for was not supplied by the cap"),
+        "recount_deadline": _("Reply deadline recounted on the published holiday arrangement"),
         "discard": _("Not accepted"),
     }
 
@@ -340,11 +345,13 @@ class DeadlineChange(models.Model):
         EXTENSION = "extension", _("Extension approved")
         TYPE_CHANGE = "type_change", _("Type changed")
         CLOCK_STOPPED = "clock_stopped", _("Clock stopped while waiting for the citizen")
+        CALENDAR = "calendar", _("Holiday arrangement published")
 
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="deadlines")
     version = models.PositiveIntegerField(_("version"))
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
     due_at = models.DateTimeField(_("due at"))
+    provisional = models.BooleanField(_("provisional"), default=False)
     note = models.CharField(_("note"), max_length=300, blank=True)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

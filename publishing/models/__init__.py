@@ -19,7 +19,6 @@ from .checks import (
     CheckListVersion,
     ContentFinding,
     FindingOverride,
-    LeaderName,
     SensitiveWord,
     WordingCorrection,
 )
@@ -40,7 +39,6 @@ __all__ = [
     "HeadlineDirective",
     "Importance",
     "IndexSequence",
-    "LeaderName",
     "Origin",
     "ReviewChain",
     "ReviewDecision",

@@ -9,7 +9,6 @@ from columns.models import Notification
 from interaction import services
 from interaction.models import CalendarYear, WorkingDayOverride
 from interaction.working_days import (
-    UnknownCalendarYear,
     WorkingCalendar,
     add_working_days,
     working_days_between,
@@ -89,10 +88,11 @@ def test_a_liaison_cannot_edit_the_calendar(login_as):
     assert not WorkingDayOverride.objects.exists()
 
 
-def test_a_year_nobody_knows_gets_a_clear_chinese_error():
-    with pytest.raises(UnknownCalendarYear) as error:
-        add_working_days(date(2027, 1, 4), 3)
-    assert "2027年的节假日安排尚未录入" in " ".join(error.value.messages)
+def test_a_year_nobody_knows_is_counted_on_its_statutory_holidays():
+    # 2027 is not in the package: Thu 31 Dec 2026 (package) → Fri 1 Jan 2027 元旦 → Mon 4 Jan.
+    assert add_working_days(date(2026, 12, 31), 1) == date(2027, 1, 4)
+    # 春节 2027: 除夕 5 Feb to 初三 8 Feb, the weekend made up on 9 and 10 Feb.
+    assert add_working_days(date(2027, 2, 4), 1) == date(2027, 2, 11)
 
 
 def test_a_year_the_operator_confirmed_uses_weekends_and_the_entered_holidays():
@@ -110,7 +110,7 @@ def test_calendar_health_warns_operators_once_from_1_november_when_next_year_is_
 
     health = services.check_calendar_coverage(date(2026, 11, 1))
     services.check_calendar_coverage(date(2026, 11, 2))
-    assert health == {"status": "warning", "years": {2026: "package", 2027: "missing"}}
+    assert health == {"status": "warning", "years": {2026: "package", 2027: "provisional"}}
     alerts = Notification.objects.filter(kind="calendar_missing_year")
     assert [a.recipient.username for a in alerts] == ["operator"]
     assert "2027" in alerts[0].title
