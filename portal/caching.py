@@ -15,6 +15,11 @@ process's memory costs one more read.
 
 Keys are per host rather than per site because the footer carries the page's own absolute
 address; the host names one site, so this is also per site.
+
+Unique query strings must not fill the cache and push every useful page out: a variant is
+stored only when the page read every query parameter it carries, each given once, and at most
+MAX_QUERY_VARIANTS variants with a query string are stored per host and path a day. Junk
+parameters are never stored; unusual values of real ones (?page=0002) are bounded.
 """
 
 import hashlib
@@ -26,6 +31,7 @@ from functools import partial
 
 from django.core.cache import caches
 from django.db import transaction
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.connection import ConnectionProxy
@@ -41,6 +47,10 @@ ENTRY_TIMEOUT = 24 * 3600
 PRIVATE_HEADERS = {"set-cookie", "vary"}
 VERSION_PREFIX = "pagecache:v:"
 STATE_PREFIX = "pagecache:site-state:"
+VARIANTS_PREFIX = "pagecache:variants:"
+#: Query-string variants stored per host and path within ENTRY_TIMEOUT: enough for every page
+#: of a long list and the catalogue's filters, few enough that junk values stay bounded.
+MAX_QUERY_VARIANTS = 200
 
 
 def _entry_key(request):
@@ -52,6 +62,34 @@ def _entry_key(request):
         ]
     )
     return "pagecache:page:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ReadRecordingQuery(QueryDict):
+    """request.GET that notes which parameters the page read by name."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.read = set()
+
+    def __getitem__(self, key):
+        self.read.add(key)
+        return super().__getitem__(key)
+
+    def get(self, key, default=None):
+        self.read.add(key)
+        return super().get(key, default)
+
+    def getlist(self, key, default=None):
+        self.read.add(key)
+        return super().getlist(key, default)
+
+
+def _uses_whole_query(request):
+    """Whether the page read every query parameter of request, each given once: a variant
+    with parameters the page ignored is the same page under a junk key."""
+    query = request.GET
+    read = getattr(query, "read", set())
+    return all(key in read and len(values) == 1 for key, values in query.lists())
 
 
 def _version_keys(tags):
@@ -190,10 +228,29 @@ class PublicPageCacheMiddleware:
         request.page_cache_versions = {}
         request.page_cache_started_ns = time.time_ns()
         request.declare_page_content = partial(depends_on, request)
+        request.GET = ReadRecordingQuery(request.GET.urlencode(), encoding=request.GET.encoding)
         response = self.get_response(request)
-        if self._storable(request, response):
+        if self._storable(request, response) and (
+            entry is not None or self._new_variant_allowed(request)
+        ):
             self._store(request, key, response)
         return response
+
+    def _new_variant_allowed(self, request):
+        """A page not stored yet: always when it has no query string; with one, only when the
+        page used all of it and its path has room for one more variant."""
+        if not request.GET:
+            return True
+        if not _uses_whole_query(request):
+            return False
+        raw = request.get_host().lower() + "|" + request.path
+        counter = VARIANTS_PREFIX + hashlib.sha256(raw.encode()).hexdigest()
+        cache.add(counter, 0, ENTRY_TIMEOUT)
+        try:
+            stored = cache.incr(counter)
+        except ValueError:  # expired between add() and incr()
+            return False
+        return stored is not None and stored <= MAX_QUERY_VARIANTS
 
     def _serve(self, request, entry):
         state_key = STATE_PREFIX + str(entry["site_id"])

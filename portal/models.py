@@ -29,8 +29,9 @@ class SearchSource(models.TextChoices):
 class SearchEntry(models.Model):
     """搜索索引条目 — a published document as one site's search sees it.
 
-    title_terms and body_terms hold the jieba-segmented words separated by spaces, so the
-    database's own full-text machinery can index Chinese. On PostgreSQL the stored generated
+    title_terms and body_terms hold the jieba-segmented words, then each Chinese character and
+    character pair, separated by spaces, so the database's own full-text machinery can index
+    Chinese (portal.search.segmentation). On PostgreSQL the stored generated
     columns `document` (tsvector of all words) and `title_document` (title words), each with
     a GIN index, are added by migrations 0001/0002 and are therefore always current; on
     SQLite an FTS5 table `portal_searchentry_fts` is kept in step by triggers. None is a

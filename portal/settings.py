@@ -136,19 +136,29 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
 # --- Cache and Celery ----------------------------------------------------------------------
+def _redis_db(url, shift):
+    """url with its database number moved by shift (modulo Redis's default 16 databases)."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{(int(parts.path.strip('/') or 0) + shift) % 16}"))
+
+
+# REDIS_URL is the Celery broker, CACHE_REDIS_URL the caches: unique URLs must not fill the
+# broker's memory until it refuses tasks. By default the next database of the same Redis;
+# deploy/redis/ runs the cache as its own instance with maxmemory and allkeys-lru.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL", "") or (REDIS_URL and _redis_db(REDIS_URL, 1))
 if REDIS_URL and TESTING and os.environ.get("PYTEST_XDIST_WORKER"):
-    # Each parallel test worker gets its own Redis database: clearing the cache between
-    # tests flushes a whole database, which must not wipe another worker's counters.
-    _redis = urlsplit(REDIS_URL)
-    _db = int(_redis.path.strip("/") or 0) + int(os.environ["PYTEST_XDIST_WORKER"][2:])
-    REDIS_URL = urlunsplit(_redis._replace(path=f"/{_db % 16}"))
+    # Each parallel test worker gets its own two Redis databases: clearing the cache between
+    # tests flushes a whole database, which must not wipe another worker's counters or queue.
+    _shift = 2 * int(os.environ["PYTEST_XDIST_WORKER"][2:])
+    REDIS_URL, CACHE_REDIS_URL = _redis_db(REDIS_URL, _shift), _redis_db(CACHE_REDIS_URL, _shift)
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": CACHE_REDIS_URL,
             # Redis down must not take public pages down: a miss is served from the database.
             "OPTIONS": {
                 "IGNORE_EXCEPTIONS": True,

@@ -26,6 +26,7 @@ from .models import (
     ContentFinding,
     FindingOverride,
     HeadlineDirective,
+    LeaderName,
     ReviewChain,
     ReviewDecision,
     ReviewRun,
@@ -595,6 +596,15 @@ class WordingCorrectionAdmin(CheckListAdmin):
     list_display = ["wrong", "right", "kind", "note", "updated_at"]
     list_filter = ["kind"]
     search_fields = ["wrong", "right", "note"]
+
+
+@admin.register(LeaderName)
+class LeaderNameAdmin(CheckListAdmin):
+    list_display = ["group", "position", "name", "wrong_variants", "updated_at"]
+    list_display_links = ["name"]
+    list_editable = ["position", "wrong_variants"]
+    list_filter = ["group"]
+    search_fields = ["name", "wrong_variants", "group"]
 
 
 @admin.register(BlockedDomain)

@@ -16,10 +16,11 @@ _SERVICE_EDITOR = [
     for action in ("add", "change", "delete", "view")
 ]
 
-#: 内容检查词库 — sensitive words, the wording dictionary and blocked domains: the operator's.
+#: 内容检查词库 — sensitive words, the wording dictionary, leaders' names and blocked domains:
+#: the operator's.
 _CHECK_LIST_EDITOR = [
     f"publishing.{action}_{model}"
-    for model in ("sensitiveword", "wordingcorrection", "blockeddomain")
+    for model in ("sensitiveword", "wordingcorrection", "leadername", "blockeddomain")
     for action in ("add", "change", "delete", "view")
 ]
 

@@ -21,6 +21,10 @@ jieba.setLogLevel(logging.WARNING)
 #: Long documents are indexed by their beginning: a PostgreSQL tsvector holds at most 1 MB.
 MAX_INDEXED_CHARACTERS = 100_000
 
+#: Distinct character pairs indexed per text, the first ones: ordinary prose of the longest
+#: indexed length has far fewer, and with all its words they must fit the 1 MB tsvector.
+MAX_CHARACTER_PAIRS = 40_000
+
 #: A run of Chinese characters (CJK unified ideographs, extension A, compatibility ideographs).
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
@@ -36,12 +40,14 @@ def _pairs(run):
 
 
 def _character_terms(text):
-    """Every Chinese character of text and every pair of adjacent ones, each once."""
-    terms = {}
+    """Every Chinese character of text and every pair of adjacent ones, each once; pairs
+    only up to MAX_CHARACTER_PAIRS."""
+    characters, pairs = {}, {}
     for run in _HAN_RUN.findall(text):
-        terms.update(dict.fromkeys(run))
-        terms.update(dict.fromkeys(_pairs(run)))
-    return terms
+        characters.update(dict.fromkeys(run))
+        if len(pairs) < MAX_CHARACTER_PAIRS:
+            pairs.update(dict.fromkeys(_pairs(run)))
+    return [*characters, *list(pairs)[:MAX_CHARACTER_PAIRS]]
 
 
 def index_terms(text):

@@ -22,7 +22,7 @@ def check_text(text, *, hrefs=(), fetch_links=False, hosts=None):
     """检查文本: every finding in text, ordered by position.
 
     Checks secret markings, internal-use markers and sensitive words (block), the
-    wrong→right dictionary (warn), personal data (block,
+    wrong→right dictionary and the order of leaders' names (warn), personal data (block,
     masked) and links written out in the text against the blocked domains (block). hrefs
     are further links (e.g. from the HTML the text came from) to check too. fetch_links
     also tests whether internal pages exist and external links answer (warn); it is off
@@ -32,6 +32,7 @@ def check_text(text, *, hrefs=(), fetch_links=False, hosts=None):
     lexicon = current_lexicon()
     hosts = platform_hosts() if hosts is None else hosts
     findings = lexicon.find(text)
+    findings.extend(lexicon.find_leader_order(text))
     findings.extend(find_secret_markings(text))
     findings.extend(find_personal_data(text, government_domains=_mail_domains(hosts)))
     to_check = list(hrefs)

@@ -1,7 +1,9 @@
 """词库 — every word list in one Aho-Corasick automaton, rebuilt only when a list changes.
 
-The built-in secret markers, the operator's sensitive words and the wrong→right dictionary
-go into one automaton, so a text is scanned once however long the lists are. Each process
+The built-in internal-use markers, the operator's sensitive words, the wrong→right
+dictionary and the wrong variants of leaders' names go into one automaton, so a text is
+scanned once however long the lists are; the ordered lists of leaders' names are kept
+beside it. Each process
 keeps its automaton with the CheckListVersion it was built from; a check costs one cache
 read of the current version, and only a changed version rebuilds it.
 """
@@ -13,7 +15,13 @@ from dataclasses import dataclass
 import ahocorasick
 from django.utils.translation import gettext as _
 
-from ..models import BlockedDomain, CheckListVersion, SensitiveWord, WordingCorrection
+from ..models import (
+    BlockedDomain,
+    CheckListVersion,
+    LeaderName,
+    SensitiveWord,
+    WordingCorrection,
+)
 from .findings import Finding, Rule, Severity
 
 #: Internal-use markers that never belong on a public website (the 密级 markings with their
@@ -34,6 +42,9 @@ SECRET_MARKERS = (
 
 
 NON_BMP = re.compile("[\U00010000-\U0010ffff]")
+#: Names further apart than this, or in different sentences, are not one listing of names.
+LISTING_GAP = 8
+SENTENCE_END = re.compile("[。！？；;!?\n]")
 
 
 def _letters(text):
@@ -59,20 +70,30 @@ class Entry:
 
 
 class Lexicon:
-    """One built automaton plus the blocked domains of the same list version."""
+    """One built automaton plus the blocked domains and leader lists of the same version.
 
-    def __init__(self, entries, blocked_domains):
+    leader_lists are (list name, names in their order) pairs.
+    """
+
+    def __init__(self, entries, blocked_domains, leader_lists=()):
         self.automaton = ahocorasick.Automaton()
         by_word = {}
         for word, entry in entries:
             if word:
-                by_word.setdefault(word.lower(), []).append(entry)
+                word_entries = by_word.setdefault(word.lower(), [])
+                if entry not in word_entries:  # a variant listed twice says one thing
+                    word_entries.append(entry)
         for word, word_entries in by_word.items():
             self.automaton.add_word(_letters(word), (len(word), tuple(word_entries)))
         if by_word:
             self.automaton.make_automaton()
         self.size = len(by_word)
         self.blocked_domains = dict(blocked_domains)
+        self.leader_lists = [
+            (group, names, re.compile("|".join(map(re.escape, sorted(names, key=len)[::-1]))))
+            for group, names in leader_lists
+            if len(names) > 1
+        ]
 
     def find(self, text):
         """Findings for every list entry occurring in text."""
@@ -101,6 +122,30 @@ class Lexicon:
                         suggestion=entry.suggestion,
                     )
                 )
+        wording = [finding for finding in findings if finding.rule == Rule.WORDING]
+        others = [finding for finding in findings if finding.rule != Rule.WORDING]
+        return others + _outermost(wording)
+
+    def find_leader_order(self, text):
+        """A warning for every listing of leaders' names out of their list's order.
+
+        A listing is names of one list each at most LISTING_GAP characters after the
+        previous one in the same sentence (习近平、李强、赵乐际), so a name mentioned again
+        later in a paragraph does not count as a listing.
+        """
+        findings = []
+        for group, names, pattern in self.leader_lists:
+            rank = {name: index for index, name in enumerate(names)}
+            listing = []
+            for match in pattern.finditer(text):
+                if listing and (
+                    match.start() - listing[-1].end() > LISTING_GAP
+                    or SENTENCE_END.search(text, listing[-1].end(), match.start())
+                ):
+                    findings.extend(_out_of_order(text, group, rank, listing))
+                    listing = []
+                listing.append(match)
+            findings.extend(_out_of_order(text, group, rank, listing))
         return findings
 
     def blocked_category(self, host):
@@ -111,6 +156,40 @@ class Lexicon:
             if category is not None:
                 return category
         return None
+
+
+def _outermost(findings):
+    """The findings not overlapping an earlier or longer one: 国务院办工厅 and its 办工厅,
+    or 革命烈土 and 烈土陵园 in 革命烈土陵园, are one error."""
+    kept = []
+    reach = -1
+    for finding in sorted(findings, key=lambda finding: (finding.start, -finding.end)):
+        if finding.start < reach:
+            continue
+        kept.append(finding)
+        reach = finding.end
+    return kept
+
+
+def _out_of_order(text, group, rank, listing):
+    named = list(dict.fromkeys(match.group() for match in listing))
+    ranks = [rank[name] for name in named]
+    if len(named) < 2 or ranks == sorted(ranks):
+        return []
+    start, end = listing[0].start(), listing[-1].end()
+    order = "、".join(sorted(named, key=rank.__getitem__))
+    return [
+        Finding(
+            rule=Rule.LEADER_ORDER,
+            severity=Severity.WARN,
+            category=group,
+            match=text[start:end],
+            start=start,
+            end=end,
+            suggestion=_("Name them in the order of the list “%(list)s”: %(order)s.")
+            % {"list": group, "order": order},
+        )
+    ]
 
 
 def _is_inside_right_form(text, start, end, right):
@@ -156,6 +235,12 @@ def _entries():
             wrong,
             Entry(Rule.WORDING, Severity.WARN, kinds[kind], write % {"right": right}, right=right),
         )
+    leader = kinds[WordingCorrection.Kind.LEADER]
+    for leader_name in LeaderName.objects.exclude(wrong_variants=""):
+        name = leader_name.name
+        entry = Entry(Rule.WORDING, Severity.WARN, leader, write % {"right": name}, right=name)
+        for variant in leader_name.variants:
+            yield variant, entry
 
 
 def build_lexicon():
@@ -164,7 +249,12 @@ def build_lexicon():
         domain: str(BlockedDomain.Category(category).label)
         for domain, category in BlockedDomain.objects.values_list("domain", "category")
     }
-    return Lexicon(list(_entries()), domains)
+    lists = {}
+    for group, name in LeaderName.objects.order_by("group", "position", "id").values_list(
+        "group", "name"
+    ):
+        lists.setdefault(group, []).append(name)
+    return Lexicon(list(_entries()), domains, lists.items())
 
 
 _built = {"version": None, "lexicon": None}

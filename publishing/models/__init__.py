@@ -19,6 +19,7 @@ from .checks import (
     CheckListVersion,
     ContentFinding,
     FindingOverride,
+    LeaderName,
     SensitiveWord,
     WordingCorrection,
 )
@@ -39,6 +40,7 @@ __all__ = [
     "HeadlineDirective",
     "Importance",
     "IndexSequence",
+    "LeaderName",
     "Origin",
     "ReviewChain",
     "ReviewDecision",

@@ -1,11 +1,13 @@
 """内容检查 — the operator-edited lists the checker matches, and what it found and let through.
 
-The word lists, the wrong→right dictionary and the blocked domains are edited in the admin;
-every change bumps the one CheckListVersion so each process rebuilds its automaton once.
+The word lists, the wrong→right dictionary, the ordered lists of leaders' names and the
+blocked domains are edited in the admin; every change bumps the one CheckListVersion so
+each process rebuilds its automaton once.
 ContentFinding rows are an article's latest findings; FindingOverride records a reviewer
 letting a personal-data (or unreadable-attachment) block through on a review run, with why.
 """
 
+import re
 import secrets
 
 from django.conf import settings
@@ -131,6 +133,50 @@ class WordingCorrection(CheckListEntry):
             raise ValidationError(_("The right form must differ from the wrong one."))
 
 
+class LeaderName(CheckListEntry):
+    """领导人姓名排序名单 — one name of an ordered list (e.g. the Standing Committee of the
+    Political Bureau), with the wrong ways it has been written.
+
+    A text naming several leaders of one list close together must name them in the list's
+    order; a wrong variant is flagged with the right name.
+    """
+
+    group = models.CharField(
+        _("list"), max_length=100, help_text=_("The ordered list the name belongs to.")
+    )
+    position = models.PositiveIntegerField(_("position"), help_text=_("1 comes first."))
+    name = models.CharField(_("name"), max_length=50)
+    wrong_variants = models.TextField(
+        _("wrong variants"),
+        blank=True,
+        help_text=_("Misspellings to flag, separated by commas or new lines."),
+    )
+
+    class Meta:
+        verbose_name = _("leader's name")
+        verbose_name_plural = _("leaders' names and their order")
+        ordering = ["group", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "name"], name="one_leader_name_per_list")
+        ]
+
+    def __str__(self):
+        return f"{self.group} {self.position}. {self.name}"
+
+    @property
+    def variants(self):
+        """The wrong variants as a list."""
+        return [v for v in re.split(r"[\s,，、;；]+", self.wrong_variants or "") if v]
+
+    def clean(self):
+        self.group = (self.group or "").strip()
+        self.name = (self.name or "").strip()
+        if self.name in self.variants:
+            raise ValidationError(
+                {"wrong_variants": _("The name itself cannot be one of its wrong variants.")}
+            )
+
+
 class BlockedDomain(CheckListEntry):
     """禁链域名 — an advertising or gambling domain no page may link to (block)."""
 
@@ -172,6 +218,7 @@ class FindingRule(models.TextChoices):
     SECRET_MARKER = "secret_marker", _("Secret marker")
     SENSITIVE_WORD = "sensitive_word", _("Sensitive word")
     WORDING = "wording", _("Wording error")
+    LEADER_ORDER = "leader_order", _("Order of leaders' names")
     ID_NUMBER = "id_number", _("Resident ID number")
     MOBILE_NUMBER = "mobile_number", _("Mobile number")
     BANK_CARD = "bank_card", _("Bank card number")

@@ -78,7 +78,7 @@ def test_submission_with_a_secret_marker_cannot_enter_review(login_as, column_na
     response = liaison.post(act_url(article, "submit"), follow=True)
     page = response.content.decode()
     assert "稿件存在以下问题，须修改后才能提交审核" in page
-    assert "涉密标识“机密★”" in page
+    assert "涉密标识“机密★1年”" in page
     article.refresh_from_db()
     assert article.status == ArticleStatus.DRAFT
     assert not ReviewRun.objects.filter(article=article).exists()
