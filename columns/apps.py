@@ -66,4 +66,8 @@ class ColumnsConfig(AppConfig):
     }
 
     def ready(self):
-        from . import receivers  # noqa: F401
+        from . import media, receivers  # noqa: F401
+        from .models import Site
+
+        # A site's logo is on every one of its public pages.
+        media.register(Site, "logo", public=Site.objects.all)

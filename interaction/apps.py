@@ -44,4 +44,17 @@ class InteractionConfig(AppConfig):
     role_permissions = with_participation(role_permissions)
 
     def ready(self):
+        from columns import media
+
         from . import receivers  # noqa: F401
+        from .models import MessageImage
+        from .participation.models import Guest, Interview
+
+        # A citizen's pictures are never shown on a public page, even of a published message.
+        media.register(MessageImage, "image", owner="message")
+        media.register(
+            Guest,
+            "photo",
+            owner="interview",
+            public=lambda: Interview.objects.filter(published_at__isnull=False),
+        )

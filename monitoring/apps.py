@@ -35,4 +35,11 @@ class MonitoringConfig(AppConfig):
     }
 
     def ready(self):
+        from columns import media
+
         from . import receivers  # noqa: F401
+        from .inspections.models import SpecialSupervision, SpotCheckProblem
+
+        # Inspection evidence is for the inspectors and the unit concerned only.
+        media.register(SpotCheckProblem, "screenshot")
+        media.register(SpecialSupervision, "self_examination")

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from columns import views as columns_views
+
 from . import views
 from .search import views as search_views
 
@@ -12,6 +14,8 @@ handler500 = "portal.views.server_error"
 
 common_patterns = [
     path("healthz", views.healthz, name="healthz"),
+    # Uploads, each after its owner's reading rule: public files on both hosts, others to staff.
+    path("media/<path:name>", columns_views.media_file, name="media_file"),
 ]
 
 public_patterns = [

@@ -66,4 +66,18 @@ class PublishingConfig(AppConfig):
     }
 
     def ready(self):
+        from columns import media
+
         from . import receivers, service_item_admin  # noqa: F401
+        from .models import Article, Attachment, ServiceDocument, ServiceItem
+        from .selectors import published_articles
+
+        # Public while the article is (not withdrawn, not expired); drafts' files are staff's.
+        media.register(Article, "cover_image", public=published_articles)
+        media.register(Attachment, "file", owner="article", public=published_articles)
+        media.register(
+            ServiceDocument,
+            "file",
+            owner="item",
+            public=lambda: ServiceItem.objects.filter(is_published=True),
+        )

@@ -8,13 +8,20 @@ visibly; .ci/run installs them.
 
 import socket
 import subprocess
+import tempfile
+from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
 from columns.models import SiteHost
+from publishing import services
+from publishing.models import Article, Attachment
 
+from ..security.test_web_security import publish_through_review
 from .installation import (
     ADMIN_HOST,
     INTERNET_ADDRESS,
@@ -100,3 +107,53 @@ def test_the_installation_comes_up_from_deploy_files(demo, installation):
     ]
     assert beat_alive, installation.log("portal-beat")
     assert "beat: Starting" in installation.log("portal-beat")
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(
+    connection.vendor != "postgresql" or not settings.REDIS_URL,
+    reason="the installation runs on PostgreSQL and Redis (DATABASE_URL, REDIS_URL)",
+)
+@pytest.mark.django_db(transaction=True)
+def test_nginx_sends_published_files_and_no_private_one(demo, installation, settings):
+    """Issue 15 item 2: the public nginx no longer serves MEDIA_ROOT; Django decides, nginx
+    sends (X-Accel-Redirect to its internal location)."""
+    settings.MEDIA_ROOT = installation.media
+    # nginx's workers run as another user (nobody here, www-data on a host) and must reach
+    # the files, as they reach /srv/portal/media; pytest's own folders are private to us.
+    for folder in installation.media.parents:
+        if folder == Path(tempfile.gettempdir()):
+            break
+        folder.chmod(folder.stat().st_mode | 0o001)
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    published = publish_through_review("关于开展校园安全检查的通知", "<p>正文</p>")
+    public = Attachment.objects.create(
+        article=published, file=SimpleUploadedFile("检查方案.pdf", pdf)
+    )
+    author = published.author
+    draft = services.save_article(
+        article=Article(
+            title="未经审核的草稿", column=published.column, unit=published.unit, author=author
+        ),
+        by=author,
+    )
+    private = Attachment.objects.create(
+        article=draft, file=SimpleUploadedFile("内部征求意见稿.pdf", pdf)
+    )
+    ports = installation.ports
+    served = request(ports["https"], public.file.url, PUBLIC_HOST)
+    refused = request(ports["https"], private.file.url, PUBLIC_HOST)
+    on_admin_host = request(ports["admin_https"], private.file.url, ADMIN_HOST)
+    internal = request(ports["https"], "/internal-media/" + quote(private.file.name), PUBLIC_HOST)
+
+    assert (served[0], served[2]) == (200, pdf.decode()), installation.log("web-public")
+    assert served[1]["Content-Type"] == "application/pdf"
+    assert served[1]["Content-Disposition"].startswith("attachment; filename*=utf-8''")
+    assert served[1]["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in served[1]["Content-Security-Policy"]
+    assert refused[0] == 404 and "PDF" not in refused[2]
+    assert on_admin_host[0] == 404, "anonymous on the admin host: no file either"
+    assert internal[0] == 404, "the internal location answers only Django's X-Accel-Redirect"
+
+    services.withdraw(article=published, by=author, reason="内容有误")
+    assert request(ports["https"], public.file.url, PUBLIC_HOST)[0] == 404

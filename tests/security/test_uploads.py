@@ -764,6 +764,6 @@ def test_uploaded_evidence_is_served_as_its_own_type_and_never_sniffed(media, de
 def test_nginx_serves_media_unsniffed_and_sandboxed():
     for conf in ("portal-public.conf", "portal-admin.conf"):
         text = (ROOT / "deploy" / "nginx" / conf).read_text()
-        block = re.search(r"location /media/ \{(.*?)\}", text, re.S).group(1)
+        block = re.search(r"location /internal-media/ \{(.*?)\}", text, re.S).group(1)
         assert "add_header X-Content-Type-Options nosniff;" in block, conf
         assert "sandbox" in block and "default-src 'none'" in block, conf
