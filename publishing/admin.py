@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -17,6 +18,7 @@ from columns.models import Role
 from columns.selectors import has_role
 
 from . import selectors, services, workflow
+from .content_checks import dictionary_file
 from .models import (
     Article,
     ArticleStatus,
@@ -591,11 +593,75 @@ class SensitiveWordAdmin(CheckListAdmin):
     search_fields = ["word", "note"]
 
 
+class DictionaryFileForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Dictionary file"),
+        help_text=gettext_lazy(
+            "An .xlsx or .csv file with the header row 错误写法, 正确写法, 类别, 备注, as the "
+            "export gives it."
+        ),
+    )
+
+
 @admin.register(WordingCorrection)
 class WordingCorrectionAdmin(CheckListAdmin):
     list_display = ["wrong", "right", "kind", "note", "updated_at"]
     list_filter = ["kind"]
     search_fields = ["wrong", "right", "note"]
+    change_list_template = "admin/publishing/wordingcorrection/change_list.html"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "export/<str:file_format>/",
+                view(self.export_view),
+                name="publishing_wordingcorrection_export",
+            ),
+            path("import/", view(self.import_view), name="publishing_wordingcorrection_import"),
+        ] + super().get_urls()
+
+    def export_view(self, request, file_format):
+        """导出纠错词典 as .xlsx or .csv."""
+        if not self.has_view_permission(request) or file_format not in dictionary_file.FORMATS:
+            raise PermissionDenied
+        data, content_type = dictionary_file.export_dictionary(file_format)
+        response = HttpResponse(data, content_type=content_type)
+        filename = f"wording-dictionary-{timezone.localdate():%Y%m%d}.{file_format}"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+    def import_view(self, request):
+        """导入纠错词典: every row stored, or none and each bad row named."""
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        form = DictionaryFileForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                added, updated = dictionary_file.import_dictionary(
+                    name=upload.name, data=upload.read(dictionary_file.MAX_BYTES + 1)
+                )
+            except ValidationError as error:
+                form.add_error("file", error)
+            else:
+                self.message_user(
+                    request,
+                    _("Imported: %(added)d entries added, %(updated)d updated.")
+                    % {"added": added, "updated": updated},
+                    messages.SUCCESS,
+                )
+                return redirect("admin:publishing_wordingcorrection_changelist")
+        return TemplateResponse(
+            request,
+            "admin/publishing/wordingcorrection/import.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": _("Import the wording dictionary"),
+                "form": form,
+            },
+        )
 
 
 @admin.register(LeaderName)

@@ -2,7 +2,11 @@
 inspection notices are caught, correct government texts stay clean, and the operator's list
 of names sets the order the check expects."""
 
+import io
+
+import openpyxl
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from publishing.content_checks import check_text
@@ -153,3 +157,106 @@ def test_a_name_cannot_be_its_own_wrong_variant(login_as):
     assert response.status_code == 200
     assert "errorlist" in response.content.decode()
     assert not LeaderName.objects.filter(group="区委常委").exists()
+
+
+# --- import and export --------------------------------------------------------------------
+
+EXPORT_URL = "admin:publishing_wordingcorrection_export"
+IMPORT_URL = reverse("admin:publishing_wordingcorrection_import")
+
+
+def dictionary_rows():
+    return sorted(WordingCorrection.objects.values_list("wrong", "right", "kind", "note"))
+
+
+def xlsx_of(rows):
+    workbook = openpyxl.Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def upload(client, name, data):
+    return client.post(IMPORT_URL, {"file": SimpleUploadedFile(name, data)}, follow=True)
+
+
+@pytest.mark.parametrize("file_format", ["xlsx", "csv"])
+def test_exported_dictionary_imports_back_the_same(login_as, file_format):
+    operator = login_as("operator")
+    WordingCorrection.objects.create(wrong="文件精伸", right="文件精神", note="本区自查发现")
+    before = dictionary_rows()
+    response = operator.get(reverse(EXPORT_URL, args=[file_format]))
+    assert response.status_code == 200
+    assert f".{file_format}" in response["Content-Disposition"]
+    exported = response.content
+
+    WordingCorrection.objects.all().delete()
+    response = upload(operator, f"词典.{file_format}", exported)
+    assert f"{len(before)} " in response.content.decode()
+    assert dictionary_rows() == before
+    assert "wording" in {f.rule for f in check_text("学习文件精伸")}
+
+
+def test_import_adds_new_entries_and_updates_known_ones(login_as):
+    operator = login_as("operator")
+    count = WordingCorrection.objects.count()
+    data = xlsx_of(
+        [
+            ("错误写法", "正确写法", "类别", "备注"),
+            ("文件精伸", "文件精神", "错别字", "本区自查"),
+            ("中国入民", "中国人民", "严重表述错误", "改了备注"),
+        ]
+    )
+    response = upload(operator, "新增.xlsx", data)
+    assert response.status_code == 200
+    assert WordingCorrection.objects.count() == count + 1
+    assert WordingCorrection.objects.get(wrong="中国入民").note == "改了备注"
+    assert "wording" in {f.rule for f in check_text("学习文件精伸")}
+
+
+def test_bad_import_names_each_bad_row_and_stores_nothing(login_as):
+    operator = login_as("operator")
+    before = dictionary_rows()
+    data = "\n".join(
+        [
+            "错误写法,正确写法,类别,备注",
+            "文件精伸,文件精神,错别字,",  # good, but must not be stored alone
+            "会议纪耍,,错别字,",  # no right form
+            "党建工做,党建工作,乱七八糟,",  # unknown category
+            "文件精伸,文件精神,错别字,",  # twice
+            "同样,同样,错别字,",  # right equals wrong
+        ]
+    ).encode("utf-8")
+    response = upload(operator, "词典.csv", data)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="import-errors"' in page
+    for row in (3, 4, 5, 6):
+        assert f"第 {row} 行" in page or f"Row {row}:" in page
+    assert "Row 2:" not in page and "第 2 行" not in page
+    assert dictionary_rows() == before
+    assert "wording" not in {f.rule for f in check_text("学习文件精伸")}
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("词典.xlsx", b"PK\x03\x04 broken"),
+        ("词典.txt", "错误写法,正确写法\n文件精伸,文件精神".encode()),
+        ("词典.csv", "wrong,right\n文件精伸,文件精神".encode()),
+    ],
+)
+def test_unreadable_or_headerless_file_is_refused(login_as, name, data):
+    before = dictionary_rows()
+    response = upload(login_as("operator"), name, data)
+    assert 'id="import-errors"' in response.content.decode()
+    assert dictionary_rows() == before
+
+
+def test_liaison_may_neither_import_nor_export(login_as):
+    liaison = login_as("edu_liaison")
+    assert liaison.get(reverse(EXPORT_URL, args=["csv"])).status_code in (302, 403)
+    response = liaison.post(IMPORT_URL, {"file": SimpleUploadedFile("a.csv", b"x")})
+    assert response.status_code in (302, 403)
