@@ -63,7 +63,7 @@ def test_unique_junk_query_strings_add_a_bounded_number_of_cache_keys(client, de
 
 @pytest.mark.django_db
 def test_odd_values_of_a_real_parameter_are_capped_per_page(client, demo, monkeypatch):
-    monkeypatch.setattr("portal.caching.MAX_QUERY_VARIANTS", 10)
+    monkeypatch.setattr("portal.caching.MAX_QUERY_VARIANTS", 10, raising=False)
     assert client.get("/columns/news/?page=1").headers["X-Page-Cache"] == "miss"
     assert client.get("/columns/news/?page=1").headers["X-Page-Cache"] == "hit"
     before = cache_keys()
