@@ -17,8 +17,8 @@ from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
