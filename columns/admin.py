@@ -140,9 +140,26 @@ class StaffUserAdmin(UserAdmin):
             kwargs["queryset"] = Group.objects.exclude(name__startswith=services.UNIT_GROUP_PREFIX)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
+    def get_readonly_fields(self, request, obj=None):
+        # Superuser status is given only on the command line (createsuperuser), never here;
+        # roles are groups, so single permissions are for a superuser to hand out.
+        readonly = [*super().get_readonly_fields(request, obj), "is_superuser"]
+        if not request.user.is_superuser:
+            readonly.append("user_permissions")
+        return readonly
+
+    def save_model(self, request, obj, form, change):
+        # The account as stored, before this form: its groups are saved later, in save_related.
+        stored = User.objects.filter(pk=obj.pk).first() if change else None
+        form.access_before = services.access_of(stored) if stored else services.NO_ACCESS
+        super().save_model(request, obj, form, change)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         services.sync_unit_membership(form.instance)
+        services.record_access_change(
+            user=form.instance, before=form.access_before, by=request.user, request=request
+        )
 
     @admin.display(description=gettext_lazy("unit"))
     def unit_name(self, obj):

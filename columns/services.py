@@ -52,8 +52,51 @@ def sync_role_groups():
         group.permissions.set(objs)
 
 
+#: What a new account may do before it is given anything.
+NO_ACCESS = {
+    "is_active": False,
+    "is_staff": False,
+    "is_superuser": False,
+    "groups": [],
+    "permissions": [],
+}
+
+
+def access_of(user):
+    """账号权限 — what an account may do: its flags, groups (roles and unit) and single
+    permissions, as compared before and after a change for the operation log."""
+    return {
+        "is_active": user.is_active,
+        "is_staff": user.is_staff,
+        "is_superuser": user.is_superuser,
+        "groups": sorted(user.groups.values_list("name", flat=True)),
+        "permissions": sorted(
+            f"{app_label}.{codename}"
+            for app_label, codename in user.user_permissions.values_list(
+                "content_type__app_label", "codename"
+            )
+        ),
+    }
+
+
+def record_access_change(*, user, before, by=None, request=None):
+    """权限变更记录: one operation-log entry with each changed item before and after; by is
+    None when the change came from the command line. Returns the changes."""
+    after = access_of(user)
+    changed = {
+        key: {"before": before[key], "after": after[key]}
+        for key in after
+        if before[key] != after[key]
+    }
+    if changed:
+        record("account_access_changed", actor=by, target=user, detail=changed, request=request)
+    return changed
+
+
 @transaction.atomic
-def create_staff(*, username, unit=None, roles=(), password, full_name="", email="", phone=""):
+def create_staff(
+    *, username, unit=None, roles=(), password, full_name="", email="", phone="", by=None
+):
     """Create or update a staff account in a unit with the given roles (idempotent)."""
     unknown = set(roles) - set(Role.values)
     if unknown:
@@ -62,6 +105,7 @@ def create_staff(*, username, unit=None, roles=(), password, full_name="", email
         username=username,
         defaults={"first_name": full_name, "email": email, "is_staff": True},
     )
+    before = NO_ACCESS if created else access_of(user)
     if created:
         user.set_password(password)
         user.save()
@@ -72,6 +116,7 @@ def create_staff(*, username, unit=None, roles=(), password, full_name="", email
         profile.save(update_fields=["unit", "phone"])
     user.groups.set(Group.objects.filter(name__in=roles))
     sync_unit_membership(user)
+    record_access_change(user=user, before=before, by=by)
     return user
 
 
@@ -106,6 +151,7 @@ def hand_over_liaison(*, unit, old_user, new_user, performed_by):
             % {"user": old_user.get_username(), "unit": unit.name}
         )
 
+    before = {user.pk: access_of(user) for user in (old_user, new_user)}
     # Roles move; the unit's group (column permissions) follows each account's unit, and
     # the old account leaves it with its other groups.
     role_groups = old_user.groups.filter(name__in=Role.values)
@@ -123,6 +169,8 @@ def hand_over_liaison(*, unit, old_user, new_user, performed_by):
     unit.liaison = new_user
     unit.save(update_fields=["liaison"])
     record("liaison_handover", actor=performed_by, target=unit, detail=moved)
+    for user in (old_user, new_user):
+        record_access_change(user=user, before=before[user.pk], by=performed_by)
     return HandoverRecord.objects.create(
         unit=unit, old_user=old_user, new_user=new_user, performed_by=performed_by, moved=moved
     )

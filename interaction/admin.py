@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from columns.admin_scoping import UnitScopedAdminMixin
 from columns.audit import record
 from columns.models import Role, Unit
+from columns.personal_data_admin import PersonalDataAdminMixin
 from columns.selectors import has_role
 
 from . import masking, selectors, services, workflow
@@ -187,13 +188,22 @@ def working_days_left_column(calendar):
     return working_days_left
 
 
+class MessageContactGuard(PersonalDataAdminMixin):
+    """Contact data of messages: listed by them only where interaction.selectors allows."""
+
+    def may_read_personal_data(self, request):
+        return selectors.may_search_contact(request.user)
+
+
 @admin.register(Message)
-class MessageAdmin(UnitScopedAdminMixin, admin.ModelAdmin):
+class MessageAdmin(MessageContactGuard, UnitScopedAdminMixin, admin.ModelAdmin):
     """留言办理: the dispatcher sees every message; a unit's staff only those assigned to it."""
 
     list_display_links = ["tracking_code", "subject"]
     list_filter = ["status", "kind", "channel", "unit"]
-    search_fields = ["tracking_code", "subject"]
+    # The dispatcher finds a citizen's other messages by contact (to merge duplicates);
+    # roles that may not see contact data search the first two only.
+    search_fields = ["tracking_code", "subject", "name", "=phone", "=email"]
     # Most urgent first: messages whose clock runs, nearest due time first; the rest after.
     ordering = [
         Case(
@@ -502,7 +512,7 @@ def _error_text(exc):
 
 
 @admin.register(DeadlineAlert)
-class DeadlineAlertAdmin(UnitScopedAdminMixin, admin.ModelAdmin):
+class DeadlineAlertAdmin(MessageContactGuard, UnitScopedAdminMixin, admin.ModelAdmin):
     """Alerts are records: read-only for everybody, and only of the messages one may see."""
 
     unit_path = "message__unit"

@@ -49,6 +49,18 @@ def may_see_contact(user, message):
     )
 
 
+def may_search_contact(user):
+    """Whether the user may filter or search their message list by contact data: the
+    dispatcher, and a unit's staff whose list holds only their own unit's messages."""
+    if is_dispatcher(user):
+        return True
+    return (
+        not sees_everything(user)
+        and unit_of(user) is not None
+        and bool(roles_of(user) & set(UNIT_STAFF_ROLES))
+    )
+
+
 def by_urgency(queryset):
     """Open messages first, the nearest due time first."""
     return queryset.select_related("unit", "site").order_by("due_at", "pk")

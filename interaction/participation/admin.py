@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from columns.admin_scoping import UnitScopedAdminMixin
 from columns.audit import record
+from columns.personal_data_admin import PersonalDataAdminMixin
 from columns.selectors import sees_everything, unit_of
 from publishing.content_checks import Rule
 from publishing.models import Article
@@ -158,8 +159,15 @@ class AdoptionForm(forms.ModelForm):
         fields = ["adoption", "adoption_note"]
 
 
+class ManagersReadPersonalData(PersonalDataAdminMixin):
+    """Citizens' personal data here: listed by them only by those who run the unit's items."""
+
+    def may_read_personal_data(self, request):
+        return services.may_manage(request.user, unit_of(request.user))
+
+
 @admin.register(ConsultationComment)
-class ConsultationCommentAdmin(UnitScopedAdminMixin, admin.ModelAdmin):
+class ConsultationCommentAdmin(ManagersReadPersonalData, UnitScopedAdminMixin, admin.ModelAdmin):
     """Comments: the unit moderates held ones and records what it adopted. The citizen's
     contact data are shown only to those who manage the unit's items, and each view of them
     goes to the operation log; inspectors read the comments without them."""
@@ -474,7 +482,7 @@ class InterviewAdmin(ParticipationAdmin):
 
 
 @admin.register(InterviewQuestion)
-class InterviewQuestionAdmin(UnitScopedAdminMixin, admin.ModelAdmin):
+class InterviewQuestionAdmin(ManagersReadPersonalData, UnitScopedAdminMixin, admin.ModelAdmin):
     """Questions sent beforehand or live: the unit accepts or rejects each one."""
 
     unit_path = "interview__unit"

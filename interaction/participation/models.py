@@ -165,6 +165,9 @@ class Consultation(ParticipationItem):
 class ConsultationComment(models.Model):
     """意见 — a citizen's comment on a consultation; the contact data stay private."""
 
+    #: Guarded in the admin (columns.personal_data_admin).
+    personal_data_fields = ("name", "phone", "email", "ip_address")
+
     consultation = models.ForeignKey(
         Consultation,
         verbose_name=_("consultation"),
@@ -433,6 +436,9 @@ class QuestionScreening(models.TextChoices):
 
 class InterviewQuestion(models.Model):
     """网友提问 — a question a citizen sends to an interview; shown once accepted."""
+
+    #: Guarded in the admin (columns.personal_data_admin).
+    personal_data_fields = ("ip_address",)
 
     interview = models.ForeignKey(
         Interview, verbose_name=_("interview"), on_delete=models.CASCADE, related_name="questions"
