@@ -19,7 +19,7 @@ from PIL import Image, ImageOps
 
 from .uploads import IMAGE_FORMATS
 
-_ENCODING = {"JPEG": {"quality": 90}, "PNG": {"optimize": True}}
+_ENCODING = {"JPEG": {"quality": 90}, "PNG": {}}
 
 
 def without_metadata(content, extension):
