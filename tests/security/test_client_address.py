@@ -7,6 +7,17 @@ limit; a forged X-Forwarded-For from anyone not trusted is ignored; a forged lef
 chain is ignored too. The outcome of every check is tallied and printed at the end.
 """
 
+import http.client
+import http.server
+import os
+import re
+import shutil
+import socket
+import subprocess
+import threading
+import time
+from pathlib import Path
+
 import pytest
 from axes.models import AccessAttempt
 from django.test import Client
@@ -20,6 +31,7 @@ from ..interaction.test_participation import make_consultation
 from ..interaction.test_participation_consultations import post_comment
 from ..interaction.test_submission import URL as NEW_MESSAGE
 from ..interaction.test_submission import form_data
+from ..soak.servers import free_port
 from .reporting import print_summary
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +39,7 @@ pytestmark = pytest.mark.django_db
 PROXY = "127.0.0.1"
 CITIZENS = [f"203.0.113.{n}" for n in range(1, 6)]
 OUTSIDER = "198.51.100.7"
+DEPLOY_NGINX = Path(__file__).resolve().parents[2] / "deploy" / "nginx"
 PASSWORD = "Portal-Demo-2026"
 MAILBOX_LIMITED = "一小时内从您的网络地址提交的留言过多"
 TRACKING_LIMITED = "您的网络地址查询错误次数过多"
@@ -205,3 +218,102 @@ def test_operation_log_records_the_client_address(demo, settings):
         ):
             wrong.append((case, logged))
     assert wrong == []
+
+
+def forwarded_by_nginx(tmp_path, sources):
+    """What deploy/nginx/portal-public.conf sends upstream for a request from each source
+    address (127.0.0.x on loopback) carrying a forged X-Forwarded-For: {source: headers}."""
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(nginx).exists():
+        if os.environ.get("CI_REQUIRE_DEPLOY_TOOLS"):
+            pytest.fail("CI requires nginx; .ci/run installs it")
+        pytest.skip("no nginx on this machine")
+    seen = {}
+
+    class Upstream(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            seen[self.headers["X-Test-Source"]] = {
+                "REMOTE_ADDR": self.client_address[0],
+                "HTTP_X_FORWARDED_FOR": self.headers.get("X-Forwarded-For"),
+                "HTTP_X_REAL_IP": self.headers.get("X-Real-IP"),
+            }
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    upstream = http.server.HTTPServer(("127.0.0.1", free_port()), Upstream)
+    threading.Thread(target=upstream.serve_forever, daemon=True).start()
+    port = free_port()
+    # The upstream and the TLS server of the deployed file, listening in plain HTTP here.
+    upstream_block, _redirecting, proxying = (
+        (DEPLOY_NGINX / "portal-public.conf").read_text().split("server {")
+    )
+    site = upstream_block + "server {" + proxying
+    site = re.sub(r"\n\s*listen \[::\][^;]*;", "", site)
+    site = re.sub(r"listen 443 ssl[^;]*;", f"listen 127.0.0.1:{port};", site)
+    site = re.sub(r"\n\s*ssl_\w+[^;]*;", "", site)
+    site = site.replace("127.0.0.1:8000", f"127.0.0.1:{upstream.server_port}")
+    (tmp_path / "nginx.conf").write_text(
+        f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\nevents {{}}\n"
+        f"http {{\n access_log off;\n client_body_temp_path {tmp_path}/body;\n"
+        f" proxy_temp_path {tmp_path}/proxy;\n{site}\n}}\n"
+    )
+    front = subprocess.Popen(
+        [nginx, "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf"), "-g", "daemon off;"],
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            assert front.poll() is None, front.stderr.read()
+            time.sleep(0.1)
+        for source in sources:
+            conn = http.client.HTTPConnection(
+                "127.0.0.1", port, timeout=10, source_address=(source, 0)
+            )
+            conn.request(
+                "GET",
+                "/",
+                headers={
+                    "Host": "www.example.gov.cn",
+                    "X-Forwarded-For": "6.6.6.6",
+                    "X-Real-IP": "6.6.6.6",
+                    "X-Test-Source": source,
+                },
+            )
+            conn.getresponse().read()
+            conn.close()
+    finally:
+        front.terminate()
+        front.wait(10)
+        upstream.shutdown()
+    return seen
+
+
+def test_nginx_from_deploy_passes_each_clients_own_address(demo, settings, tmp_path):
+    """Two clients (127.0.0.5 and .6: not trusted) through deploy/'s nginx, each forging
+    X-Forwarded-For: Django sees each one's own address and gives each its own limit."""
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    settings.INTERACTION_SUBMISSIONS_PER_HOUR = 1
+    sources = ["127.0.0.5", "127.0.0.6"]
+    seen = forwarded_by_nginx(tmp_path, sources)
+    assert check(
+        "nginx",
+        "appends the peer, sets X-Real-IP",
+        all(
+            seen[s]["HTTP_X_FORWARDED_FOR"] == f"6.6.6.6, {s}" and seen[s]["HTTP_X_REAL_IP"] == s
+            for s in sources
+        ),
+        seen,
+    )
+    before = Message.objects.count()
+    for source in sources:
+        client = Client(HTTP_HOST=DEMO_HOST, **seen[source])
+        assert check("nginx", f"{source} sends its message", sent(client, f"来自{source}"))
+    stored = Message.objects.exclude(pk__lte=before).values_list("submitter_ip", flat=True)
+    assert check("nginx", "stored per client", sorted(stored) == sources, list(stored))
