@@ -10,7 +10,8 @@ Enrolment, each verification and each failed code go to the operation log.
 from base64 import b32encode
 from urllib.parse import urlencode
 
-import segno
+import qrcode
+import qrcode.image.svg
 from django import forms
 from django.conf import settings
 from django.contrib import admin
@@ -114,8 +115,11 @@ def second_factor(request):
         "next": _next(request) if request.GET.get("next") else "",
     }
     if enrolling:
-        qr = segno.make(device.config_url, error="m")
-        context["qr_svg"] = qr.svg_inline(scale=5, title=_("QR code of the key"))
+        # Drawn here and never cached: the picture is the secret key.
+        image = qrcode.make(
+            device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8, border=2
+        )
+        context["qr_svg"] = image.to_string(encoding="unicode").split("?>", 1)[-1]
         context["secret"] = " ".join(_chunks(_base32(device)))
     return TemplateResponse(request, "admin/second_factor.html", context)
 
