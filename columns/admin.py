@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
@@ -198,6 +198,24 @@ class StaffUserAdmin(UserAdmin):
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/columns/user/operator_reset.html", context)
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleGroupAdmin(GroupAdmin):
+    """Roles and units are groups; a change of a group's permissions is logged before/after."""
+
+    def save_model(self, request, obj, form, change):
+        form.permissions_before = services.permissions_of(obj) if change else []
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.record_group_change(
+            group=form.instance, before=form.permissions_before, by=request.user, request=request
+        )
 
 
 class RecordAdmin(admin.ModelAdmin):

@@ -93,6 +93,24 @@ def record_access_change(*, user, before, by=None, request=None):
     return changed
 
 
+def permissions_of(group):
+    """A group's permissions as app_label.codename, sorted."""
+    return sorted(
+        f"{app_label}.{codename}"
+        for app_label, codename in group.permissions.values_list(
+            "content_type__app_label", "codename"
+        )
+    )
+
+
+def record_group_change(*, group, before, by, request=None):
+    """角色权限变更记录: a group's (a role's) permissions before and after, when they changed."""
+    after = permissions_of(group)
+    if after != before:
+        detail = {"permissions": {"before": before, "after": after}}
+        record("group_permissions_changed", actor=by, target=group, detail=detail, request=request)
+
+
 @transaction.atomic
 def create_staff(
     *, username, unit=None, roles=(), password, full_name="", email="", phone="", by=None

@@ -234,3 +234,26 @@ def test_handover_logs_both_accounts_access(user_named):
         "handover: the new account's roles are logged",
         new_log and Role.LIAISON in new_log[-1][1]["groups"]["after"],
     )
+
+
+def test_a_roles_permissions_changed_in_the_admin_are_logged(client):
+    root = User.objects.create_superuser("root_cli3", "root3@example.gov.cn", "Aa1!root-password")
+    client.force_login(root, backend="django.contrib.auth.backends.ModelBackend")
+    group = Group.objects.get(name=Role.INSPECTOR)
+    url = reverse("admin:auth_group_change", args=[group.pk])
+    data = form_of(client, url)
+    extra = Permission.objects.get(content_type__app_label="auth", codename="delete_user")
+    response = client.post(url, {**data, "permissions": [*data["permissions"], str(extra.pk)]})
+    assert response.status_code == 302
+    log = list(
+        OperationLog.objects.filter(
+            action="group_permissions_changed", target_id=str(group.pk), pk__gt=LOG_MARK
+        ).values_list("actor__username", "detail")
+    )
+    _tally(
+        "a role's permission added in the group form is logged before/after",
+        len(log) == 1
+        and log[0][0] == "root_cli3"
+        and "auth.delete_user" not in log[0][1]["permissions"]["before"]
+        and "auth.delete_user" in log[0][1]["permissions"]["after"],
+    )
