@@ -24,11 +24,17 @@ from django.test import Client
 
 from columns.models import OperationLog
 from interaction.models import Message
-from interaction.participation.models import ConsultationComment
+from interaction.participation.models import (
+    ConsultationComment,
+    InterviewQuestion,
+    SurveyResponse,
+)
 
 from ..conftest import DEMO_HOST
-from ..interaction.test_participation import make_consultation
+from ..interaction.test_participation import make_consultation, make_interview, make_survey
 from ..interaction.test_participation_consultations import post_comment
+from ..interaction.test_participation_interviews import ask
+from ..interaction.test_participation_surveys import take_part
 from ..interaction.test_submission import URL as NEW_MESSAGE
 from ..interaction.test_submission import form_data
 from ..soak.servers import free_port
@@ -44,7 +50,7 @@ PASSWORD = "Portal-Demo-2026"
 MAILBOX_LIMITED = "一小时内从您的网络地址提交的留言过多"
 TRACKING_LIMITED = "您的网络地址查询错误次数过多"
 TRACKING_WRONG = "留言编号或查询密码不正确"
-COMMENTS_LIMITED = "来自您网络地址的提交过多"
+PARTICIPATION_LIMITED = "来自您网络地址的提交过多"
 #: (limiter, check) -> "ok" | "FAILED: ..."
 RESULTS = {}
 
@@ -139,22 +145,46 @@ def test_wrong_tracking_passwords_block_only_the_sender(demo, settings):
     assert check("tracking", "forged header from outsider", TRACKING_LIMITED in answers[-1].text)
 
 
-def test_consultation_comments_are_limited_per_citizen(demo, settings):
-    settings.PARTICIPATION_RATE_LIMITS = {"consultationcomment": (2, 600)}
-    consultation = make_consultation()
+def comment(client, consultation, number):
+    return post_comment(client, consultation, content=f"第{number}条意见")
+
+
+def question(client, interview, number):
+    return ask(client, interview, content=f"第{number}个问题：课后服务什么时候开始？")
+
+
+def survey_answer(client, survey, number):
+    # A fresh browser each time: the participant cookie allows one answer per browser.
+    fresh = Client(**client.defaults)
+    return take_part(fresh, survey)
+
+
+#: (limit, its PARTICIPATION_RATE_LIMITS name, the item, one submission, its stored rows)
+PARTICIPATION = [
+    ("comments", "consultationcomment", make_consultation, comment, ConsultationComment),
+    ("questions", "interviewquestion", make_interview, question, InterviewQuestion),
+    ("survey answers", "surveyresponse", make_survey, survey_answer, SurveyResponse),
+]
+
+
+@pytest.mark.parametrize(
+    "limit, name, make_item, submit, model", PARTICIPATION, ids=[p[0] for p in PARTICIPATION]
+)
+def test_participation_limits_are_per_citizen(
+    demo, settings, limit, name, make_item, submit, model
+):
+    settings.PARTICIPATION_RATE_LIMITS = {name: (2, 600)}
+    item = make_item()
+    before = model.objects.count()
     for address in CITIZENS:
         client = via_proxy(address)
-        codes = [post_comment(client, consultation, content=f"{address}的意见{n}") for n in (1, 2)]
-        assert check(
-            "comments",
-            f"citizen {address} comments twice",
-            [r.status_code for r in codes] == [302] * 2,
-        )
-    third = post_comment(via_proxy(CITIZENS[0]), consultation, content="第三条意见")
-    assert check("comments", "one citizen's third refused", COMMENTS_LIMITED in third.text)
-    stored = ConsultationComment.objects.filter(consultation=consultation)
-    assert stored.count() == 2 * len(CITIZENS)
-    assert sorted(set(stored.values_list("ip_address", flat=True))) == CITIZENS
+        codes = [submit(client, item, n).status_code for n in (1, 2)]
+        assert check(limit, f"citizen {address} sends 2", codes == [302, 302], codes)
+    third = submit(via_proxy(CITIZENS[0]), item, 3)
+    assert check(limit, "one citizen's third refused", PARTICIPATION_LIMITED in third.text)
+    stored = model.objects.order_by("pk")[before:]
+    assert len(stored) == 2 * len(CITIZENS)
+    assert sorted({row.ip_address for row in stored}) == CITIZENS
 
 
 def login(client, username, password):
