@@ -10,9 +10,13 @@ from .models import (
     CategoryUpdateRule,
     Column,
     ColumnCategory,
+    ColumnObjection,
+    OfflineWindow,
+    RequestStatus,
     Role,
     Site,
     SiteHost,
+    SpecialTopicRequest,
 )
 
 HOST_MAP_CACHE_KEY = "columns:host-map:v1"
@@ -117,3 +121,20 @@ def tree_paths(site_ids=None):
     for pk, parent_id, slug in columns:
         paths[pk] = f"{paths[parent_id]}/{slug}" if parent_id in paths else slug
     return paths
+
+
+def pending_objections():
+    """待处理的异议 — units' objections to a column assignment the operator has not decided."""
+    return ColumnObjection.objects.filter(status=RequestStatus.PENDING).select_related("unit")
+
+
+def pending_topic_requests():
+    """待处理的专题申请 — special-topic requests the operator has not decided."""
+    return SpecialTopicRequest.objects.filter(status=RequestStatus.PENDING).select_related("unit")
+
+
+def coming_offline_windows(now):
+    """临时下线 — every site's offline windows not over yet, the next first."""
+    return (
+        OfflineWindow.objects.filter(ends_at__gt=now).select_related("site").order_by("starts_at")
+    )

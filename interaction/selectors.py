@@ -140,3 +140,23 @@ def alerts_due(now):
         .order_by("next_alert_at")
         .values_list("pk", flat=True)
     )
+
+
+def messages_to_route():
+    """待分办 — received or held messages no unit has yet, most urgent first."""
+    return by_urgency(
+        Message.objects.filter(status__in=workflow.UNROUTED - {MessageStatus.TRANSFER_REQUESTED})
+    )
+
+
+def transfer_requests():
+    """转办申请 — messages a unit has asked the dispatcher to route elsewhere, oldest due first."""
+    return by_urgency(Message.objects.filter(status=MessageStatus.TRANSFER_REQUESTED))
+
+
+def overdue_messages(user, now=None):
+    """已超期 — the user's open messages past their due time, longest overdue first."""
+    now = now or timezone.now()
+    return by_urgency(
+        messages_for_user(user).filter(status__in=workflow.OPEN_STATES, due_at__lt=now)
+    )

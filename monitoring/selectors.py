@@ -284,3 +284,16 @@ def freshness_counts(*, sites, unit=None):
         rows = rows.filter(column__unit=unit)
     counts = dict(rows.values_list("state").annotate(n=Count("pk")))
     return {state: counts.get(state, 0) for state in FreshnessState.values}
+
+
+def unit_freshness_alerts(user):
+    """即将超期/已超期栏目 — the columns of the user's unit due soon, not updated or blank."""
+    unit = unit_of(user)
+    if unit is None:
+        return ColumnFreshness.objects.none()
+    return (
+        ColumnFreshness.objects.filter(column__unit=unit)
+        .exclude(state=FreshnessState.OK)
+        .select_related("column", "column__site")
+        .order_by("since")
+    )

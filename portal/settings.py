@@ -49,7 +49,7 @@ if PORTAL_ROLE not in {"all", "public", "admin"}:
     raise ValueError(f"PORTAL_ROLE must be all, public or admin, not {PORTAL_ROLE!r}")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "portal.apps.PortalAdminConfig",  # django.contrib.admin with the workbench index
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

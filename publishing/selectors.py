@@ -1,10 +1,10 @@
 """Reads of articles: what the public sees, what waits for a reviewer, where a submission is."""
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from columns.models import Column, ColumnCategory
-from columns.selectors import roles_of, unit_of
+from columns.selectors import columns_for_user, roles_of, unit_of
 
 from .models import Article, ArticleStatus, HeadlineDirective, ReviewRun
 
@@ -156,3 +156,48 @@ def public_article(site, pk):
         )
         .first()
     )
+
+
+# --- the staff workbench --------------------------------------------------------------------
+
+
+def unit_articles(user, status):
+    """The articles of the user's unit in one status (草稿, 被退回), last changed first."""
+    unit = unit_of(user)
+    if unit is None:
+        return Article.objects.none()
+    return (
+        Article.objects.filter(unit=unit, status=status)
+        .select_related("column")
+        .order_by("-updated_at", "-pk")
+    )
+
+
+def articles_with_findings_to_fix(user):
+    """待修改 — the unit's articles still editable that the content check blocks, each with
+    its number of blocking findings (findings_to_fix)."""
+    from .workflow import EDITABLE_STATES
+
+    unit = unit_of(user)
+    if unit is None:
+        return Article.objects.none()
+    return (
+        Article.objects.filter(unit=unit, status__in=EDITABLE_STATES)
+        .annotate(
+            findings_to_fix=Count("content_findings", filter=Q(content_findings__severity="block"))
+        )
+        .filter(findings_to_fix__gt=0)
+        .order_by("-updated_at", "-pk")
+    )
+
+
+def previewable_articles(user):
+    """预览 — the articles a staff member may see before they are public: those in the columns
+    the scoping helper gives them, and those waiting for their review (the cross-unit
+    涉舆 step reaches other units' articles)."""
+    if not getattr(user, "is_authenticated", False) or not (user.is_active and user.is_staff):
+        return Article.objects.none()
+    waiting = review_inbox(user).values("article_id")
+    return Article.objects.filter(
+        Q(column__in=columns_for_user(user).values("pk")) | Q(pk__in=waiting)
+    ).select_related("column", "column__site", "unit", "policy")

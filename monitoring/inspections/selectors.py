@@ -188,3 +188,13 @@ def reports_awaiting_publication(today):
 
 def problems_for_unit(unit):
     return SpotCheckProblem.objects.filter(unit=unit).select_related("campaign")
+
+
+def problems_to_rectify():
+    """待整改 — problems of open campaigns not rectified yet (open or sent back)."""
+    return _unrectified().order_by("deadline", "pk")
+
+
+def problems_to_verify():
+    """待核验 — rectifications reported by units, waiting for an inspector to verify them."""
+    return SpotCheckProblem.objects.filter(status=ProblemStatus.ANSWERED).select_related("unit")
