@@ -18,7 +18,6 @@ def mask_published(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("interaction", "0003_participation_labels"),
-        ("publishing", "0003_service_items"),
     ]
 
     operations = [
