@@ -6,6 +6,8 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from publishing.views import article_preview
+
 from . import workbench
 
 
@@ -18,6 +20,8 @@ class PortalAdminSite(admin.AdminSite):
         # Before Django's own: its app pattern would take "functions/" for an app label.
         return [
             path("functions/", self.admin_view(self.functions_view), name="functions"),
+            # Not admin_view: a visitor without the right gets a 404, not a login page.
+            path("preview/articles/<int:pk>/", article_preview, name="article_preview"),
         ] + super().get_urls()
 
     def index(self, request, extra_context=None):

@@ -19,6 +19,7 @@ from columns.selectors import has_role
 
 from . import selectors, services, workflow
 from .content_checks import dictionary_file
+from .content_checks.highlight import mark_findings
 from .models import (
     Article,
     ArticleStatus,
@@ -195,6 +196,12 @@ class ArticleAdmin(ColumnScopedAdminMixin, admin.ModelAdmin):
             return False
         return super().has_change_permission(request, obj)
 
+    def get_view_on_site_url(self, obj=None):
+        # Until it is public, "在站点上查看" opens the staff preview (the public page is a 404).
+        if obj is not None and obj.status != ArticleStatus.PUBLISHED:
+            return reverse("admin:article_preview", args=[obj.pk])
+        return super().get_view_on_site_url(obj)
+
     def save_model(self, request, obj, form, change):
         services.save_article(article=obj, by=request.user)
 
@@ -266,11 +273,13 @@ class ArticleAdmin(ColumnScopedAdminMixin, admin.ModelAdmin):
             (finding, overrides.get((finding.fingerprint, finding.source)))
             for finding in article.content_findings.all()
         ]
+        findings_in_body = [finding for finding, _override in findings if finding.source == "body"]
         return {
             "article": article,
             "run": run,
             "step": step,
             "findings": findings,
+            "marked_body": mark_findings(article.body, [f.match for f in findings_in_body]),
             "decisions": run.decisions.select_related("decided_by") if run else [],
             "may_submit": workflow.can_fire(article, "submit")
             and (user.pk == article.author_id or has_role(user, Role.LIAISON, article.unit)),

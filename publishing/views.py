@@ -14,13 +14,19 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 
 from columns.models import Column, ColumnCategory, Unit
 from columns.offline import announced_windows
 
 from . import page_tags
 from .models import ServiceItem
-from .selectors import public_article, public_articles_in, published_articles
+from .selectors import (
+    previewable_articles,
+    public_article,
+    public_articles_in,
+    published_articles,
+)
 
 PAGE_SIZE = 20
 #: The column whose items are the site's 政府信息公开年报 (annual reports), by slug.
@@ -158,6 +164,34 @@ def article_page(request, pk):
         qr_svg=qr_code_svg(url),
     )
     return render(request, "publishing/public/article.html", context)
+
+
+@never_cache
+def article_preview(request, pk):
+    """预览 — an article not yet public (draft, in review, scheduled) as its public page will
+    show it, for the staff who may see it (the scoping helper); anybody else gets a 404. Marked
+    as a preview, never indexed, never cached (the page cache stores no logged-in request)."""
+    article = previewable_articles(request.user).prefetch_related("attachments").filter(pk=pk)
+    article = article.first()
+    if article is None:
+        raise Http404(_("This article does not exist or you may not see it."))
+    request.site = article.column.site
+    tree = ColumnTree(request.site)
+    column = tree.by_pk.get(article.column_id)
+    url = f"{request.scheme}://{request.site.primary_host}{article.get_absolute_url()}"
+    context = public_context(
+        request,
+        tree,
+        article=article,
+        column=column or article.column,
+        breadcrumbs=tree.ancestors(column, include_self=True) if column else [],
+        policy=_public_policy(article),
+        url=url,
+        qr_svg=qr_code_svg(url),
+    )
+    response = render(request, "publishing/public/article_preview.html", context)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
 
 
 def article_print(request, pk):

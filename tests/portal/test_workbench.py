@@ -167,3 +167,69 @@ def test_all_functions_page_lists_the_models(login_as):
     response = login_as("operator").get(reverse("admin:functions"))
     assert response.status_code == 200
     assert reverse("admin:publishing_article_changelist") in response.content.decode()
+
+
+# --- 预览 ------------------------------------------------------------------------------------
+
+
+def test_preview_shows_a_draft_to_its_author_marked_and_not_indexed(login_as, client):
+    article = draft("预览测试草稿")
+    url = reverse("admin:article_preview", args=[article.pk])
+    response = login_as("edu_liaison").get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "预览测试草稿" in html and 'class="preview-banner"' in html
+    assert '<meta name="robots" content="noindex, nofollow">' in html
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
+    assert "no-cache" in response["Cache-Control"] or "no-store" in response["Cache-Control"]
+    assert "X-Page-Cache" not in response
+    # The public page of the same draft is still a 404.
+    assert client.get(article.get_absolute_url()).status_code == 404
+
+
+def test_preview_of_a_submission_for_its_reviewer_and_nobody_else(login_as, client):
+    article = draft("审核中的预览稿件")
+    publishing_services.submit(article=article, by=article.author)
+    url = reverse("admin:article_preview", args=[article.pk])
+    assert login_as("edu_head").get(url).status_code == 200
+    assert login_as("fin_liaison").get(url).status_code == 404
+    assert login_as("fin_head").get(url).status_code == 404
+    assert client.get(url).status_code == 404
+
+
+def test_view_on_site_of_a_draft_opens_the_preview(login_as):
+    article = draft("在站点上查看的草稿")
+    response = login_as("edu_liaison").get(
+        reverse("admin:publishing_article_change", args=[article.pk])
+    )
+    assert reverse("admin:article_preview", args=[article.pk]) in response.content.decode()
+
+
+def test_reviewer_reads_the_body_rendered_with_findings_marked(login_as):
+    column = Column.objects.get(site__site_code="5201020001", slug="edu-news")
+    author = user("edu_liaison")
+    article = publishing_services.save_article(
+        article=Article(
+            title="含有问题的稿件",
+            body="<p>本单位于<strong>2026</strong>年召开会议，中华人名共和国有关规定。</p>",
+            column=column,
+            unit=column.unit,
+            author=author,
+        ),
+        by=author,
+    )
+    publishing_services.check_content(article=article)
+    findings = list(article.content_findings.filter(source="body"))
+    assert findings, "the demo's check lists flag this wording"
+    publishing_services.submit(article=article, by=author)
+    response = login_as("edu_head").get(
+        reverse("admin:publishing_article_change", args=[article.pk])
+    )
+    html = response.content.decode()
+    body = html[html.index('class="rendered-body"') :]
+    body = body[: body.index("</div>")]
+    assert "<strong>2026</strong>" in body  # rendered, not source
+    for finding in findings:
+        assert f"<mark>{finding.match}</mark>" in body
+    # The approve and return buttons follow the body they decide on.
+    assert html.index('class="rendered-body"') < html.index('value="approve"')
