@@ -167,6 +167,7 @@ class Installation:
             SECRET_KEY=secrets.token_urlsafe(50),
             DATABASE_URL=portal_database_url(),
             REDIS_URL=settings.REDIS_URL,
+            CACHE_REDIS_URL=settings.CACHE_REDIS_URL,
             MEDIA_ROOT=str(self.media),
             PORTAL_VAR_DIR=str(directory / "var"),
             BACKUP_DIR=str(directory / "backups"),

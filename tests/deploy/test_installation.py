@@ -6,11 +6,15 @@ installation is brought up on loopback the way the README says, from the files t
 visibly; .ci/run installs them.
 """
 
+import http.client
+import re
 import socket
+import ssl
 import subprocess
 import tempfile
+from http.cookies import SimpleCookie
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import pytest
 from django.conf import settings
@@ -157,3 +161,62 @@ def test_nginx_sends_published_files_and_no_private_one(demo, installation, sett
 
     services.withdraw(article=published, by=author, reason="内容有误")
     assert request(ports["https"], public.file.url, PUBLIC_HOST)[0] == 404
+
+
+def track_through_nginx(port, source, attempts):
+    """Wrong tracking passwords sent by a browser at source through the public nginx, each
+    forging X-Forwarded-For: the answer page of each attempt."""
+    context = ssl.create_default_context()
+    context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+    page = f"https://{PUBLIC_HOST}/interaction/messages/track/"
+    forged = {"Host": PUBLIC_HOST, "X-Forwarded-For": "6.6.6.6", "X-Real-IP": "6.6.6.6"}
+    conn = http.client.HTTPSConnection(
+        "127.0.0.1", port, timeout=20, context=context, source_address=(source, 0)
+    )
+    try:
+        conn.request("GET", "/interaction/messages/track/", headers=forged)
+        response = conn.getresponse()
+        form = response.read().decode()
+        cookies = SimpleCookie()
+        for name, value in response.getheaders():
+            if name.lower() == "set-cookie":
+                cookies.load(value)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+        answers = []
+        for _attempt in range(attempts):
+            body = urlencode(
+                {"csrfmiddlewaretoken": token, "code": "20261203ZZZZZZ", "password": "WRONGPWD"}
+            )
+            conn.request(
+                "POST",
+                "/interaction/messages/track/",
+                body=body,
+                headers={
+                    **forged,
+                    "Content-Type": "application/x-www-form-urlencoded",
+                    "Cookie": "; ".join(f"{k}={m.value}" for k, m in cookies.items()),
+                    "Origin": f"https://{PUBLIC_HOST}",
+                    "Referer": page,
+                },
+            )
+            answers.append(conn.getresponse().read().decode())
+        return answers
+    finally:
+        conn.close()
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(
+    connection.vendor != "postgresql" or not settings.REDIS_URL,
+    reason="the installation runs on PostgreSQL and Redis (DATABASE_URL, REDIS_URL)",
+)
+@pytest.mark.django_db(transaction=True)
+def test_each_client_through_nginx_has_its_own_tracking_limit(demo, installation):
+    """Issue 15 item 1: two citizens (127.0.0.5 and .6) behind the deployed nginx, both forging
+    X-Forwarded-For: the one who guessed wrong too often is refused, the other is not."""
+    port = installation.ports["https"]
+    guesser = track_through_nginx(port, "127.0.0.5", 11)
+    neighbour = track_through_nginx(port, "127.0.0.6", 1)
+    assert all("留言编号或查询密码不正确" in answer for answer in guesser[:10]), guesser[0][-500:]
+    assert "您的网络地址查询错误次数过多" in guesser[10]
+    assert "留言编号或查询密码不正确" in neighbour[0], neighbour[0][-500:]
