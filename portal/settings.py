@@ -4,6 +4,7 @@ Local runs need nothing: SQLite under var/, a file-system Celery broker and the
 local-memory cache. DATABASE_URL and REDIS_URL switch to PostgreSQL and Redis.
 """
 
+import ipaddress
 import os
 import secrets
 import sys
@@ -383,6 +384,8 @@ if CSP_ENABLED:
 # log take the client's address from X-Forwarded-For / X-Real-IP, but only when the request
 # came from one of these proxies (addresses or networks); see columns.client_address.
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "127.0.0.1,::1" if PRODUCTION else "")
+for _proxy in TRUSTED_PROXIES:
+    ipaddress.ip_network(_proxy, strict=False)  # a typo stops the start, not every request
 AXES_CLIENT_IP_CALLABLE = "columns.client_address.client_address"
 
 # Uploads are served by columns.views.media_file after its permission check; in production
