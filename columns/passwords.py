@@ -4,6 +4,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework.permissions import BasePermission
 
 
 class PasswordAgeRecorder:
@@ -35,3 +37,14 @@ def password_expired(profile):
         return True
     max_age = timedelta(days=settings.PASSWORD_MAX_AGE_DAYS)
     return timezone.now() - profile.password_changed_at > max_age
+
+
+class PasswordCurrent(BasePermission):
+    """Staff JSON endpoints refuse an account that must change its password first, as the
+    admin pages send it to the change form (portal.middleware.PasswordExpiryMiddleware)."""
+
+    message = _("Change your expired or reset password in the admin first.")
+
+    def has_permission(self, request, view):
+        profile = getattr(request.user, "staff_profile", None)
+        return profile is None or not password_expired(profile)

@@ -7,6 +7,8 @@ from rest_framework import generics, serializers
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import IsAuthenticated
 
+from columns.passwords import PasswordCurrent
+
 from . import selectors
 from .models import Message
 
@@ -75,7 +77,7 @@ class StaffScoped:
     by a public-only front end (PORTAL_ROLE=public)."""
 
     authentication_classes = [SessionAuthentication]
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticated, PasswordCurrent]
     serializer_class = StaffMessageSerializer
 
     def initial(self, request, *args, **kwargs):

@@ -88,6 +88,8 @@ class MessageForm(CitizenForm):
     email = forms.EmailField(
         label=_("E-mail"),
         required=False,
+        # The stored column holds 254 characters (RFC 5321); longer is refused here.
+        max_length=254,
         help_text=_("We send your tracking code and the answer there."),
     )
     publish_allowed = forms.BooleanField(

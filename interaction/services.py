@@ -386,9 +386,12 @@ def track(*, code, password, ip=None):
             code="rate_limited",
         )
     message = Message.objects.filter(tracking_code=(code or "").strip().upper()).first()
-    if message is None or not check_password(
-        (password or "").strip().upper(), message.query_password
-    ):
+    given = (password or "").strip().upper()
+    if message is None:
+        # The same hashing work as a wrong password, so the answer's timing does not tell
+        # which tracking codes exist.
+        make_password(given)
+    if message is None or not check_password(given, message.query_password):
         if ip:
             cache.add(key, 0, 3600)
             cache.incr(key)

@@ -1,12 +1,20 @@
-"""Per-request site resolution and the forced password change for staff."""
+"""Per-request site resolution, the forced password change for staff, and Chinese pages for
+the errors Django answers with an empty body."""
+
+import logging
 
 from django.conf import settings
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import FieldError, ValidationError
+from django.core.paginator import InvalidPage
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from columns.passwords import password_expired
 from columns.selectors import site_for_host
+
+from . import views
 
 #: Paths that belong to no public site: the admin host may answer on any name.
 SITELESS_PREFIXES = ("/admin/", "/staff/", "/healthz", "/static/", "/media/", "/captcha/")
@@ -97,3 +105,48 @@ class SiteAvailabilityMiddleware:
             response["Retry-After"] = str(int((window.ends_at - now).total_seconds()))
             return response
         return self.get_response(request)
+
+
+#: What a malformed query string (?o=abc, ?p=x, ?id__in=x, ?date__gte=garbage) raises when
+#: an admin list turns it into a query: the visitor's mistake, answered with a 400.
+MALFORMED_QUERY_ERRORS = (
+    ValueError,
+    TypeError,
+    ValidationError,
+    FieldError,
+    IncorrectLookupParameters,
+    InvalidPage,
+)
+logger = logging.getLogger(__name__)
+
+
+class ErrorPageMiddleware:
+    """Empty 400/403/405 answers (HttpResponseNotAllowed and the like) get the Chinese error
+    page; a staff page whose query string its list cannot use is a 400, not a 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code not in (400, 403, 405) or getattr(response, "streaming", False):
+            return response
+        if response.content:
+            return response
+        if response.status_code == 405:
+            page = views.method_not_allowed()
+            page["Allow"] = response.get("Allow", "")
+            return page
+        if response.status_code == 400:
+            return views.bad_request(request)
+        return views.permission_denied(request)
+
+    def process_exception(self, request, exception):
+        if (
+            is_staff_path(request.path)
+            and request.GET
+            and isinstance(exception, MALFORMED_QUERY_ERRORS)
+        ):
+            logger.warning("Malformed query string on %s: %r", request.get_full_path(), exception)
+            return views.bad_request(request, exception)
+        return None

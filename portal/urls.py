@@ -9,6 +9,8 @@ from columns import views as columns_views
 from . import views
 from .search import views as search_views
 
+handler400 = "portal.views.bad_request"
+handler403 = "portal.views.permission_denied"
 handler404 = "portal.views.page_not_found"
 handler500 = "portal.views.server_error"
 
@@ -32,7 +34,8 @@ public_patterns = [
 
 staff_patterns = [
     path("admin/", admin.site.urls),
-    path("staff/tinymce/", include("tinymce.urls")),
+    # django-tinymce's own views (compressor, file browser, link list) are not mounted: the
+    # editor loads from static files, and the compressor answered anyone, echoing its input.
 ]
 
 urlpatterns = list(common_patterns)

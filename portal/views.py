@@ -1,5 +1,6 @@
 """Public pages that compose the other apps (homepage, site map), error pages, health check."""
 
+import ipaddress
 import sys
 import time
 
@@ -8,8 +9,10 @@ from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from columns.client_address import client_address
 from publishing import page_tags
 from publishing.selectors import current_headline, homepage_sections, published_articles
 from publishing.views import ColumnTree, public_context, public_service_items
@@ -87,6 +90,48 @@ def server_error(request):
     return HttpResponse(render_to_string("portal/500.html"), status=500, content_type="text/html")
 
 
+def error_page(status, *, title, message):
+    """400/403/405 in Chinese, rendered without the request's context (it may be the very
+    thing that was refused: an unknown host, a forged form)."""
+    return HttpResponse(
+        render_to_string("portal/error.html", {"title": title, "message": message}),
+        status=status,
+        content_type="text/html; charset=utf-8",
+    )
+
+
+def bad_request(request, exception=None):
+    return error_page(
+        400,
+        title=_("Bad request"),
+        message=_("The address or the form could not be understood. Check it and try again."),
+    )
+
+
+def permission_denied(request, exception=None):
+    return error_page(
+        403,
+        title=_("Access denied"),
+        message=_("You may not open this page. Sign in with an account that may, or go back."),
+    )
+
+
+def csrf_failure(request, reason=""):
+    return error_page(
+        403,
+        title=_("The form has expired"),
+        message=_("Reload the page and send the form again; cookies must be allowed."),
+    )
+
+
+def method_not_allowed():
+    return error_page(
+        405,
+        title=_("Not allowed"),
+        message=_("This page cannot be used that way. Open it from a link or its form."),
+    )
+
+
 def _check(probe):
     started = time.monotonic()
     try:
@@ -114,13 +159,25 @@ def _probe_broker():
 
 @never_cache
 def healthz(request):
-    """Database, cache and broker status as JSON; 503 when any of them fails."""
+    """Database, cache and broker status as JSON; 503 when any of them fails.
+
+    Anyone gets only "ok" or "degraded"; each check's detail (timings, error text naming
+    internal hosts and ports) only staff and the machine itself (the load balancer's probe).
+    """
     checks = {
         "database": _check(_probe_database),
         "cache": _check(_probe_cache),
         "broker": _check(_probe_broker),
     }
     healthy = all(c["ok"] for c in checks.values())
-    return JsonResponse(
-        {"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503
-    )
+    answer = {"status": "ok" if healthy else "degraded"}
+    if _may_see_health_detail(request):
+        answer["checks"] = checks
+    return JsonResponse(answer, status=200 if healthy else 503)
+
+
+def _may_see_health_detail(request):
+    if getattr(request, "user", None) is not None and request.user.is_staff:
+        return True
+    address = client_address(request)
+    return address is not None and ipaddress.ip_address(address).is_loopback

@@ -33,7 +33,8 @@ class CommentForm(forms.Form):
         required=False,
         help_text=_("Only the unit sees your contact data; they are never published."),
     )
-    email = forms.EmailField(label=_("E-mail"), required=False)
+    # The stored column holds 254 characters (RFC 5321); longer is refused here, not by the DB.
+    email = forms.EmailField(label=_("E-mail"), required=False, max_length=254)
     captcha = captcha_field()
 
 
@@ -47,6 +48,9 @@ class QuestionForm(forms.Form):
 
 class SurveyForm(forms.Form):
     """One field per question, named q<pk>; a phone field where the survey asks for one."""
+
+    # The mailbox's captcha: a fresh cookie is a fresh respondent, a captcha is not free.
+    captcha = captcha_field()
 
     def __init__(self, *args, survey, questions, **kwargs):
         super().__init__(*args, **kwargs)
@@ -71,6 +75,7 @@ class SurveyForm(forms.Form):
                 max_length=11,
                 help_text=_("One answer per number; the number itself is not stored."),
             )
+        self.fields["captcha"] = self.fields.pop("captcha")  # after the questions
 
     def answers(self):
         """{question pk: list of option pks, or the text} for the service."""

@@ -152,6 +152,7 @@ def survey_detail(request, pk):
             max_age=PARTICIPANT_MAX_AGE,
             httponly=True,
             samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
         )
     return response
 

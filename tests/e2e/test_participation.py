@@ -135,6 +135,7 @@ def test_citizen_answers_a_survey_once_and_sees_published_results(page, phone_pa
     page.get_by_label("晚上").check()
     page.get_by_label("周末").check()
     page.get_by_label("其他建议").fill("希望有自习区。")
+    fill_captcha(page)
     page.get_by_role("button", name="提交答卷").click()
     page.get_by_text("感谢您参与本次调查。").wait_for()
     assert "您已参与本次调查" in page.inner_text("main")

@@ -312,6 +312,7 @@ def test_survey_texts_and_written_answers_are_neutralised_where_shown(
         {
             f"q{choice_question.pk}": str(choice_question.choices.first().pk),
             f"q{text_question.pk}": answer,
+            **CAPTCHA,
         },
     )
     assert sent.status_code == 302, sent.content.decode()[:3000]
