@@ -5,7 +5,9 @@ change on staff JSON and the tracking lookup's timing.
 Each test acts as the attacker would and asserts the refusal and that nothing leaked.
 """
 
+import re
 import time
+from pathlib import Path
 
 import pytest
 from django.contrib import admin
@@ -28,6 +30,7 @@ pytestmark = pytest.mark.django_db
 #: (check, case) -> "refused" | "FAILED: ..."
 RESULTS = {}
 SCRIPT = "<script>alert(document.domain)</script>"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -249,3 +252,29 @@ def test_an_unknown_tracking_code_costs_the_same_hashing_as_a_wrong_password(dem
     unknown = _median_seconds(attempt("NOSUCHCODE0"))
     ok = unknown > known * 0.5
     assert tally("tracking timing", "unknown vs wrong", ok, f"{unknown:.3f} s vs {known:.3f} s")
+
+
+# --- item 10: no inline script under the production CSP ------------------------------------
+
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|\son[a-z]+\s*=|javascript:", re.I)
+
+
+def test_no_template_has_inline_script_the_csp_would_block():
+    roots = [ROOT / "templates", *ROOT.glob("*/templates")]
+    offenders = []
+    for template in sorted(p for root in roots for p in root.rglob("*.html")):
+        for number, line in enumerate(template.read_text().splitlines(), 1):
+            if INLINE_SCRIPT.search(line):
+                offenders.append(f"{template.relative_to(ROOT)}:{number}")
+    tally("inline script", "templates", not offenders, offenders)
+    assert offenders == []
+
+
+def test_print_and_use_finding_buttons_are_wired_by_static_files(client):
+    for script, wires in (
+        ("publishing/print.js", "window.print()"),
+        ("monitoring/campaign.js", "button.prefill"),
+    ):
+        response = client.get(f"/static/{script}")
+        assert response.status_code == 200
+        assert wires in b"".join(response.streaming_content).decode()
