@@ -11,7 +11,6 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -25,7 +24,7 @@ from columns.selectors import has_role, operators
 from publishing.content_checks import check_text
 from publishing.services import holders_of
 
-from . import masking, selectors, workflow
+from . import masking, rate_limits, selectors, workflow
 from .images import MAX_IMAGES
 from .models import (
     DEFAULT_DEADLINE_DAYS,
@@ -58,14 +57,6 @@ MAX_CONTENT = 3000
 MAX_REPLY = 5000
 #: Unambiguous characters for tracking codes and query passwords (no 0/O, 1/I/L).
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-
-
-def submissions_per_hour():
-    return getattr(settings, "INTERACTION_SUBMISSIONS_PER_HOUR", 5)
-
-
-def tracking_attempts_per_hour():
-    return getattr(settings, "INTERACTION_TRACKING_ATTEMPTS_PER_HOUR", 10)
 
 
 def _admin_url(message):
@@ -250,23 +241,6 @@ def moderate(text):
     ]
 
 
-def check_submission_rate(ip, now=None):
-    """Refuse a further message from an address that sent its hourly allowance already."""
-    if not ip:
-        return
-    now = now or timezone.now()
-    recent = Message.objects.filter(submitter_ip=ip, received_at__gte=now - timedelta(hours=1))
-    if recent.count() >= submissions_per_hour():
-        raise ValidationError(
-            _(
-                "Too many messages were sent from your network address in the last hour "
-                "(at most %(limit)s). Please try again later."
-            )
-            % {"limit": submissions_per_hour()},
-            code="rate_limited",
-        )
-
-
 def submit_message(
     *,
     site,
@@ -311,7 +285,14 @@ def submit_message(
     password = _new_code(8)
     calendar = WorkingCalendar.load()
     with transaction.atomic():
-        check_submission_rate(ip)
+        rate_limits.refuse_when_used_up(
+            "message",
+            ip,
+            _(
+                "Too many messages were sent from your network address in the last hour "
+                "(at most %(limit)s). Please try again later."
+            ),
+        )
         now = timezone.now()
         message = Message(
             site=site,
@@ -379,12 +360,11 @@ def track(*, code, password, ip=None):
     Both wrong and unknown give the same answer; repeated wrong attempts from one address
     are refused for an hour.
     """
-    key = f"interaction:track-failures:{ip}"
-    if ip and (cache.get(key) or 0) >= tracking_attempts_per_hour():
-        raise ValidationError(
-            _("Too many wrong attempts from your network address; try again in an hour."),
-            code="rate_limited",
-        )
+    rate_limits.refuse_when_used_up(
+        "tracking",
+        ip,
+        _("Too many wrong attempts from your network address; try again in an hour."),
+    )
     message = Message.objects.filter(tracking_code=(code or "").strip().upper()).first()
     given = (password or "").strip().upper()
     if message is None:
@@ -392,9 +372,7 @@ def track(*, code, password, ip=None):
         # which tracking codes exist.
         make_password(given)
     if message is None or not check_password(given, message.query_password):
-        if ip:
-            cache.add(key, 0, 3600)
-            cache.incr(key)
+        rate_limits.record_tracking_failure(ip)
         raise ValidationError(
             _("The tracking code or the query password is wrong. Check both and try again."),
             code="wrong_credentials",

@@ -19,6 +19,7 @@ from .mailbox import (
     MessageKind,
     MessageStatus,
     Rating,
+    TrackingFailure,
 )
 
 __all__ = [
@@ -35,5 +36,6 @@ __all__ = [
     "MessageKind",
     "MessageStatus",
     "Rating",
+    "TrackingFailure",
     "WorkingDayOverride",
 ]

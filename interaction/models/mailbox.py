@@ -452,3 +452,20 @@ class DeadlineAlert(models.Model):
 
     def __str__(self):
         return f"{self.message.tracking_code} {self.kind} v{self.deadline_version}"
+
+
+class TrackingFailure(models.Model):
+    """查询失败 — one wrong tracking code or query password, kept for an hour so the limit on
+    wrong attempts per client address counts stored rows like every other limit
+    (interaction.rate_limits)."""
+
+    ip_address = models.GenericIPAddressField(_("IP address"))
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("wrong tracking attempt")
+        verbose_name_plural = _("wrong tracking attempts")
+        indexes = [models.Index(fields=["ip_address", "at"], name="tracking_failure_rate")]
+
+    def __str__(self):
+        return f"{self.ip_address} {self.at:%Y-%m-%d %H:%M}"

@@ -1,25 +1,12 @@
 """What every text a citizen sends to a consultation, a survey or an interview passes: the
 mailbox's moderation (the platform's content checker) and a per-address rate limit."""
 
-from datetime import timedelta
-
-from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from publishing.content_checks import Severity
 
+from .. import rate_limits
 from ..services import moderate
-
-#: (submissions, seconds) allowed per IP address for each kind of item; the setting
-#: PARTICIPATION_RATE_LIMITS may override any of them. Survey answers allow more: a school or
-#: an office sends many from one address.
-DEFAULT_RATE_LIMITS = {
-    "consultationcomment": (5, 600),
-    "interviewquestion": (5, 600),
-    "surveyresponse": (30, 3600),
-}
 
 
 def screen_text(text):
@@ -30,20 +17,13 @@ def screen_text(text):
 
 
 def check_rate(model, ip_address):
-    """Refuse one more submission of model (rows with ip_address and submitted_at) from an
-    address that used its allowance in the window. Counted from the stored rows, like the
-    mailbox's limit, so every web process sees the same count without a shared cache."""
-    if not ip_address:
-        return
-    limits = {**DEFAULT_RATE_LIMITS, **getattr(settings, "PARTICIPATION_RATE_LIMITS", {})}
-    allowed, seconds = limits[model._meta.model_name]
-    since = timezone.now() - timedelta(seconds=seconds)
-    if model.objects.filter(ip_address=ip_address, submitted_at__gte=since).count() >= allowed:
-        raise ValidationError(
-            _(
-                "Too many submissions came from your network address; please try again in "
-                "%(minutes)s minutes."
-            )
-            % {"minutes": max(1, seconds // 60)},
-            code="rate_limited",
-        )
+    """Refuse one more submission of model from an address that used its allowance: the one
+    per-address limit (interaction.rate_limits), named by the model."""
+    rate_limits.refuse_when_used_up(
+        model._meta.model_name,
+        ip_address,
+        _(
+            "Too many submissions came from your network address; please try again in "
+            "%(minutes)s minutes."
+        ),
+    )
