@@ -11,6 +11,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
@@ -268,8 +269,10 @@ class MessageAdmin(MessageContactGuard, UnitScopedAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("due on"), ordering="due_at")
     def due_on(self, message):
-        day = f"{local_date(message.due_at):%Y-%m-%d}"
-        return _("%(day)s (provisional)") % {"day": day} if message.due_provisional else day
+        day = local_date(message.due_at)
+        if message.due_provisional:
+            return _("%(day)s (provisional)") % {"day": date_format(day)}
+        return day
 
     @admin.display(description=gettext_lazy("citizen"))
     def masked_name(self, message):
