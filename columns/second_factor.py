@@ -146,7 +146,8 @@ class SecondFactorMiddleware:
     def __call__(self, request):
         user = request.user
         if (
-            request.path.startswith(self.GUARDED_PREFIXES)
+            settings.PORTAL_ROLE != "public"  # no staff page exists there
+            and request.path.startswith(self.GUARDED_PREFIXES)
             and user.is_authenticated
             and not user.is_verified()
             and request.path not in (reverse("second_factor"), reverse("admin:logout"))

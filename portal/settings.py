@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_filters",
     "tinymce",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     # The platform, bottom to top: columns <- publishing <- interaction <- monitoring <- portal.
     "columns",
     "publishing",
@@ -91,10 +93,13 @@ MIDDLEWARE = [
     "portal.middleware.ErrorPageMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "portal.middleware.SiteMiddleware",
     "portal.middleware.SiteAvailabilityMiddleware",
+    # Before the password change: a role that needs the second factor shows it first.
+    "columns.second_factor.SecondFactorMiddleware",
     "portal.middleware.PasswordExpiryMiddleware",
     # Last, as django-axes requires.
     "axes.middleware.AxesMiddleware",
@@ -392,6 +397,11 @@ TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "127.0.0.1,::1" if PRODUCTION else
 for _proxy in TRUSTED_PROXIES:
     ipaddress.ip_network(_proxy, strict=False)  # a typo stops the start, not every request
 AXES_CLIENT_IP_CALLABLE = "columns.client_address.client_address"
+
+# 双因素认证: the roles (columns.models.Role values) whose holders confirm every login with a
+# TOTP code from an authenticator app, e.g. SECOND_FACTOR_ROLES=operator,inspector.
+SECOND_FACTOR_ROLES = env_list("SECOND_FACTOR_ROLES", "")
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "政务门户集约化平台")
 
 # Uploads are served by columns.views.media_file after its permission check; in production
 # the view only answers X-Accel-Redirect and nginx sends the file from this internal location.

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from columns import second_factor
 from columns import views as columns_views
 
 from . import views
@@ -33,6 +34,7 @@ public_patterns = [
 ]
 
 staff_patterns = [
+    path("admin/second-factor/", second_factor.second_factor, name="second_factor"),
     path("admin/", admin.site.urls),
     # django-tinymce's own views (compressor, file browser, link list) are not mounted: the
     # editor loads from static files, and the compressor answered anyone, echoing its input.
