@@ -16,6 +16,11 @@ _SERVICE_EDITOR = [
     for action in ("add", "change", "delete", "view")
 ]
 
+#: A leader of the unit approves its 办事服务 items for publication (publishing.service_items).
+_SERVICE_APPROVER = [
+    f"publishing.view_{model}" for model in ("serviceitem", "servicematerial", "servicedocument")
+]
+
 #: 内容检查词库 — sensitive words, the wording dictionary, leaders' names and blocked domains:
 #: the operator's.
 _CHECK_LIST_EDITOR = [
@@ -42,9 +47,9 @@ class PublishingConfig(AppConfig):
             "publishing.delete_attachment",
             *_REVIEWER,
         ],
-        "section_head": _REVIEWER,
-        "deputy_leader": _REVIEWER,
-        "principal_leader": _REVIEWER,
+        "section_head": [*_REVIEWER, *_SERVICE_APPROVER],
+        "deputy_leader": [*_REVIEWER, *_SERVICE_APPROVER],
+        "principal_leader": [*_REVIEWER, *_SERVICE_APPROVER],
         "secrecy_officer": _REVIEWER,
         "opinion_leader": _REVIEWER,
         "operator": [

@@ -450,7 +450,6 @@ def test_service_guide_texts_are_neutralised_on_the_guide_and_catalogue(demo):
             "unit": Unit.objects.get(name="区教育局").pk,
             "kind": "other",
             "fees": "不收费",
-            "is_published": "on",
             "position": 0,
             "materials-TOTAL_FORMS": 1,
             "materials-INITIAL_FORMS": 0,
@@ -468,6 +467,13 @@ def test_service_guide_texts_are_neutralised_on_the_guide_and_catalogue(demo):
         r"errorlist[^>]*>(.*?)</ul>", response.content.decode(), re.S
     )
     item = ServiceItem.objects.get(name=fields["name"])
+    # Published by the unit head's approval (publishing.service_items).
+    staff("edu_head").post(
+        "/admin/publishing/serviceitem/",
+        {"action": "approve_and_publish", "_selected_action": [item.pk]},
+    )
+    item.refresh_from_db()
+    assert item.is_published
     pages = {
         "public service guide": public().get(f"/services/{item.pk}/"),
         "public service catalogue": public().get("/services/"),
