@@ -14,7 +14,7 @@ from . import workbench
 class PortalAdminSite(admin.AdminSite):
     site_header = _("Government portal platform")
     site_title = _("Government portal platform")
-    index_title = _("Workbench")
+    index_title = _("Work desk")
 
     def get_urls(self):
         # Before Django's own: its app pattern would take "functions/" for an app label.
