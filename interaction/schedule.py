@@ -11,6 +11,10 @@ BEAT_SCHEDULE = {
         "task": "interaction.tasks.check_calendar_coverage",
         "schedule": crontab(minute=5, hour=8),
     },
+    "interaction-refill-captchas": {
+        "task": "interaction.tasks.refill_captchas",
+        "schedule": crontab(minute="*/10"),
+    },
     "interaction-close-unsupplied": {
         "task": "interaction.tasks.close_unsupplied_messages",
         "schedule": crontab(minute=20),

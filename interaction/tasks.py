@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from . import services
+from .captcha_pool import refill_captcha_pool
 
 
 @shared_task
@@ -22,3 +23,9 @@ def check_calendar_coverage():
 def close_unsupplied_messages():
     """Hourly: close the messages still waiting for the citizen at their 3-month cap."""
     return services.close_unsupplied_at_cap()
+
+
+@shared_task
+def refill_captchas():
+    """Every 10 minutes: keep the captcha pool full, so showing a form writes no row."""
+    return refill_captcha_pool()

@@ -343,6 +343,12 @@ TINYMCE_DEFAULT_CONFIG = {
 
 FORMS_URLFIELD_ASSUME_HTTPS = True
 CAPTCHA_TEST_MODE = env_bool("CAPTCHA_TEST_MODE")
+# Forms show captchas from a pool the worker refills (interaction.captcha_pool): an anonymous
+# GET writes no row. Entries live 2 hours; one with less than 30 minutes left is not shown.
+CAPTCHA_GET_FROM_POOL = True
+CAPTCHA_TIMEOUT = 120
+CAPTCHA_GET_FROM_POOL_TIMEOUT = 30
+CAPTCHA_POOL_SIZE = int(os.environ.get("CAPTCHA_POOL_SIZE", "500"))
 
 # === Security and production (ops) =========================================================
 # One switch, PORTAL_PRODUCTION=1, turns on what `manage.py check --deploy` asks for: HTTPS only

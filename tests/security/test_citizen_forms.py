@@ -3,11 +3,15 @@ cookies, over-long e-mail addresses (a 500 on PostgreSQL before), and the survey
 Secure flag in production. Run on PostgreSQL with DATABASE_URL for the e-mail case.
 """
 
+import re
+
 import pytest
+from captcha.models import CaptchaStore
 from django.test import Client
 
 from interaction.models import Message
 from interaction.participation.models import ConsultationComment, SurveyResponse
+from interaction.tasks import refill_captchas
 
 from ..conftest import DEMO_HOST
 from ..interaction.test_participation import make_consultation, make_survey
@@ -114,3 +118,20 @@ def test_the_survey_cookie_is_secure_in_production(demo, settings):
     cookie = fresh_browser().get(survey.get_absolute_url()).cookies["participant"]
     RESULTS["survey cookie over plain HTTP"] = "refused" if cookie["secure"] else "FAILED"
     assert cookie["secure"] and cookie["httponly"]
+
+
+def test_showing_the_citizens_forms_writes_no_captcha_row(demo, settings):
+    settings.CAPTCHA_POOL_SIZE = 20
+    assert refill_captchas() == 20  # the worker's task, run for real
+    pool = set(CaptchaStore.objects.values_list("hashkey", flat=True))
+    pages = ["/interaction/messages/new/", make_survey().get_absolute_url()]
+    pages.append(make_consultation().get_absolute_url())
+    for page in pages:
+        for _ in range(5):
+            html = fresh_browser().get(page).content.decode()
+            key = re.search(r'name="captcha_0" value="([0-9a-f]+)"', html).group(1)
+            assert key in pool
+    written = CaptchaStore.objects.count() - len(pool)
+    RESULTS["15 anonymous GETs of citizens' forms"] = "refused" if written == 0 else "FAILED"
+    assert written == 0
+    assert refill_captchas() == 0
