@@ -19,6 +19,9 @@ max_requests = 5000
 max_requests_jitter = 500
 # Only the local nginx may set X-Forwarded-Proto / X-Forwarded-For.
 forwarded_allow_ips = "127.0.0.1"
+# Longer than nginx's 8 KB request line: nginx answers too-long addresses first, with its
+# Chinese 414 page, instead of gunicorn's English 400.
+limit_request_line = 8190
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")

@@ -278,3 +278,15 @@ def test_print_and_use_finding_buttons_are_wired_by_static_files(client):
         response = client.get(f"/static/{script}")
         assert response.status_code == 200
         assert wires in b"".join(response.streaming_content).decode()
+
+
+def test_too_long_addresses_get_the_chinese_414_page_from_nginx():
+    page = ROOT / "static/portal/errors/414.html"
+    assert "网址过长" in page.read_text() and 'lang="zh-CN"' in page.read_text()
+    for conf in ("portal-public.conf", "portal-admin.conf"):
+        text = (ROOT / "deploy/nginx" / conf).read_text()
+        ok = "error_page 414 /static/portal/errors/414.html;" in text
+        tally("414 page", conf, ok, "no error_page 414")
+        assert ok
+    gunicorn = (ROOT / "deploy/gunicorn.conf.py").read_text()
+    assert re.search(r"^limit_request_line = 8190$", gunicorn, re.M)
