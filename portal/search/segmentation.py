@@ -116,5 +116,9 @@ def query_words(query):
         # A word of Chinese characters only is found in any document holding it, however
         # jieba cut that document: by its character pairs (a pair or a character is a term).
         pairs = tuple(_pairs(token)) if _HAN_RUN.fullmatch(token) and len(token) > 2 else ()
+        if parts and all(len(p) == 2 for p in parts):
+            # Parts of two characters are pairs of the word: a document holding all the
+            # pairs holds the parts, so asking for the pairs too would only cost time.
+            pairs = ()
         words.append(QueryWord(token, parts, pairs))
     return words
