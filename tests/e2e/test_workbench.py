@@ -1,11 +1,9 @@
 """工作台 in a real browser: each role signs in, lands on its workbench (axe-core: 0
 violations), and does one piece of the day's work from it."""
 
-import importlib
 import os
 
 import pytest
-from django.apps import apps
 from django.contrib.auth import get_user_model
 
 from columns.models import Column, Unit
@@ -97,10 +95,6 @@ def test_dispatcher_routes_a_message_from_the_workbench(page, demo):
 
 
 def test_inspector_opens_a_sites_verdict_from_the_workbench(page, demo):
-    # The indicator rules come from a data migration, which a transactional test before this
-    # one may have flushed: seed them again the way the migration does.
-    seed = importlib.import_module("monitoring.migrations.0004_seed_indicator_rules_from_19hao")
-    seed.seed(apps, None)
     sign_in_to_workbench(page, "inspector", "inspector")
     page.locator("#entry-verdicts").get_by_role("link", name=demo.name).click()
     page.wait_for_url(f"**/monitoring/compliancedashboard/?site={demo.pk}")
