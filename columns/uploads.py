@@ -103,3 +103,8 @@ def validate_attachment(upload):
 def validate_cover_image(upload):
     """封面图片: jpg or png only."""
     _check(upload, IMAGE_EXTENSIONS)
+
+
+def validate_word_document(upload):
+    """Word 文档 to import as an article: .docx only (the zip-based format mammoth reads)."""
+    _check(upload, ("docx",))

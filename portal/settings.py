@@ -339,6 +339,13 @@ TINYMCE_DEFAULT_CONFIG = {
     "language": "zh_CN",
     "plugins": "lists link image table code",
     "toolbar": "undo redo | blocks | bold italic | bullist numlist | link image table | code",
+    # Pasting from Word keeps headings, lists and tables but none of its styling; pictures
+    # come in as uploads (checked), never as data: URLs. The server cleans again on save.
+    "paste_data_images": False,
+    "paste_webkit_styles": "none",
+    "paste_remove_styles_if_webkit": True,
+    "valid_styles": {"*": ""},
+    "valid_classes": {"*": ""},
 }
 
 FORMS_URLFIELD_ASSUME_HTTPS = True
@@ -349,6 +356,26 @@ CAPTCHA_GET_FROM_POOL = True
 CAPTCHA_TIMEOUT = 120
 CAPTCHA_GET_FROM_POOL_TIMEOUT = 30
 CAPTCHA_POOL_SIZE = int(os.environ.get("CAPTCHA_POOL_SIZE", "500"))
+# A sum people can read (issue 17: 0 of 6 read the letters): large upright digits, no arcs or
+# dots; a button draws another sum, and it is also read aloud (interaction/captcha_speech.sh).
+CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.math_challenge"
+CAPTCHA_MATH_CHALLENGE_OPERATOR = "×"
+CAPTCHA_FONT_PATH = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
+CAPTCHA_FONT_SIZE = 36
+CAPTCHA_LETTER_ROTATION = (-4, 5)
+CAPTCHA_NOISE_FUNCTIONS = ()
+CAPTCHA_FILTER_FUNCTIONS = ()
+CAPTCHA_IMAGE_SIZE = (200, 64)
+CAPTCHA_FOREGROUND_COLOR = "#1a1a1a"
+# Signs travel with the digit before them, so they sit on its line, not at the top.
+CAPTCHA_PUNCTUATION = "×-="
+# Read aloud in Mandarin by espeak-ng (.ci/run and the README install it); without it the form
+# offers no audio rather than a broken player.
+CAPTCHA_FLITE_PATH = (
+    str(BASE_DIR / "interaction" / "captcha_speech.sh")
+    if os.path.exists("/usr/bin/espeak-ng")
+    else None
+)
 
 # === Security and production (ops) =========================================================
 # One switch, PORTAL_PRODUCTION=1, turns on what `manage.py check --deploy` asks for: HTTPS only

@@ -15,9 +15,9 @@ from tinymce.widgets import TinyMCE
 
 from columns.admin_scoping import ColumnScopedAdminMixin
 from columns.models import Role
-from columns.selectors import has_role
+from columns.selectors import columns_for_user, has_role
 
-from . import selectors, services, workflow
+from . import selectors, services, word_import, workflow
 from .content_checks import dictionary_file
 from .content_checks.highlight import mark_findings
 from .models import (
@@ -88,6 +88,29 @@ class ArticleForm(forms.ModelForm):
         if self.instance.author_id is None and self.user is not None:
             self.instance.author = self.user
         return cleaned
+
+
+class WordImportForm(forms.Form):
+    """从 Word 导入: the document and the column its draft goes to."""
+
+    file = forms.FileField(
+        label=gettext_lazy("Word document"),
+        help_text=gettext_lazy(
+            "A .docx file. Its headings, paragraphs, tables and pictures become a draft; its "
+            "document number and title are recognised; Word's formatting is dropped."
+        ),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".docx,application/vnd.openxmlformats-officedocument"
+                ".wordprocessingml.document"
+            }
+        ),
+    )
+    column = forms.ModelChoiceField(label=gettext_lazy("column"), queryset=None)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["column"].queryset = columns_for_user(user).select_related("site")
 
 
 class AttachmentInline(admin.TabularInline):
@@ -225,6 +248,7 @@ class ArticleAdmin(ColumnScopedAdminMixin, admin.ModelAdmin):
         return [
             path("inbox/", view(self.inbox_view), name="publishing_article_inbox"),
             path("mine/", view(self.mine_view), name="publishing_article_mine"),
+            path("import-word/", view(self.import_word_view), name="publishing_article_import"),
             path("<int:pk>/act/<str:action>/", view(self.act_view), name="publishing_article_act"),
             path("<int:pk>/sheet/", view(self.sheet_view), name="publishing_article_sheet"),
             path(
@@ -392,6 +416,36 @@ class ArticleAdmin(ColumnScopedAdminMixin, admin.ModelAdmin):
                 "opts": self.model._meta,
                 "title": _("My submissions"),
                 "rows": rows,
+            },
+        )
+
+    def import_word_view(self, request):
+        """从 Word 导入 — upload a .docx, get a draft to edit."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = WordImportForm(request.POST or None, request.FILES or None, user=request.user)
+        if request.method == "POST" and form.is_valid():
+            try:
+                imported = word_import.import_word(
+                    upload=form.cleaned_data["file"],
+                    column=form.cleaned_data["column"],
+                    by=request.user,
+                )
+            except ValidationError as error:
+                form.add_error("file", error)
+            else:
+                messages.success(request, _("Imported from Word as a draft; check it and save."))
+                for skipped in imported.skipped_images:
+                    messages.warning(request, _("Left out: %(why)s") % {"why": skipped})
+                return redirect("admin:publishing_article_change", imported.article.pk)
+        return TemplateResponse(
+            request,
+            "admin/publishing/article/import_word.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": _("Import from Word"),
+                "form": form,
             },
         )
 
