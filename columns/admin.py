@@ -12,8 +12,9 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import column_admin, offline_admin, services  # noqa: F401  (they register models)
+from . import column_admin, offline_admin, second_factor, services  # noqa: F401 (registers)
 from .models import (
     HandoverRecord,
     Notification,
@@ -133,6 +134,7 @@ class StaffUserAdmin(UserAdmin):
     list_filter = ["is_active", "groups", "staff_profile__unit"]
     list_select_related = ["staff_profile__unit"]
     change_form_template = "admin/columns/user/change_form.html"
+    actions = ["reset_second_factor"]
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "groups":
@@ -159,6 +161,18 @@ class StaffUserAdmin(UserAdmin):
         services.sync_unit_membership(form.instance)
         services.record_access_change(
             user=form.instance, before=form.access_before, by=request.user, request=request
+        )
+
+    @admin.action(description=gettext_lazy("Reset the second factor (lost or new phone)"))
+    def reset_second_factor(self, request, queryset):
+        if not is_operator(request.user):
+            raise PermissionDenied
+        for account in queryset:
+            second_factor.reset(user=account, by=request.user, request=request)
+        self.message_user(
+            request,
+            _("Reset for %(n)s accounts: each enrols a new device at its next login.")
+            % {"n": len(queryset)},
         )
 
     @admin.display(description=gettext_lazy("unit"))
@@ -200,6 +214,8 @@ class StaffUserAdmin(UserAdmin):
         return TemplateResponse(request, "admin/columns/user/operator_reset.html", context)
 
 
+# Devices are managed through the user list's reset action, in Chinese and logged.
+admin.site.unregister(TOTPDevice)
 admin.site.unregister(Group)
 
 

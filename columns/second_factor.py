@@ -73,6 +73,17 @@ def confirm(*, request, device, token):
     return True
 
 
+@transaction.atomic
+def reset(*, user, by, request=None):
+    """设备重置 — a lost or replaced phone: the account's devices go, and its next login
+    enrols a new one. Recorded in the operation log."""
+    removed, _detail = TOTPDevice.objects.filter(user=user).delete()
+    record(
+        "second_factor_reset", actor=by, target=user, request=request, detail={"devices": removed}
+    )
+    return removed
+
+
 class TokenForm(forms.Form):
     token = forms.RegexField(
         label=gettext_lazy("Six-digit code from the authenticator app"),

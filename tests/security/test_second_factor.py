@@ -111,3 +111,28 @@ def test_roles_not_named_are_not_asked(operator_needs_it, login_as):
 def test_nobody_is_asked_when_the_setting_is_empty(settings, login_as):
     settings.SECOND_FACTOR_ROLES = []
     assert login_as("operator").get("/admin/").status_code == 200
+
+
+def test_operator_resets_a_lost_phone_and_the_next_login_enrols_again(
+    operator_needs_it, login_as, user_named
+):
+    inspector = user_named("inspector")
+    device = TOTPDevice.objects.create(user=inspector, name="authenticator", confirmed=True)
+    changelist = "/admin/auth/user/"
+    refused = login_as("edu_liaison").post(
+        changelist, {"action": "reset_second_factor", "_selected_action": [inspector.pk]}
+    )
+    assert refused.status_code in (302, 403) and TOTPDevice.objects.filter(pk=device.pk).exists()
+
+    operator = login_as("operator")
+    operator.get(PAGE)  # the operator's own role needs the factor too: enrol first
+    operator_device = TOTPDevice.objects.get(user__username="operator")
+    assert operator.post(PAGE, {"token": code(operator_device)}).status_code == 302
+    response = operator.post(
+        changelist, {"action": "reset_second_factor", "_selected_action": [inspector.pk]}
+    )
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user=inspector).exists()
+    entry = OperationLog.objects.get(action="second_factor_reset")
+    assert entry.actor.username == "operator"
+    assert "TOTP" not in operator.get("/admin/functions/").content.decode()
