@@ -23,11 +23,24 @@ TOO_LONG = {
 
 
 class AccessibleCaptchaInput(CaptchaTextInput):
-    """The captcha with a Chinese text alternative for its picture."""
+    """The captcha: a sum in a picture, read aloud, with a button for another sum."""
 
     template_name = "interaction/captcha_widget.html"
     # One text box to label, not a group: the hidden key needs no legend.
     use_fieldset = False
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"inputmode": "numeric", "class": "captcha-answer", **(attrs or {})})
+
+
+def captcha_field():
+    """验证码 — every citizen's form asks the same labelled sum, with Chinese messages."""
+    return CaptchaField(
+        label=_("Verification code"),
+        widget=AccessibleCaptchaInput(),
+        error_messages={"invalid": _("The result is wrong; work out the new sum in the picture.")},
+        help_text=_("Type the result of the sum in the picture, in digits."),
+    )
 
 
 class MultipleImageInput(forms.ClearableFileInput):
@@ -63,7 +76,10 @@ class CitizenForm(forms.Form):
 class MessageForm(CitizenForm):
     """写留言 — SPEC §4: type, unit (or not sure), subject, content, contact, publication."""
 
-    kind = forms.ChoiceField(label=_("Type"), choices=MessageKind.choices)
+    # Nothing chosen beforehand: a preselected 找错 gave letters the shortest deadline.
+    kind = forms.ChoiceField(
+        label=_("Type"), choices=[("", _("Choose the type of message")), *MessageKind.choices]
+    )
     channel = forms.ChoiceField(
         label=_("Mailbox"), choices=Channel.choices, initial=Channel.UNIFIED
     )
@@ -102,14 +118,7 @@ class MessageForm(CitizenForm):
         required=False,
         help_text=_("Up to 3 JPG or PNG pictures, each at most 2 MB."),
     )
-    captcha = CaptchaField(
-        label=_("Verification code"),
-        widget=AccessibleCaptchaInput(),
-        error_messages={
-            "invalid": _("The verification code is wrong; type the characters in the picture.")
-        },
-        help_text=_("Type the characters shown in the picture."),
-    )
+    captcha = captcha_field()
 
     def clean(self):
         cleaned = super().clean()

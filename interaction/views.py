@@ -45,7 +45,7 @@ def message_detail(request, pk):
 
 @never_cache
 def message_new(request):
-    """写留言 — 「我为政府网站找错」 opens this with ?type=site_error&url=<the page>."""
+    """写留言 — 「我为政府网站找错」 opens this with ?type=site_error&url=<the page's path>."""
     if request.method == "POST":
         form = MessageForm(request.POST, request.FILES)
         if form.is_valid():
@@ -81,8 +81,10 @@ def message_new(request):
         if request.GET.get("unit", "").isdigit():
             initial["unit"] = request.GET["unit"]
             initial.setdefault("channel", Channel.UNIT)
-        if request.GET.get("url", "").startswith(("http://", "https://")):
-            initial["page_url"] = request.GET["url"][:500]
+        page_path = request.GET.get("url", "")
+        # 找错 passes the page's path alone: a query string kept here would nest on every visit.
+        if page_path.startswith("/") and not page_path.startswith("//"):
+            initial["page_url"] = request.build_absolute_uri(page_path.split("?")[0])[:500]
         form = MessageForm(initial=initial)
     return render(request, "interaction/message_form.html", {"form": form, "nav": "new"})
 

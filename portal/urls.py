@@ -26,6 +26,8 @@ public_patterns = [
     path("search/", search_views.search, name="search"),
     path("sitemap/", views.site_map, name="site_map"),
     path("sitemap.xml", views.sitemap_xml, name="sitemap_xml"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("captcha/", include("captcha.urls")),
     path("api/", include("portal.api")),
     path("", include("publishing.urls")),

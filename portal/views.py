@@ -6,9 +6,10 @@ import time
 
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError, connection
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -45,6 +46,27 @@ def site_map(request):
     return render(
         request, "portal/sitemap.html", public_context(request, tree, columns=tree.columns)
     )
+
+
+#: What crawlers skip: result lists of any query, the mailbox's forms and tracking, captchas.
+ROBOTS_DISALLOWED = (
+    "/search/",
+    "/interaction/messages/new/",
+    "/interaction/messages/track/",
+    "/captcha/",
+)
+
+
+def robots_txt(request):
+    """robots.txt — keeps crawlers off endless query and form pages; points at the sitemap."""
+    lines = ["User-agent: *", *(f"Disallow: {path}" for path in ROBOTS_DISALLOWED)]
+    lines.append(f"Sitemap: {request.scheme}://{request.get_host()}/sitemap.xml")
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def favicon(request):
+    """/favicon.ico, asked for by browsers and crawlers that ignore the page's icon link."""
+    return HttpResponsePermanentRedirect(static("portal/favicon.svg"))
 
 
 def sitemap_xml(request):

@@ -2,24 +2,11 @@
 questions. They check the shape of the input; the rules (open period, one answer per person,
 moderation) are the services'."""
 
-from captcha.fields import CaptchaField
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..forms import AccessibleCaptchaInput
+from ..forms import captcha_field
 from .models import QuestionKind
-
-
-def captcha_field():
-    """The mailbox's captcha, with its accessible picture and Chinese messages."""
-    return CaptchaField(
-        label=_("Verification code"),
-        widget=AccessibleCaptchaInput(),
-        error_messages={
-            "invalid": _("The verification code is wrong; type the characters in the picture.")
-        },
-        help_text=_("Type the characters shown in the picture."),
-    )
 
 
 class CommentForm(forms.Form):

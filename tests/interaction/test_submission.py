@@ -3,6 +3,7 @@ once and e-mailed; the footer's 「我为政府网站找错」 entry; bad input 
 nothing stored; citizen text through the content checker."""
 
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -82,12 +83,31 @@ def test_citizen_gets_code_and_password_once_and_by_mail(
 
 
 def test_footer_find_error_link_presets_the_type_and_page(client, demo):
-    home = client.get("/").content.decode()
-    assert "/interaction/messages/new/?type=site_error&amp;url=http%3A//localhost/" in home
-    page = client.get(URL, {"type": "site_error", "url": "http://localhost/columns/news/"})
+    home = client.get("/columns/news/?page=1").content.decode()
+    assert "/interaction/messages/new/?type=site_error&amp;url=/columns/news/" in home
+    page = client.get(URL, {"type": "site_error", "url": "/columns/news/?page=1"})
     html = page.content.decode()
     assert '<option value="site_error" selected>' in html
     assert 'value="http://localhost/columns/news/"' in html
+
+
+def test_find_error_link_does_not_nest_on_the_form_itself(client, demo):
+    """A crawler following 找错 from the form it opens found ~3,500 ever longer addresses."""
+    first = client.get(URL, {"type": "site_error", "url": "/columns/news/"}).content.decode()
+    link = re.search(r'class="find-error" href="([^"]+)"', first).group(1)
+    second = client.get(link.replace("&amp;", "&")).content.decode()
+    assert re.search(r'class="find-error" href="([^"]+)"', second).group(1) == link
+    assert link == "/interaction/messages/new/?type=site_error&amp;url=/interaction/messages/new/"
+
+
+def test_writing_a_message_preselects_no_type(client, demo):
+    html = client.get(URL).content.decode()
+    assert re.search(r'<option value="" selected>', html)
+    assert 'site_error" selected' not in html
+    response = client.post(URL, form_data(kind=""))
+    assert response.status_code == 200
+    assert "这个字段是必须的" in response.content.decode()
+    assert not Message.objects.filter(subject="幼儿园入园年龄咨询").exists()
 
 
 def test_unit_mailbox_link_presets_the_unit(client, unit_named):
@@ -112,7 +132,7 @@ def test_images_are_stored_with_the_message(client, demo):
         ({"name": ""}, "这个字段是必须的"),
         ({"phone": "abc"}, "请填写只含数字的电话号码"),
         ({"content": "很" * 3001}, "最多 3000 个字"),
-        ({"captcha_1": "wrong"}, "验证码不正确"),
+        ({"captcha_1": "wrong"}, "计算结果不正确"),
         ({"channel": "unit", "unit": ""}, "请选择您要写信的单位"),
     ],
 )

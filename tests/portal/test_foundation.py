@@ -115,9 +115,11 @@ def test_page_head_carries_national_site_tags(client, demo):
 
 @pytest.mark.django_db
 def test_interface_is_simplified_chinese(client, demo):
-    html = Client(HTTP_HOST="nowhere.example.org").get("/").content.decode()
-    assert "网站不存在" in html
-    assert 'lang="zh-CN"' in html
+    response = Client(HTTP_HOST="nowhere.example.org").get("/")
+    assert "网站不存在" in response.content.decode()
+    # The page's language is the one served (BCP 47 zh-Hans), as the header says.
+    assert response.headers["Content-Language"] == "zh-hans"
+    assert '<html lang="zh-hans">' in response.content.decode()
 
 
 @pytest.mark.django_db
