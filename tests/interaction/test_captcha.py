@@ -1,0 +1,88 @@
+"""The citizens' captcha (验证码): a sum drawn large, another on request, read aloud in Mandarin,
+and still drawn from the worker's pool so showing a form writes no row."""
+
+import io
+import operator
+import os
+import re
+import shutil
+import wave
+
+import pytest
+from captcha.models import CaptchaStore
+from django.conf import settings
+from PIL import Image
+
+from interaction.captcha_pool import refill_captcha_pool
+
+pytestmark = pytest.mark.django_db
+
+FORM = "/interaction/messages/new/"
+
+
+def shown_key(html):
+    return re.search(r'name="captcha_0" value="([0-9a-f]+)"', html).group(1)
+
+
+@pytest.fixture
+def pool(settings):
+    settings.CAPTCHA_POOL_SIZE = 3
+    CaptchaStore.objects.all().delete()
+    refill_captcha_pool()
+
+
+def test_the_form_shows_a_sum_from_the_pool_with_a_labelled_numeric_answer(client, pool):
+    rows = CaptchaStore.objects.count()
+    html = client.get(FORM).content.decode()
+    assert CaptchaStore.objects.count() == rows  # the GET wrote nothing
+    store = CaptchaStore.objects.get(hashkey=shown_key(html))
+    assert re.fullmatch(r"\d+[+×-]\d+=", store.challenge)
+    left, sign, right = re.fullmatch(r"(\d+)([+×-])(\d+)=", store.challenge).groups()
+    worked = {"+": operator.add, "-": operator.sub, "×": operator.mul}[sign](int(left), int(right))
+    assert store.response == str(worked)
+    assert '<label for="id_captcha_1"' in html
+    assert re.search(r'<input type="text" name="captcha_1" inputmode="numeric"', html)
+    assert 'class="captcha-refresh"' in html and "data-refresh-url=" in html
+
+
+def test_the_picture_is_large_and_plain(client, pool):
+    key = shown_key(client.get(FORM).content.decode())
+    picture = Image.open(io.BytesIO(client.get(f"/captcha/image/{key}/").content)).convert("L")
+    assert picture.size == (200, 64)
+    # Only ink and paper: no arcs, dots or smoothing greys making the digits hard to read.
+    grey = sum(count for value, count in enumerate(picture.histogram()) if 60 < value < 200)
+    assert grey / (200 * 64) < 0.05
+
+
+def test_solving_the_sum_sends_the_message(client, pool):
+    from tests.interaction.test_submission import form_data
+
+    key = shown_key(client.get(FORM).content.decode())
+    answer = CaptchaStore.objects.get(hashkey=key).response
+    response = client.post(FORM, form_data(captcha_0=key, captcha_1=answer))
+    assert response.status_code == 302
+    assert not CaptchaStore.objects.filter(hashkey=key).exists()  # used once
+
+
+def test_another_sum_comes_from_the_pool(client, pool):
+    response = client.get("/captcha/refresh/", HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+    body = response.json()
+    assert CaptchaStore.objects.filter(hashkey=body["key"]).exists()
+    assert body["image_url"] == f"/captcha/image/{body['key']}/"
+    assert CaptchaStore.objects.count() == 3
+
+
+@pytest.mark.skipif(
+    not shutil.which("espeak-ng") and os.environ.get("CI") != "true",
+    reason="espeak-ng not installed: captcha audio untested (CI installs it)",
+)
+def test_the_sum_is_read_aloud(client, pool):
+    html = client.get(FORM).content.decode()
+    key = shown_key(html)
+    assert f'<audio controls preload="none" src="/captcha/audio/{key}.wav"' in html
+    response = client.get(f"/captcha/audio/{key}.wav")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "audio/wav"
+    sound = wave.open(io.BytesIO(b"".join(response.streaming_content)))
+    assert sound.getnframes() / sound.getframerate() > 1.0  # words, not an empty file
+    assert settings.CAPTCHA_FLITE_PATH.endswith("captcha_speech.sh")
