@@ -199,13 +199,14 @@ class Installation:
         once each answers (the worker to a Celery ping)."""
         nginx = tool("nginx")
         certificate = make_certificate(self.directory)
-        subprocess.run(
+        collected = subprocess.run(
             [str(ROOT / ".venv/bin/python"), "manage.py", "collectstatic", "--noinput", "-v", "0"],
             cwd=ROOT,
             env={"PATH": os.environ["PATH"], **read_env_file(self.env_file)},
-            check=True,
             capture_output=True,
+            text=True,
         )
+        assert collected.returncode == 0, collected.stderr
         names = ("public", "admin", "http", "https", "admin_http", "admin_https")
         self.ports = dict(zip(names, loopback_ports(len(names)), strict=True))
         self.public = self.start(

@@ -5,6 +5,7 @@ with the drill-down lists; a liaison sees only their unit."""
 import os
 
 import pytest
+from playwright.sync_api import expect
 
 from .conftest import screenshot
 
@@ -23,9 +24,9 @@ def sign_in(page, username):
 
 
 def charts_rendered(page):
-    page.wait_for_function(
-        "document.querySelectorAll('[data-chart][data-rendered=\"1\"] canvas').length === 5"
-    )
+    # A locator, not wait_for_function: Playwright evaluates that with eval, which the
+    # production CSP refuses (tests/deploy/test_production_journeys.py runs this under it).
+    expect(page.locator('[data-chart][data-rendered="1"] canvas')).to_have_count(5, timeout=30_000)
     return page.evaluate(
         """() => Array.from(document.querySelectorAll('[data-chart]')).map(node => {
             const chart = echarts.getInstanceByDom(node);
