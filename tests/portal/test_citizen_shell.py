@@ -36,6 +36,10 @@ def test_every_public_page_has_navigation_reading_tools_and_description(client, 
 
 def test_column_and_article_pages_describe_themselves(client, demo):
     home = client.get("/").content.decode()
+    column = re.search(r'href="(/columns/[^"]+/)"', home).group(1)
+    html = client.get(column).content.decode()
+    name = re.search(r'<meta name="ColumnName" content="([^"]+)">', html).group(1)
+    assert re.search(rf'<meta name="description" content="[^"]*{name} - 示例区人民政府">', html)
     article = re.search(r'href="(/articles/\d+/)"', home).group(1)
     html = client.get(article).content.decode()
     # The article's own description (its summary or title), not a second, generic one.
