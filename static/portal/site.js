@@ -34,16 +34,19 @@
   if (savedFont) root.classList.add(savedFont);
   if (stored(CARE_KEY)) root.classList.add("care");
 
-  function refreshCaptcha(box) {
+  function refreshCaptcha(box, triesLeft) {
     var request = new XMLHttpRequest();
     request.open("GET", box.dataset.refreshUrl);
     request.setRequestHeader("X-Requested-With", "XMLHttpRequest");
     request.responseType = "json";
     request.onload = function () {
       if (request.status !== 200 || !request.response) return;
+      var key = box.querySelector("input[type=hidden]");
+      // The pool may hand back the sum already shown: ask again rather than show it twice.
+      if (request.response.key === key.value && triesLeft > 0) return refreshCaptcha(box, triesLeft - 1);
       var answer = box.querySelector(".captcha-answer");
       box.querySelector("img.captcha").src = request.response.image_url;
-      box.querySelector("input[type=hidden]").value = request.response.key;
+      key.value = request.response.key;
       var audio = box.querySelector("audio");
       if (audio && request.response.audio_url) audio.src = request.response.audio_url;
       answer.value = "";
@@ -73,7 +76,7 @@
     });
     document.querySelectorAll(".captcha-box").forEach(function (box) {
       box.querySelector(".captcha-refresh").addEventListener("click", function () {
-        refreshCaptcha(box);
+        refreshCaptcha(box, 3);
       });
     });
     var summary = document.getElementById("error-summary");
