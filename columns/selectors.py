@@ -1,7 +1,10 @@
 """Reads of the platform's structure: host resolution, roles, and what a user may see."""
 
+from functools import partial
+
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.db import transaction
 
 from .models import (
     DEFAULT_MAX_GAP_DAYS,
@@ -20,23 +23,47 @@ from .models import (
 )
 
 HOST_MAP_CACHE_KEY = "columns:host-map:v1"
+HOST_MAP_TIMEOUT = 300
+
+
+def _hostname(host):
+    return (host or "").split(":")[0].strip().lower().rstrip(".")
 
 
 def site_for_host(host):
-    """The open or closed Site answering on a host name, or None; one cache read per request."""
-    hostname = (host or "").split(":")[0].strip().lower().rstrip(".")
+    """The open or closed Site answering on a host name, or None; one cache read per request.
+
+    The map lives in the shared cache, so every web process sees a change once it is
+    forgotten (after commit, forget_host_map). A name missing from the map is looked up
+    once more in the database: a map cached by a request that read while a new site or host
+    was being saved must not answer "网站不存在" for it until the map expires.
+    """
+    hostname = _hostname(host)
     host_map = cache.get(HOST_MAP_CACHE_KEY)
     if host_map is None:
-        host_map = dict(SiteHost.objects.values_list("hostname", "site_id"))
-        cache.set(HOST_MAP_CACHE_KEY, host_map, 300)
+        host_map = _cache_host_map()
     site_id = host_map.get(hostname)
+    if site_id is None and hostname:
+        site_id = SiteHost.objects.filter(hostname=hostname).values_list("site_id", flat=True)
+        site_id = site_id.first()
+        if site_id is not None:
+            _cache_host_map()
     if site_id is None:
         return None
     return Site.objects.filter(pk=site_id).first()
 
 
+def _cache_host_map():
+    host_map = dict(SiteHost.objects.values_list("hostname", "site_id"))
+    cache.set(HOST_MAP_CACHE_KEY, host_map, HOST_MAP_TIMEOUT)
+    return host_map
+
+
 def forget_host_map():
+    """Drop the cached map now and again once the saving transaction commits: a request
+    another process serves in between reads the old rows and may cache them again."""
     cache.delete(HOST_MAP_CACHE_KEY)
+    transaction.on_commit(partial(cache.delete, HOST_MAP_CACHE_KEY), robust=True)
 
 
 def roles_of(user):
