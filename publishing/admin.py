@@ -452,17 +452,10 @@ class ArticleAdmin(ColumnScopedAdminMixin, admin.ModelAdmin):
     def sheet_view(self, request, pk):
         """信息发布审核单 — the printable review sheet for the unit's paper archive."""
         article = self._article(request, pk)
-        runs = article.review_runs.prefetch_related("decisions__decided_by").select_related(
-            "submitted_by"
-        )
         return TemplateResponse(
             request,
             "publishing/staff/review_sheet.html",
-            {
-                "article": article,
-                "runs": runs.order_by("submitted_at", "pk"),
-                "now": timezone.now(),
-            },
+            {"article": article, "runs": selectors.review_sheet(article), "now": timezone.now()},
         )
 
     def revisions_view(self, request, pk):

@@ -1,9 +1,11 @@
 """Reads of articles: what the public sees, what waits for a reviewer, where a submission is."""
 
+from dataclasses import dataclass
+
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
-from columns.models import Column, ColumnCategory
+from columns.models import Column, ColumnCategory, Role
 from columns.selectors import columns_for_user, roles_of, unit_of
 
 from .models import Article, ArticleStatus, HeadlineDirective, ReviewRun
@@ -201,3 +203,41 @@ def previewable_articles(user):
     return Article.objects.filter(
         Q(column__in=columns_for_user(user).values("pk")) | Q(pk__in=waiting)
     ).select_related("column", "column__site", "unit", "policy")
+
+
+@dataclass(frozen=True)
+class SheetStep:
+    """One line of the 审核单: a step of the run, decided or not yet."""
+
+    index: int
+    name: str
+    role: str
+    decision: object  # the ReviewDecision, or None while the step is open
+    waiting: bool  # the run waits at this step now
+
+
+def review_sheet(article):
+    """信息发布审核单 — every review run of the article with all its steps (pending ones
+    too) and every content-check finding let through with who and why; oldest run first."""
+    runs = (
+        article.review_runs.select_related("submitted_by")
+        .prefetch_related("decisions__decided_by", "finding_overrides__decided_by")
+        .order_by("submitted_at", "pk")
+    )
+    sheet = []
+    for run in runs:
+        decided = {decision.step_index: decision for decision in run.decisions.all()}
+        in_progress = run.status == ReviewRun.Status.IN_PROGRESS
+        steps = [
+            SheetStep(
+                index=index,
+                name=step["name"],
+                role=Role(step["role"]).label if step["role"] in Role.values else step["role"],
+                decision=decided.get(index),
+                waiting=in_progress and index == run.current_index,
+            )
+            for index, step in enumerate(run.steps)
+        ]
+        overrides = sorted(run.finding_overrides.all(), key=lambda o: (o.decided_at, o.pk))
+        sheet.append({"run": run, "steps": steps, "overrides": overrides})
+    return sheet

@@ -323,6 +323,9 @@ class FindingOverride(models.Model):
     def __str__(self):
         return f"{self.match}: {self.reason}"
 
+    #: 标题/摘要/正文, or the attachment's name, as on the finding it let through.
+    source_label = ContentFinding.source_label
+
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise ValidationError(_("An override cannot be changed."))
