@@ -124,7 +124,7 @@ def test_wrong_captcha_and_wrong_password_are_explained(page, demo):
     page.fill("#id_phone", "13700004321")
     page.fill("#id_captcha_1", "WRONG")
     page.get_by_role("button", name="提交留言").click()
-    assert "验证码不正确" in page.content()
+    assert "计算结果不正确" in page.content()
     assert not Message.objects.filter(subject="验证码测试").exists()
     screenshot(page, "mailbox-form-errors")
     assert_accessible(page)
