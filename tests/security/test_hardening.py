@@ -99,7 +99,7 @@ def test_400_403_405_are_chinese_pages(demo, login_as, settings):
         page = response.content.decode()
         ok = (
             response.status_code == int(case[:3])
-            and 'lang="zh-CN"' in page
+            and 'lang="zh-hans"' in page
             and "返回首页" in page
             and "Forbidden" not in page
         )
@@ -282,7 +282,7 @@ def test_print_and_use_finding_buttons_are_wired_by_static_files(client):
 
 def test_too_long_addresses_get_the_chinese_414_page_from_nginx():
     page = ROOT / "static/portal/errors/414.html"
-    assert "网址过长" in page.read_text() and 'lang="zh-CN"' in page.read_text()
+    assert "网址过长" in page.read_text() and 'lang="zh-hans"' in page.read_text()
     for conf in ("portal-public.conf", "portal-admin.conf"):
         text = (ROOT / "deploy/nginx" / conf).read_text()
         ok = "error_page 414 /static/portal/errors/414.html;" in text
