@@ -62,3 +62,11 @@ def test_favicon_is_served(client, demo):
     response = client.get("/favicon.ico")
     assert response.status_code == 301
     assert response["Location"] == icon
+
+
+def test_each_page_type_has_its_own_description(client, demo):
+    descriptions = [
+        re.search(r'<meta name="description" content="([^"]+)">', client.get(url).content.decode())
+        for url in PAGES
+    ]
+    assert len({match.group(1) for match in descriptions}) == len(PAGES)
