@@ -26,6 +26,7 @@ from .models import (
     StaffProfile,
     Unit,
 )
+from .pickers import PickerAdminMixin, StaffChoiceField
 from .selectors import has_role
 
 User = get_user_model()
@@ -48,17 +49,16 @@ class SiteAdmin(admin.ModelAdmin):
 
 
 class HandoverForm(forms.Form):
-    old_user = forms.ModelChoiceField(
+    old_user = StaffChoiceField(
         queryset=User.objects.none(), label=gettext_lazy("Previous liaison")
     )
-    new_user = forms.ModelChoiceField(
-        queryset=User.objects.none(), label=gettext_lazy("New liaison")
-    )
+    new_user = StaffChoiceField(queryset=User.objects.none(), label=gettext_lazy("New liaison"))
 
     def __init__(self, *args, unit, **kwargs):
         super().__init__(*args, **kwargs)
         # Every account of the platform is offered: the service gives the clear refusal.
         accounts = User.objects.filter(staff_profile__isnull=False).order_by("username")
+        accounts = accounts.select_related("staff_profile__unit")
         self.fields["old_user"].queryset = accounts
         self.fields["new_user"].queryset = accounts
         if unit.liaison_id:
@@ -66,7 +66,7 @@ class HandoverForm(forms.Form):
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(PickerAdminMixin, admin.ModelAdmin):
     list_display = ["name", "org_code", "principal_leader", "deputy_leader", "liaison"]
     search_fields = ["name", "org_code"]
     change_form_template = "admin/columns/unit/change_form.html"

@@ -8,10 +8,11 @@ and another unit's object answers 404, however its URL was guessed.
 from django.http import Http404
 
 from .models import Column, Unit
+from .pickers import PickerAdminMixin
 from .selectors import columns_for_user, sees_everything, unit_of
 
 
-class ScopedAdminMixin:
+class ScopedAdminMixin(PickerAdminMixin):
     """Base: subclasses say how a queryset of the model is cut down to the user's part."""
 
     def scope(self, request, queryset):

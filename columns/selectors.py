@@ -138,15 +138,16 @@ def liaisons_of(unit):
     )
 
 
-def tree_paths(site_ids=None):
+def tree_paths(site_ids=None, *, field="slug", separator="/"):
     """{column id: "news/dept-news/edu-news"} for the columns of the given sites (all by
-    default), computed in one query from the tree order instead of per column."""
-    columns = Column.objects.order_by("tree_id", "lft").values_list("pk", "parent_id", "slug")
+    default), computed in one query from the tree order instead of per column; field="name"
+    with separator=" / " gives the path people read (新闻动态 / 部门动态 / 教育动态)."""
+    columns = Column.objects.order_by("tree_id", "lft").values_list("pk", "parent_id", field)
     if site_ids is not None:
         columns = columns.filter(site_id__in=site_ids)
     paths = {}
-    for pk, parent_id, slug in columns:
-        paths[pk] = f"{paths[parent_id]}/{slug}" if parent_id in paths else slug
+    for pk, parent_id, part in columns:
+        paths[pk] = f"{paths[parent_id]}{separator}{part}" if parent_id in paths else part
     return paths
 
 

@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy
 from tinymce.widgets import TinyMCE
 
 from columns.admin_scoping import ColumnScopedAdminMixin
-from columns.models import Role
+from columns.models import Column, Role
+from columns.pickers import ColumnChoiceField
 from columns.selectors import columns_for_user, has_role
 
 from . import selectors, services, word_import, workflow
@@ -106,7 +107,7 @@ class WordImportForm(forms.Form):
             }
         ),
     )
-    column = forms.ModelChoiceField(label=gettext_lazy("column"), queryset=None)
+    column = ColumnChoiceField(label=gettext_lazy("column"), queryset=Column.objects.none())
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,0 +1,67 @@
+"""Pickers (选择框) that say what each choice is: a column with its site and place in the tree
+("示例区人民政府 · 新闻动态 / 部门动态 / 教育动态"), a staff account with its name and unit
+("张华（区教育局 · edu_leader）"), where Django would show a bare name or login."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
+
+from .models import Column
+from .selectors import tree_paths
+
+
+class _ColumnLabels:
+    """Labels of columns from one query for the whole tree, made on the first label asked."""
+
+    def label_from_instance(self, column):
+        if getattr(self, "_paths", None) is None:
+            self._paths = tree_paths(field="name", separator=" / ")
+        return f"{column.site.name} · {self._paths.get(column.pk, column.name)}"
+
+    def __deepcopy__(self, memo):
+        copy = super().__deepcopy__(memo)
+        copy._paths = None  # each form reads the tree as it is now
+        return copy
+
+
+class ColumnChoiceField(_ColumnLabels, forms.ModelChoiceField):
+    def __init__(self, queryset, **kwargs):
+        super().__init__(queryset.select_related("site"), **kwargs)
+
+
+class ColumnMultipleChoiceField(_ColumnLabels, forms.ModelMultipleChoiceField):
+    def __init__(self, queryset, **kwargs):
+        super().__init__(queryset.select_related("site"), **kwargs)
+
+
+def staff_label(user):
+    """姓名（单位 · 登录名）; platform accounts have no unit."""
+    profile = getattr(user, "staff_profile", None)
+    unit = profile.unit.name if profile is not None and profile.unit else _("platform")
+    name = user.get_full_name() or user.username
+    return f"{name}（{unit} · {user.username}）"
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def __init__(self, queryset, **kwargs):
+        super().__init__(queryset.select_related("staff_profile__unit"), **kwargs)
+
+    def label_from_instance(self, user):
+        return staff_label(user)
+
+
+class PickerAdminMixin:
+    """For model admins: foreign keys and many-to-many fields to columns and accounts get
+    the pickers above."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is Column:
+            kwargs.setdefault("form_class", ColumnChoiceField)
+        elif db_field.related_model is get_user_model():
+            kwargs.setdefault("form_class", StaffChoiceField)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.related_model is Column:
+            kwargs.setdefault("form_class", ColumnMultipleChoiceField)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
