@@ -70,7 +70,8 @@ def build():
                 site_id, tracking_code, query_password, kind, channel, unit_id, subject,
                 content, page_url, name, phone, email, publish_allowed, moderation_findings,
                 status, received_at, due_at, remind_at, cap_at, deadline_version,
-                next_alert_at, clock_stopped_days, reply_body, is_public, rating
+                next_alert_at, clock_stopped_days, reply_body, is_public, rating,
+                due_provisional, public_subject, public_content, public_reply
             )
             SELECT %(site)s, %(prefix)s || lpad(i::text, 9, '0'), '!', 'consultation',
                    'unified', (%(units)s::bigint[])[1 + i %% %(unit_count)s],
@@ -83,7 +84,7 @@ def build():
                    1,
                    CASE WHEN i %% %(due_every)s = 0 THEN now() - interval '1 hour'
                         ELSE now() + make_interval(days => 1 + i %% 9) END,
-                   0, '', false, ''
+                   0, '', false, '', false, '', '', ''
             FROM generate_series(1, %(count)s) AS i
             """,
             {
