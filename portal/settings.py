@@ -368,6 +368,7 @@ CAPTCHA_LETTER_ROTATION = (-4, 5)
 CAPTCHA_NOISE_FUNCTIONS = ()
 CAPTCHA_FILTER_FUNCTIONS = ()
 CAPTCHA_IMAGE_SIZE = (200, 64)
+CAPTCHA_2X_IMAGE = False  # a fixed size would crop the double-size drawing
 CAPTCHA_FOREGROUND_COLOR = "#1a1a1a"
 # Signs travel with the digit before them, so they sit on its line, not at the top.
 CAPTCHA_PUNCTUATION = "×-="

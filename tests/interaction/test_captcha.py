@@ -58,6 +58,8 @@ def test_the_picture_is_large_and_plain(client, pool):
     # Only ink and paper: no arcs, dots or smoothing greys making the digits hard to read.
     grey = sum(count for value, count in enumerate(picture.histogram()) if 60 < value < 200)
     assert grey / (200 * 64) < 0.05
+    # No double-size variant: at the fixed size it would be cropped to half a sum.
+    assert client.get(f"/captcha/image/{key}@2/").status_code == 404
 
 
 @pytest.mark.skipif(
