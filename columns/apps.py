@@ -19,6 +19,7 @@ class ColumnsConfig(AppConfig):
             "columns.delete_sitehost",
             "columns.view_sitehost",
             "columns.add_offlinewindow",
+            "columns.change_offlinewindow",
             "columns.view_offlinewindow",
             "columns.add_unit",
             "columns.change_unit",

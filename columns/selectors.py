@@ -164,5 +164,8 @@ def pending_topic_requests():
 def coming_offline_windows(now):
     """临时下线 — every site's offline windows not over yet, the next first."""
     return (
-        OfflineWindow.objects.filter(ends_at__gt=now).select_related("site").order_by("starts_at")
+        OfflineWindow.objects.in_force()
+        .filter(ends_at__gt=now)
+        .select_related("site")
+        .order_by("starts_at")
     )

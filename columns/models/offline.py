@@ -8,6 +8,12 @@ from django.utils.translation import gettext_lazy as _
 from .structure import Site
 
 
+class OfflineWindowQuerySet(models.QuerySet):
+    def in_force(self):
+        """The windows not cancelled: only they are announced, taken offline and counted."""
+        return self.filter(cancelled_at__isnull=True)
+
+
 class OfflineWindow(models.Model):
     """临时下线 — a period in which a site shows a maintenance page instead of its content.
 
@@ -29,6 +35,9 @@ class OfflineWindow(models.Model):
         verbose_name=_("scheduled by"),
     )
     scheduled_at = models.DateTimeField(_("notice published at"), default=timezone.now)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True, editable=False)
+
+    objects = OfflineWindowQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("temporary offline window")
@@ -36,4 +45,6 @@ class OfflineWindow(models.Model):
         ordering = ["-starts_at"]
 
     def __str__(self):
-        return f"{self.site}: {self.starts_at:%Y-%m-%d} – {self.ends_at:%Y-%m-%d}"
+        # In the site's time zone: a window from 00:00 on the 20th is not "the 19th" (UTC).
+        starts, ends = timezone.localtime(self.starts_at), timezone.localtime(self.ends_at)
+        return f"{self.site}: {starts:%Y-%m-%d %H:%M} – {ends:%Y-%m-%d %H:%M}"
