@@ -161,10 +161,18 @@ def _fire(message, name, *, by=None, comment="", detail=None):
     source = message.status
     workflow.fire(message, name)
     message.save()
+    _note(message, name, by=by, comment=comment, detail=detail, from_status=source)
+    if by is not None:
+        record(f"message_{name}", actor=by, target=message, detail=detail)
+    _schedule_alerts(message)
+
+
+def _note(message, action, *, by=None, comment="", detail=None, from_status=None):
+    """办理记录 — one handling record; without from_status the status did not change."""
     MessageEvent.objects.create(
         message=message,
-        action=name,
-        from_status=source,
+        action=action,
+        from_status=message.status if from_status is None else from_status,
         to_status=message.status,
         actor=by,
         unit=message.unit,
@@ -172,9 +180,6 @@ def _fire(message, name, *, by=None, comment="", detail=None):
         detail=detail or {},
         at=timezone.now(),
     )
-    if by is not None:
-        record(f"message_{name}", actor=by, target=message, detail=detail)
-    _schedule_alerts(message)
 
 
 def _required(text, message):
@@ -327,12 +332,8 @@ def submit_message(
         _record_deadline(message, reason=DeadlineChange.Reason.RECEIPT)
         for upload in images:
             MessageImage.objects.create(message=message, image=upload)
-        MessageEvent.objects.create(
-            message=message,
-            action="submitted",
-            to_status=message.status,
-            detail={"held": held, "findings": len(findings)},
-            at=now,
+        _note(
+            message, "submitted", detail={"held": held, "findings": len(findings)}, from_status=""
         )
         notify(
             selectors.dispatchers(),
@@ -583,16 +584,12 @@ def change_kind(*, message, by, kind, reason):
         note=reason,
         calendar=calendar,
     )
-    MessageEvent.objects.create(
-        message=message,
-        action="change_kind",
-        from_status=message.status,
-        to_status=message.status,
-        actor=by,
-        unit=message.unit,
+    _note(
+        message,
+        "change_kind",
+        by=by,
         comment=reason,
         detail={"from": previous, "to": kind},
-        at=timezone.now(),
     )
     record("message_kind_changed", actor=by, target=message, detail={"from": previous, "to": kind})
     return message
@@ -665,16 +662,12 @@ def request_extension(*, message, by, working_days, reason):
         requested_by=by,
         requested_at=timezone.now(),
     )
-    MessageEvent.objects.create(
-        message=message,
-        action="request_extension",
-        from_status=message.status,
-        to_status=message.status,
-        actor=by,
-        unit=message.unit,
+    _note(
+        message,
+        "request_extension",
+        by=by,
         comment=reason,
         detail={"working_days": working_days},
-        at=timezone.now(),
     )
     record(
         "message_extension_requested",
@@ -746,16 +739,12 @@ def decide_extension(*, extension, by, approve, reason=""):
     extension.decision_reason = reason
     extension.save()
     action = "approve_extension" if approve else "reject_extension"
-    MessageEvent.objects.create(
-        message=message,
-        action=action,
-        from_status=message.status,
-        to_status=message.status,
-        actor=by,
-        unit=message.unit,
+    _note(
+        message,
+        action,
+        by=by,
         comment=reason,
         detail={"working_days": extension.working_days},
-        at=timezone.now(),
     )
     record(
         f"message_{action}",
@@ -1064,16 +1053,12 @@ def _recount_deadline(pk, calendar, by):
     message.deadline_version += 1
     message.save()
     _record_deadline(message, reason=DeadlineChange.Reason.CALENDAR, by=by, note=note)
-    MessageEvent.objects.create(
-        message=message,
-        action="recount_deadline",
-        from_status=message.status,
-        to_status=message.status,
-        actor=by,
-        unit=message.unit,
+    _note(
+        message,
+        "recount_deadline",
+        by=by,
         comment=note,
         detail={"from": f"{old_day:%Y-%m-%d}", "to": f"{new_day:%Y-%m-%d}"},
-        at=timezone.now(),
     )
     notify(
         _alert_recipients(message, overdue=False),
