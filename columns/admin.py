@@ -26,6 +26,7 @@ from .models import (
     StaffProfile,
     Unit,
 )
+from .notifications import kind_label
 from .pickers import PickerAdminMixin, StaffChoiceField
 from .selectors import has_role
 
@@ -257,14 +258,32 @@ class PasswordResetRecordAdmin(RecordAdmin):
     list_display = ["user", "operator", "request_reference", "created_at"]
 
 
+class NotificationKindFilter(admin.SimpleListFilter):
+    """通知类别, named in words: only the kinds this person has received."""
+
+    title = gettext_lazy("kind")
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        kinds = model_admin.get_queryset(request).values_list("kind", flat=True).distinct()
+        return sorted(((kind, kind_label(kind)) for kind in kinds), key=lambda c: str(c[1]))
+
+    def queryset(self, request, queryset):
+        return queryset.filter(kind=self.value()) if self.value() else queryset
+
+
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
     """Each person's own in-app notifications; opening one marks it read."""
 
-    list_display = ["title", "kind", "created_at", "read_at"]
-    list_filter = ["kind", ("read_at", admin.EmptyFieldListFilter)]
-    readonly_fields = ["kind", "title", "body", "url", "created_at", "read_at"]
+    list_display = ["title", "kind_in_words", "created_at", "read_at"]
+    list_filter = [NotificationKindFilter, ("read_at", admin.EmptyFieldListFilter)]
+    readonly_fields = ["kind_in_words", "title", "body", "url", "created_at", "read_at"]
     fields = readonly_fields
+
+    @admin.display(description=gettext_lazy("kind"), ordering="kind")
+    def kind_in_words(self, notification):
+        return kind_label(notification.kind)
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(recipient=request.user)

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .models import Notification
 
@@ -17,6 +18,49 @@ logger = logging.getLogger(__name__)
 EMAIL_RETRY_AFTER = timedelta(minutes=5)
 #: After this long an e-mail is no longer worth sending; the in-app notification remains.
 EMAIL_GIVE_UP_AFTER = timedelta(days=1)
+
+#: 通知类别 — what each kind code means, in the words the recipient reads.
+KIND_LABELS = {
+    "annual_report": _("Annual report"),
+    "article_published": _("Article published"),
+    "calendar_missing_year": _("Working-day calendar missing"),
+    "column_assigned": _("Column assigned"),
+    "column_freshness": _("Column not updated in time"),
+    "message_assigned": _("Message routed to you"),
+    "message_deadline_recounted": _("Message deadline recounted"),
+    "message_extension_decided": _("Extension decided"),
+    "message_extension_requested": _("Extension requested"),
+    "message_info_supplied": _("Writer supplied information"),
+    "message_received": _("New message"),
+    "message_reopened": _("Message reopened"),
+    "message_reply_drafted": _("Reply waiting for approval"),
+    "message_reply_returned": _("Reply returned"),
+    "message_transfer_requested": _("Transfer requested"),
+    "monthly_score": _("Monthly score"),
+    "objection_decided": _("Objection decided"),
+    "objection_filed": _("Objection filed"),
+    "participation_held": _("Participation item held"),
+    "participation_question": _("Question from the public"),
+    "publishing_deadline": _("Publishing deadline"),
+    "rectification": _("Rectification"),
+    "reminder": _("Reminder"),
+    "review_approved": _("Review approved"),
+    "review_progress": _("Review progress"),
+    "review_returned": _("Returned by the reviewer"),
+    "review_waiting": _("Waiting for your review"),
+    "site_outage": _("Site unavailable"),
+    "special_supervision": _("Special supervision"),
+    "spot_check": _("Spot check"),
+    "supervisor": _("Supervision"),
+    "tamper_alert": _("Possible tampering"),
+    "topic_decided": _("Topic request decided"),
+    "topic_requested": _("Topic requested"),
+}
+
+
+def kind_label(kind):
+    """The kind in words; an unknown code (from an older release) as itself."""
+    return KIND_LABELS.get(kind, kind)
 
 
 def notify(recipients, *, kind, title, body="", url="", key=None):

@@ -6,6 +6,7 @@ monitor would have recorded them, deterministically (the same every load).
 """
 
 import random
+import socket
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
@@ -18,6 +19,7 @@ from publishing.models import Article, ArticleStatus
 
 from . import freshness
 from .crawler import site_base_url
+from .http_fetch import connection_problem
 from .inspections import demo as inspections_demo
 from .models import (
     AvailabilityProbe,
@@ -67,7 +69,7 @@ def _probes(site, now, rng):
                 ok=not down,
                 status_code=None if down else 200,
                 response_ms=None if down else rng.randint(80, 420),
-                error="cannot connect: [Errno 111] Connection refused" if down else "",
+                error=connection_problem(ConnectionRefusedError()) if down else "",
             )
         )
         at += timedelta(minutes=5)
@@ -77,7 +79,7 @@ def _probes(site, now, rng):
             site=site,
             started_at=outage_start,
             ended_at=outage_end,
-            first_error="cannot connect: [Errno 111] Connection refused",
+            first_error=connection_problem(ConnectionRefusedError()),
         )
 
 
@@ -128,7 +130,7 @@ def _crawls(site, now, rng):
                     on_homepage=True,
                     url="http://www.example-partner.gov.cn/",
                     external=True,
-                    problem="cannot connect: [Errno -2] Name or service not known",
+                    problem=connection_problem(socket.gaierror()),
                 )
             )
         BrokenLink.objects.bulk_create(rows)

@@ -1,8 +1,10 @@
 """Polite HTTP fetching for the crawler and the probes: timeouts, a per-host limit, one
 outcome per URL per run, and every failure turned into a finding instead of an exception."""
 
+import errno
 import http.client
 import socket
+import ssl
 import threading
 import time
 import urllib.error
@@ -18,6 +20,28 @@ from publishing import outbound
 USER_AGENT = "PortalMonitor/1.0 (+government website inspection)"
 #: Bodies are read only from HTML pages of the site itself, and only this much of them.
 MAX_BODY_BYTES = 2 * 1024 * 1024
+
+
+def connection_problem(exc):
+    """Why a connection failed, in words: never the raw "[Errno 111] Connection refused"."""
+    reason = getattr(exc, "reason", exc)  # urllib wraps the socket's error
+    if isinstance(reason, socket.gaierror):
+        words = _("the host name does not resolve")
+    elif isinstance(reason, ConnectionRefusedError):
+        words = _("the server refused the connection")
+    elif isinstance(reason, ConnectionResetError | ConnectionAbortedError):
+        words = _("the server broke off the connection")
+    elif isinstance(reason, ssl.SSLCertVerificationError):
+        words = _("the site's certificate is not valid")
+    elif isinstance(reason, ssl.SSLError):
+        words = _("the secure connection failed")
+    elif getattr(reason, "errno", None) in (errno.ENETUNREACH, errno.EHOSTUNREACH):
+        words = _("the server cannot be reached")
+    elif isinstance(reason, http.client.HTTPException | ValueError):
+        words = _("the answer is not valid HTTP")
+    else:
+        words = _("the connection failed")
+    return _("cannot connect: %(reason)s") % {"reason": words}
 
 
 @dataclass
@@ -99,11 +123,7 @@ class Fetcher:
                     problem=_("no answer within %(seconds)s s") % {"seconds": self.timeout},
                 )
             except (http.client.HTTPException, OSError, ValueError) as exc:
-                return Outcome(
-                    url=url,
-                    ok=False,
-                    problem=(_("cannot connect: %(reason)s") % {"reason": exc})[:200],
-                )
+                return Outcome(url=url, ok=False, problem=connection_problem(exc))
         elapsed_ms = int((time.monotonic() - started) * 1000)
         if answer.status >= 400:
             return Outcome(
@@ -161,11 +181,7 @@ class Fetcher:
                 if isinstance(exc.reason, TimeoutError | socket.timeout):
                     problem = _("no answer within %(seconds)s s") % {"seconds": self.timeout}
                 else:
-                    problem = _("cannot connect: %(reason)s") % {"reason": exc.reason}
-                return Outcome(url=url, ok=False, problem=problem[:200])
+                    problem = connection_problem(exc)
+                return Outcome(url=url, ok=False, problem=problem)
             except (http.client.HTTPException, OSError, ValueError) as exc:
-                return Outcome(
-                    url=url,
-                    ok=False,
-                    problem=(_("bad answer: %(error)s") % {"error": exc})[:200],
-                )
+                return Outcome(url=url, ok=False, problem=connection_problem(exc))
