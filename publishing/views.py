@@ -150,10 +150,17 @@ def article_page(request, pk):
     """文章页 — an article with its metadata, attachments and policy↔interpretation links."""
     article = _article_or_404(request, pk)
     url = request.build_absolute_uri(article.get_absolute_url())
+    return render(
+        request, "publishing/public/article.html", _article_context(request, article, url)
+    )
+
+
+def _article_context(request, article, url):
+    """What the article template shows, for the public page and its preview alike."""
     tree = ColumnTree(request.site)
     # Shown here through an extra column, an article's own column may be on another site.
     column = tree.by_pk.get(article.column_id)
-    context = public_context(
+    return public_context(
         request,
         tree,
         article=article,
@@ -163,7 +170,6 @@ def article_page(request, pk):
         url=url,
         qr_svg=qr_code_svg(url),
     )
-    return render(request, "publishing/public/article.html", context)
 
 
 @never_cache
@@ -176,19 +182,8 @@ def article_preview(request, pk):
     if article is None:
         raise Http404(_("This article does not exist or you may not see it."))
     request.site = article.column.site
-    tree = ColumnTree(request.site)
-    column = tree.by_pk.get(article.column_id)
     url = f"{request.scheme}://{request.site.primary_host}{article.get_absolute_url()}"
-    context = public_context(
-        request,
-        tree,
-        article=article,
-        column=column or article.column,
-        breadcrumbs=tree.ancestors(column, include_self=True) if column else [],
-        policy=_public_policy(article),
-        url=url,
-        qr_svg=qr_code_svg(url),
-    )
+    context = _article_context(request, article, url)
     response = render(request, "publishing/public/article_preview.html", context)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
