@@ -9,10 +9,11 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from . import offline
 from .models import OfflineWindow
+from .pickers import PickerAdminMixin
 
 
 @admin.register(OfflineWindow)
-class OfflineWindowAdmin(admin.ModelAdmin):
+class OfflineWindowAdmin(PickerAdminMixin, admin.ModelAdmin):
     list_display = [
         "site",
         "starts_at",

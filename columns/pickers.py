@@ -4,6 +4,8 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db import models
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from .models import Column
@@ -52,7 +54,19 @@ class StaffChoiceField(forms.ModelChoiceField):
 
 class PickerAdminMixin:
     """For model admins: foreign keys and many-to-many fields to columns and accounts get
-    the pickers above."""
+    the pickers above; the date and time inputs of a moment each get a name of their own
+    (the field's label points at the first only, screen readers would announce nothing)."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(db_field, models.DateTimeField) and isinstance(
+            getattr(formfield, "widget", None), forms.SplitDateTimeWidget
+        ):
+            field = capfirst(db_field.verbose_name)
+            date, time = formfield.widget.widgets
+            date.attrs["aria-label"] = _("%(field)s: date") % {"field": field}
+            time.attrs["aria-label"] = _("%(field)s: time") % {"field": field}
+        return formfield
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.related_model is Column:

@@ -348,6 +348,8 @@ TINYMCE_DEFAULT_CONFIG = {
     "paste_remove_styles_if_webkit": True,
     "valid_styles": {"*": ""},
     "valid_classes": {"*": ""},
+    # The resize handle carries an ARIA attribute its role does not allow (axe).
+    "resize": False,
 }
 
 FORMS_URLFIELD_ASSUME_HTTPS = True

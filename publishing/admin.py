@@ -9,6 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from tinymce.widgets import TinyMCE
@@ -119,6 +120,13 @@ class AttachmentInline(admin.TabularInline):
     extra = 1
     fields = ["title", "file", "position", "size"]
     readonly_fields = ["size"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None:
+            # A row of the table has no <label>s: each input is named by its column.
+            formfield.widget.attrs.setdefault("aria-label", capfirst(db_field.verbose_name))
+        return formfield
 
     def _editable(self, obj):
         return obj is None or obj.status in workflow.EDITABLE_STATES
