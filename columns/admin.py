@@ -27,7 +27,7 @@ from .models import (
     Unit,
 )
 from .notifications import kind_label
-from .pickers import PickerAdminMixin, StaffChoiceField
+from .pickers import PickerAdminMixin, RoleMultipleChoiceField, StaffChoiceField
 from .selectors import has_role
 
 User = get_user_model()
@@ -128,11 +128,24 @@ class PasswordResetForm(forms.Form):
 admin.site.unregister(User)
 
 
+class RoleFilter(admin.SimpleListFilter):
+    """岗位角色, named in Chinese: the role groups, not the units' technical groups."""
+
+    title = gettext_lazy("role")
+    parameter_name = "role"
+
+    def lookups(self, request, model_admin):
+        return Role.choices
+
+    def queryset(self, request, queryset):
+        return queryset.filter(groups__name=self.value()) if self.value() else queryset
+
+
 @admin.register(User)
 class StaffUserAdmin(UserAdmin):
     inlines = [StaffProfileInline]
     list_display = ["username", "first_name", "unit_name", "is_active", "last_login"]
-    list_filter = ["is_active", "groups", "staff_profile__unit"]
+    list_filter = ["is_active", RoleFilter, "staff_profile__unit"]
     list_select_related = ["staff_profile__unit"]
     change_form_template = "admin/columns/user/change_form.html"
     actions = ["reset_second_factor"]
@@ -141,15 +154,22 @@ class StaffUserAdmin(UserAdmin):
         if db_field.name == "groups":
             # Roles are chosen here; the unit's group follows the unit (services).
             kwargs["queryset"] = Group.objects.exclude(name__startswith=services.UNIT_GROUP_PREFIX)
+            kwargs["form_class"] = RoleMultipleChoiceField
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
+    def get_fieldsets(self, request, obj=None):
+        if request.user.is_superuser:
+            return super().get_fieldsets(request, obj)
+        # The operator's daily work is roles and units; single permissions are a
+        # superuser's tool and stay out of sight.
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "user_permissions"]})
+            for name, options in super().get_fieldsets(request, obj)
+        ]
+
     def get_readonly_fields(self, request, obj=None):
-        # Superuser status is given only on the command line (createsuperuser), never here;
-        # roles are groups, so single permissions are for a superuser to hand out.
-        readonly = [*super().get_readonly_fields(request, obj), "is_superuser"]
-        if not request.user.is_superuser:
-            readonly.append("user_permissions")
-        return readonly
+        # Superuser status is given only on the command line (createsuperuser), never here.
+        return [*super().get_readonly_fields(request, obj), "is_superuser"]
 
     def save_model(self, request, obj, form, change):
         # The account as stored, before this form: its groups are saved later, in save_related.

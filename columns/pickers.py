@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from .models import Column
+from .models import Column, Role
 from .selectors import tree_paths
 
 
@@ -50,6 +50,16 @@ class StaffChoiceField(forms.ModelChoiceField):
 
     def label_from_instance(self, user):
         return staff_label(user)
+
+
+def role_label(group):
+    """A role group by its Chinese name (信息员, 科室负责人); other groups by their own name."""
+    return Role(group.name).label if group.name in Role.values else group.name
+
+
+class RoleMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, group):
+        return role_label(group)
 
 
 class PickerAdminMixin:
