@@ -25,6 +25,7 @@ from .models import (
     SiteHost,
     StaffProfile,
     Unit,
+    action_label,
 )
 from .notifications import kind_label
 from .pickers import PickerAdminMixin, RoleMultipleChoiceField, StaffChoiceField
@@ -278,18 +279,36 @@ class PasswordResetRecordAdmin(RecordAdmin):
     list_display = ["user", "operator", "request_reference", "created_at"]
 
 
-class NotificationKindFilter(admin.SimpleListFilter):
-    """通知类别, named in words: only the kinds this person has received."""
+class CodeInWordsFilter(admin.SimpleListFilter):
+    """A filter on a field holding internal codes, offering the codes present in words."""
+
+    words = staticmethod(str)
+
+    def lookups(self, request, model_admin):
+        field = self.parameter_name
+        codes = model_admin.get_queryset(request).order_by().values_list(field, flat=True)
+        return sorted(((code, self.words(code)) for code in set(codes)), key=lambda c: str(c[1]))
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        return queryset.filter(**{self.parameter_name: self.value()})
+
+
+class NotificationKindFilter(CodeInWordsFilter):
+    """通知类别: only the kinds this person has received."""
 
     title = gettext_lazy("kind")
     parameter_name = "kind"
+    words = staticmethod(kind_label)
 
-    def lookups(self, request, model_admin):
-        kinds = model_admin.get_queryset(request).values_list("kind", flat=True).distinct()
-        return sorted(((kind, kind_label(kind)) for kind in kinds), key=lambda c: str(c[1]))
 
-    def queryset(self, request, queryset):
-        return queryset.filter(kind=self.value()) if self.value() else queryset
+class OperationFilter(CodeInWordsFilter):
+    """操作: the actions the log holds."""
+
+    title = gettext_lazy("action")
+    parameter_name = "action"
+    words = staticmethod(action_label)
 
 
 @admin.register(Notification)
@@ -332,7 +351,13 @@ class NotificationAdmin(admin.ModelAdmin):
 
 @admin.register(OperationLog)
 class OperationLogAdmin(RecordAdmin):
-    list_display = ["created_at", "actor", "action", "target_repr", "ip_address"]
-    list_filter = ["action"]
+    list_display = ["created_at", "actor", "action_in_words", "target_repr", "ip_address"]
+    list_filter = [OperationFilter]
     search_fields = ["target_repr", "actor__username"]
     date_hierarchy = "created_at"
+    exclude = ["action"]
+    readonly_fields = ["action_in_words"]
+
+    @admin.display(description=gettext_lazy("action"), ordering="action")
+    def action_in_words(self, entry):
+        return entry.action_in_words

@@ -19,6 +19,7 @@ from .structure import (
     SiteHost,
     StaffProfile,
     Unit,
+    action_label,
     validate_site_code,
 )
 from .tree import (
@@ -46,6 +47,7 @@ __all__ = [
     "Notification",
     "OfflineWindow",
     "OperationLog",
+    "action_label",
     "PasswordResetRecord",
     "RequestStatus",
     "Role",

@@ -280,6 +280,91 @@ class Notification(models.Model):
         return self.title
 
 
+#: 操作 — what each action code of the operation log means, for the auditor reading it.
+ACTION_LABELS = {
+    "account_access_changed": _("Account access changed"),
+    "annual_report_completed": _("Annual report completed"),
+    "annual_report_published": _("Annual report published"),
+    "annual_report_reopened": _("Annual report reopened"),
+    "annual_report_reviewed": _("Annual report reviewed"),
+    "article_expired": _("Article expired"),
+    "article_imported": _("Article imported"),
+    "article_published": _("Article published"),
+    "article_scheduled": _("Article scheduled"),
+    "article_submitted": _("Article submitted for review"),
+    "article_withdrawn": _("Article withdrawn"),
+    "backup_made": _("Backup made"),
+    "calendar_changed": _("Working-day calendar changed"),
+    "column_assigned": _("Column assigned"),
+    "column_created": _("Column created"),
+    "column_moved": _("Column moved"),
+    "column_tree_exported": _("Column tree exported"),
+    "column_tree_imported": _("Column tree imported"),
+    "consultation_adoption": _("Consultation adoption recorded"),
+    "consultation_comment_moderated": _("Consultation comment moderated"),
+    "consultation_report_drafted": _("Consultation report drafted"),
+    "export": _("Data exported"),
+    "finding_overridden": _("Content-check finding let through"),
+    "group_permissions_changed": _("Role permissions changed"),
+    "headline_ordered": _("Headline ordered"),
+    "interview_entry_posted": _("Interview entry posted"),
+    "interview_published": _("Interview published"),
+    "interview_question_screened": _("Interview question screened"),
+    "liaison_handover": _("Liaison handover"),
+    "login": _("Signed in"),
+    "login_failed": _("Failed sign-in"),
+    "message_contact_viewed": _("Writer's contact details viewed"),
+    "message_extension_requested": _("Message extension requested"),
+    "message_kind_changed": _("Message kind changed"),
+    "monthly_score_confirmed": _("Monthly score confirmed"),
+    "monthly_scores_computed": _("Monthly scores computed"),
+    "monthly_scores_published": _("Monthly scores published"),
+    "monthly_self_score": _("Monthly self-assessment"),
+    "objection_decided": _("Objection decided"),
+    "objection_filed": _("Objection filed"),
+    "operation_log_purged": _("Old operation log removed"),
+    "participation_contact_viewed": _("Participant's contact details viewed"),
+    "password_reset": _("Password reset"),
+    "patrol_changed": _("Patrol changed"),
+    "patrol_recorded": _("Patrol recorded"),
+    "personal_data_listed": _("Personal data listed"),
+    "policy_validity_changed": _("Policy validity changed"),
+    "rectification_reported": _("Rectification reported"),
+    "rectification_sent_back": _("Rectification sent back"),
+    "rectification_verified": _("Rectification verified"),
+    "review_decision": _("Review decision"),
+    "second_factor_enrolled": _("Second factor enrolled"),
+    "second_factor_failed": _("Second factor failed"),
+    "second_factor_reset": _("Second factor reset"),
+    "second_factor_verified": _("Second factor verified"),
+    "self_examination_sent_back": _("Self-examination sent back"),
+    "self_examination_submitted": _("Self-examination submitted"),
+    "service_item_changed": _("Service item changed"),
+    "service_item_created": _("Service item created"),
+    "service_item_deleted": _("Service item deleted"),
+    "service_item_published": _("Service item published"),
+    "service_item_withdrawn": _("Service item withdrawn"),
+    "site_offline_cancelled": _("Temporary offline cancelled"),
+    "site_offline_rescheduled": _("Temporary offline rescheduled"),
+    "site_offline_scheduled": _("Temporary offline scheduled"),
+    "spot_check_closed": _("Spot check closed"),
+    "spot_check_opened": _("Spot check opened"),
+    "spot_check_problem": _("Spot check problem recorded"),
+    "spot_check_published": _("Spot check published"),
+    "supervision_cleared": _("Supervision cleared"),
+    "survey_published": _("Survey published"),
+    "survey_results_published": _("Survey results published"),
+    "topic_decided": _("Topic request decided"),
+    "topic_requested": _("Topic requested"),
+    "update_rule_changed": _("Update rule changed"),
+}
+
+
+def action_label(action):
+    """The action in words; a code no label is known for (older releases) as itself."""
+    return ACTION_LABELS.get(action, action)
+
+
 class OperationLog(models.Model):
     """操作日志 — one sensitive action (login, permission change, publish, review decision,
     contact-data view, export…). Kept at least 180 days [G八(三)]; read-only in the admin."""
@@ -306,4 +391,11 @@ class OperationLog(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self):
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.target_repr}"
+        return (
+            f"{timezone.localtime(self.created_at):%Y-%m-%d %H:%M} {self.actor} "
+            f"{self.action_in_words} {self.target_repr}"
+        )
+
+    @property
+    def action_in_words(self):
+        return action_label(self.action)
