@@ -35,7 +35,7 @@ run: demo
 # Two test processes, one per core; each has its own test database and Redis database.
 TEST_WORKERS ?= 2
 test: venv
-	PORTAL_TESTING=1 $(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	PORTAL_TESTING=1 $(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 bench: venv
 	$(PY) bench/run.py

@@ -1,4 +1,4 @@
-"""The loopback installation from deploy/, brought up once per test module."""
+"""The loopback installation from deploy/, brought up once per test process."""
 
 import shutil
 import tempfile
@@ -10,13 +10,13 @@ from django.db import connection
 
 from .installation import ROOT, Installation
 
-#: The processes' logs are kept here after the module, for whoever reads a failure.
+#: The processes' logs are kept here after the run, for whoever reads a failure.
 LOGS = ROOT / "var" / "installation-logs"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def installation(django_db_setup):
-    """Every process of an installation built from deploy/, running until the module ends."""
+    """Every process of an installation built from deploy/, running until the tests end."""
     if connection.vendor != "postgresql" or not settings.REDIS_URL:
         pytest.skip("the installation runs on PostgreSQL and Redis (DATABASE_URL, REDIS_URL)")
     # Not under pytest's temporary directory, which only its owner may enter: nginx's workers
@@ -34,3 +34,12 @@ def installation(django_db_setup):
         for log in directory.glob("*.log"):
             shutil.copy(log, LOGS / log.name)
         shutil.rmtree(directory, ignore_errors=True)
+
+
+def pytest_collection_modifyitems(items):
+    """All installation tests in one test process (make test runs with --dist loadgroup): two
+    installations at once would run collectstatic into the same staticfiles/ together."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.xdist_group("installation"))
