@@ -124,7 +124,7 @@ def test_wrong_captcha_and_wrong_password_are_explained(page, demo):
     page.fill("#id_phone", "13700004321")
     page.fill("#id_captcha_1", "WRONG")
     page.get_by_role("button", name="提交留言").click()
-    assert "计算结果不正确" in page.content()
+    page.get_by_text("计算结果不正确").first.wait_for()
     assert not Message.objects.filter(subject="验证码测试").exists()
     screenshot(page, "mailbox-form-errors")
     assert_accessible(page)
@@ -133,7 +133,8 @@ def test_wrong_captcha_and_wrong_password_are_explained(page, demo):
     page.fill("#id_code", "20260101ABCDEF")
     page.fill("#id_password", "WRONG123")
     page.get_by_role("button", name="查询").click()
-    assert "留言编号或查询密码不正确" in page.content()
+    # The answer is a new page: wait for it rather than read the one being left.
+    page.get_by_text("留言编号或查询密码不正确").first.wait_for()
     assert_accessible(page)
 
 
