@@ -336,6 +336,9 @@ SPECTACULAR_SETTINGS = {
 
 # --- Rich text (TinyMCE is vendored inside django-tinymce: no CDN) -------------------------
 TINYMCE_DEFAULT_CONFIG = {
+    # TinyMCE 7 under its open-source licence (GPL); without it the editor says it runs in
+    # evaluation mode.
+    "license_key": "gpl",
     "height": 420,
     "menubar": False,
     "language": "zh_CN",

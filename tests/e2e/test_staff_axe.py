@@ -72,6 +72,8 @@ def pages_of(username, demo):
 @pytest.mark.parametrize("username", ["edu_liaison", "operator", "dispatcher"])
 def test_staff_daily_pages_have_no_axe_violations(page, demo, username):
     paths = pages_of(username, demo)
+    console = []
+    page.on("console", lambda message: console.append(message.text))
     sign_in(page, username)
     found = {}
     for path in paths:
@@ -83,3 +85,5 @@ def test_staff_daily_pages_have_no_axe_violations(page, demo, username):
         if violations:
             screenshot(page, "axe-" + path.strip("/").replace("/", "-"))
     assert not any(found.values()), found
+    # The editor runs under its open-source licence, not in evaluation mode.
+    assert not [text for text in console if "evaluation mode" in text], console
