@@ -1043,7 +1043,9 @@ def _recount_deadline(pk, calendar, by):
     if message.due_provisional:  # some year it reaches is still unknown
         return 0
     if message.due_at == old_due:
-        Message.objects.filter(pk=pk).update(due_provisional=False)
+        # Same day, no new version; the reminder (the working day before) may still move.
+        message.save(update_fields=["due_provisional", "remind_at"])
+        _schedule_alerts(message)
         return 0
     old_day, new_day = local_date(old_due), local_date(message.due_at)
     note = _("Counted on the published holiday arrangement: due %(old)s → %(new)s") % {
