@@ -1,10 +1,14 @@
-"""Benchmark: the mailbox's deadline scan over 500,000 open messages on PostgreSQL (< 2 s).
+"""Benchmark: the mailbox's deadline alerts over 500,000 open messages on PostgreSQL.
 
-The scan is what the Celery beat task runs every 15 minutes to find the messages whose
-reminder or escalation is due (interaction.selectors.alerts_due): one indexed query over
-the partial index on next_alert_at, however many messages are open. The 500,000 open
-messages are built once with one INSERT … SELECT generate_series and reused afterwards; 1%
-of them have an alert due now, spread over 20 units.
+Two rows. The scan (SPEC: < 2 s) is the query the Celery beat task starts with, finding the
+messages whose reminder or escalation is due (interaction.selectors.alerts_due): one indexed
+query over the partial index on next_alert_at, however many messages are open. The beat
+tick is the whole task as beat runs it (interaction.tasks.alert_message_deadlines): the scan,
+then each due message locked, its DeadlineAlert row written and its notifications sent, each
+in its own committed transaction; it must end well inside its 15-minute interval. After each
+tick the alerts and notifications it wrote are deleted and the due times put back, so every
+tick sends the same alerts. The 500,000 open messages are built once with one INSERT … SELECT
+generate_series and reused afterwards; 1% of them have an alert due, spread over 20 units.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench \\
         .venv/bin/python bench/bench_deadlines.py
@@ -15,6 +19,7 @@ import os
 import statistics
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -28,15 +33,19 @@ from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from columns.models import Site, Unit  # noqa: E402
+from columns.models import Notification, Site, Unit  # noqa: E402
 from interaction import selectors  # noqa: E402
-from interaction.models import Message  # noqa: E402
+from interaction.models import DeadlineAlert, Message  # noqa: E402
+from interaction.tasks import alert_message_deadlines  # noqa: E402
 
 OPEN_MESSAGES = 500_000
 UNITS = 20
 DUE_EVERY = 100  # one message in a hundred has an alert due now
 PREFIX = "BENCH"
 RUNS = 7
+TICKS = 3
+#: The beat interval of alert_message_deadlines: a tick must end well before the next.
+TICK_INTERVAL_S = 15 * 60
 
 
 def build():
@@ -83,7 +92,7 @@ def build():
                    now() - make_interval(days => i %% 20) + interval '3 months',
                    1,
                    CASE WHEN i %% %(due_every)s = 0 THEN now() - interval '1 hour'
-                        ELSE now() + make_interval(days => 1 + i %% 9) END,
+                        ELSE now() + interval '10 years' END,
                    0, '', false, '', false, '', '', ''
             FROM generate_series(1, %(count)s) AS i
             """,
@@ -98,6 +107,35 @@ def build():
         )
         cursor.execute(f"ANALYZE {Message._meta.db_table}")
     return OPEN_MESSAGES, True
+
+
+def bench_messages():
+    return Message.objects.filter(tracking_code__startswith=PREFIX)
+
+
+def make_alerts_due_again(due_pks, started):
+    """Undo one tick: its alerts and notifications deleted, the same messages due again."""
+    DeadlineAlert.objects.filter(message__tracking_code__startswith=PREFIX).delete()
+    Notification.objects.filter(created_at__gte=started, kind__startswith="message_").delete()
+    bench_messages().filter(pk__in=due_pks).update(
+        next_alert_at=timezone.now() - timedelta(hours=1)
+    )
+
+
+def time_ticks():
+    """Seconds per whole beat tick (scan + every due alert sent), and alerts sent per tick."""
+    due_pks = list(
+        bench_messages().filter(next_alert_at__lte=timezone.now()).values_list("pk", flat=True)
+    )
+    seconds, sent = [], []
+    for _tick in range(TICKS):
+        make_alerts_due_again(due_pks, started=timezone.now())
+        started = timezone.now()
+        begin = time.perf_counter()
+        sent.append(alert_message_deadlines.apply().get())
+        seconds.append(time.perf_counter() - begin)
+    make_alerts_due_again(due_pks, started)
+    return seconds, sent
 
 
 def main():
@@ -116,8 +154,23 @@ def main():
     plan = Message.objects.filter(next_alert_at__lte=now).order_by("next_alert_at").explain()
     open_count = Message.objects.filter(status__in=["assigned"]).count()
     worst = max(timings)
+    tick_seconds, tick_sent = time_ticks()
+    tick = {
+        "name": "deadline beat tick over 500,000 open messages: scan and send every due alert",
+        "value": round(max(tick_seconds), 2),
+        "unit": "s",
+        "target": f"< {TICK_INTERVAL_S} s (the beat interval)",
+        "met": max(tick_seconds) < TICK_INTERVAL_S,
+        "detail": (
+            f"alert_message_deadlines run as beat runs it, {TICKS} ticks; alerts sent per tick "
+            f"{tick_sent}; each alert its own transaction (row lock, DeadlineAlert row, "
+            f"notifications); median {statistics.median(tick_seconds):.2f} s, worst "
+            f"{max(tick_seconds):.2f} s, {max(tick_seconds) / max(tick_sent) * 1000:.2f} ms "
+            "per alert"
+        ),
+    }
     result = {
-        "name": "deadline scan over 500,000 open messages (PostgreSQL)",
+        "name": "deadline scan over 500,000 open messages: the query only (PostgreSQL)",
         "value": round(worst, 1),
         "unit": "ms",
         "target": "< 2000 ms",
@@ -129,7 +182,7 @@ def main():
             f"index used: {'message_alert_due' in plan}"
         ),
     }
-    print(json.dumps({"results": [result]}, ensure_ascii=False))
+    print(json.dumps({"results": [result, tick]}, ensure_ascii=False))
 
 
 if __name__ == "__main__":

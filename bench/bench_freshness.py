@@ -219,22 +219,33 @@ def main():
     counts = result.counts()
     query_counts = sorted({q for _ms, q, _r in checks})
     articles = Article.objects.filter(column__site=site).count()
+    warm = (
+        f"{counts['columns']} columns judged, {articles} articles; {counts['ok']} ok, "
+        f"{counts['warning']} warning, {counts['stale']} stale, {counts['blank']} blank; "
+        f"{query_counts[0]} queries per check; median "
+        f"{statistics.median(ms for ms, _q, _r in checks):.0f} ms, worst of {RUNS} {worst:.0f} ms"
+    )
     out = [
         {
-            "name": "freshness check of 2,000 columns with 1,000,000 articles (PostgreSQL)",
+            "name": "freshness check, first run in a new process: 2,000 columns, 1,000,000 "
+            "articles (PostgreSQL)",
+            "value": round(first_ms, 1),
+            "unit": "ms",
+            "target": "< 3000 ms",
+            "met": first_ms < 3000,
+            "detail": (
+                f"check_site once, with cold per-process state, storing every column's state; "
+                f"{first_queries} queries; data {'built' if built else 'reused'} in "
+                f"{build_seconds:.1f} s"
+            ),
+        },
+        {
+            "name": "freshness check, warm runs: same site, worst of the runs after the first",
             "value": round(worst, 1),
             "unit": "ms",
             "target": "< 3000 ms",
             "met": worst < 3000 and len(query_counts) == 1,
-            "detail": (
-                f"{counts['columns']} columns judged, {articles} articles; "
-                f"{counts['ok']} ok, {counts['warning']} warning, {counts['stale']} stale, "
-                f"{counts['blank']} blank; {query_counts[0]} queries per check "
-                f"(first check storing every state: {first_queries} queries, "
-                f"{first_ms:.0f} ms); median {statistics.median(ms for ms, _q, _r in checks):.0f} "
-                f"ms, worst of {RUNS} {worst:.0f} ms; data {'built' if built else 'reused'} "
-                f"in {build_seconds:.1f} s"
-            ),
+            "detail": warm,
         },
         {
             "name": "freshness measure only (read, no writes), same site",

@@ -105,6 +105,17 @@ def wrk(url, script=None):
     return rate, int(errors.group(1)) if errors else 0
 
 
+def server_page_cache(env):
+    """The page cache backend the server runs with (its settings, not this process's)."""
+    probe = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.CACHES['pages']['BACKEND'].rsplit('.', 1)[-1])"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
 def main():
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install -y wrk")
@@ -160,7 +171,7 @@ def main():
     setup = (
         f"gunicorn as deployed ({WORKERS} workers x 4 threads, production settings), "
         f"wrk -t1 -c{CONNECTIONS} -d{DURATION} on loopback, "
-        f"{len(page)} bytes, cache {'Redis' if settings.REDIS_URL else 'local memory'}, "
+        f"{len(page)} bytes, page cache {server_page_cache(env)}, "
         f"database {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}"
     )
     met = ratio >= TARGET_RATIO and not (static_errors or cached_errors)
