@@ -277,15 +277,6 @@ def publishing_trend(*, sites, unit=None, months=12, now=None):
     )
 
 
-def freshness_counts(*, sites, unit=None):
-    """{state: number of columns} now, for the cards."""
-    rows = ColumnFreshness.objects.filter(column__site__in=sites)
-    if unit is not None:
-        rows = rows.filter(column__unit=unit)
-    counts = dict(rows.values_list("state").annotate(n=Count("pk")))
-    return {state: counts.get(state, 0) for state in FreshnessState.values}
-
-
 def unit_freshness_alerts(user):
     """即将超期/已超期栏目 — the columns of the user's unit due soon, not updated or blank."""
     unit = unit_of(user)

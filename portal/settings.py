@@ -7,7 +7,6 @@ local-memory cache. DATABASE_URL and REDIS_URL switch to PostgreSQL and Redis.
 import ipaddress
 import os
 import secrets
-import sys
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -37,8 +36,9 @@ def _local_secret_key():
 
 
 SECRET_KEY = os.environ.get("SECRET_KEY") or _local_secret_key()
-# Under pytest static files come from the finders, so no collectstatic is needed first.
-TESTING = env_bool("PORTAL_TESTING") or "pytest" in sys.modules
+# Set only by the test run (pyproject.toml's pytest env, the Makefile): static files then come
+# from the finders, so no collectstatic is needed first. Nothing else switches it on.
+TESTING = env_bool("PORTAL_TESTING")
 DEBUG = env_bool("DEBUG")
 # Sites are data (columns.Site host names); the site middleware answers unknown hosts with 404.
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "*")

@@ -186,10 +186,6 @@ def reports_awaiting_publication(today):
     )
 
 
-def problems_for_unit(unit):
-    return SpotCheckProblem.objects.filter(unit=unit).select_related("campaign")
-
-
 def problems_to_rectify():
     """待整改 — problems of open campaigns not rectified yet (open or sent back)."""
     return _unrectified().order_by("deadline", "pk")
