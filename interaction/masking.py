@@ -8,7 +8,7 @@ public_content, public_reply); every public surface reads those fields and nothi
 
 import re
 
-from publishing.content_checks.personal_data import find_personal_data, mask_email
+from publishing.content_checks.personal_data import mask_email, mask_found
 
 from .models.mailbox import mask_name
 
@@ -46,17 +46,9 @@ def _own_values(name, phone, email):
 
 def mask_personal_data(text, *, name="", phone="", email=""):
     """text with the checker's personal-data findings and the given contact values masked."""
-    text = text or ""
     # The content checker's personal-data part (check_text runs the same): no word lists or
     # links are needed here, so masking reads no table and also runs inside a migration.
-    findings = sorted((f.start, f.end, f.match) for f in find_personal_data(text))
-    pieces, done = [], 0
-    for start, end, masked in findings:
-        if start >= done:  # overlapping findings: the first one masks the stretch
-            pieces += [text[done:start], masked]
-            done = end
-    pieces.append(text[done:])
-    text = "".join(pieces)
+    text = mask_found(text)
     for raw, masked in _own_values(name, phone, email):
         text = re.sub(re.escape(raw), lambda _match, masked=masked: masked, text, flags=re.I)
     return text

@@ -40,7 +40,7 @@ from .models import (
     Validity,
     WordingCorrection,
 )
-from .revisions import revision_diff
+from .revisions import revision_history
 from .sanitising import clean_html
 
 
@@ -470,11 +470,9 @@ class ArticleAdmin(ColumnScopedAdminMixin, admin.ModelAdmin):
     def revisions_view(self, request, pk):
         """修订记录 — every saved revision, and what changed from the one before."""
         article = self._article(request, pk)
-        revisions = list(article.revisions.select_related("created_by").order_by("-number"))
-        chosen = revisions[0] if revisions else None
-        if request.GET.get("n"):
-            chosen = next((r for r in revisions if str(r.number) == request.GET["n"]), chosen)
-        previous = next((r for r in revisions if chosen and r.number < chosen.number), None)
+        history = revision_history(
+            article=article, number=request.GET.get("n"), by=request.user, request=request
+        )
         return TemplateResponse(
             request,
             "admin/publishing/article/revisions.html",
@@ -483,10 +481,7 @@ class ArticleAdmin(ColumnScopedAdminMixin, admin.ModelAdmin):
                 "opts": self.model._meta,
                 "title": _("Revisions of “%(title)s”") % {"title": article},
                 "article": article,
-                "revisions": revisions,
-                "chosen": chosen,
-                "previous": previous,
-                "changes": revision_diff(previous, chosen) if chosen else [],
+                **history,
             },
         )
 

@@ -6,7 +6,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from columns.models import Column, ColumnCategory, Role
-from columns.selectors import columns_for_user, roles_of, unit_of
+from columns.selectors import columns_for_user, has_role, roles_of, unit_of
 
 from .models import Article, ArticleStatus, HeadlineDirective, ReviewRun
 
@@ -203,6 +203,17 @@ def previewable_articles(user):
     return Article.objects.filter(
         Q(column__in=columns_for_user(user).values("pk")) | Q(pk__in=waiting)
     ).select_related("column", "column__site", "unit", "policy")
+
+
+#: The unit's reviewers who may let personal data through at a review step (人工放行).
+PERSONAL_DATA_READERS = (Role.SECTION_HEAD, Role.DEPUTY_LEADER, Role.PRINCIPAL_LEADER)
+
+
+def may_see_personal_data(user, article):
+    """个人信息 in an article's saved text: read unmasked only by the reviewers of its unit, who
+    decide whether it may be published; its liaison, who was told to remove it, a later
+    liaison and the platform roles see it masked."""
+    return any(has_role(user, role, article.unit) for role in PERSONAL_DATA_READERS)
 
 
 @dataclass(frozen=True)

@@ -333,6 +333,7 @@ ACTION_LABELS = {
     "rectification_sent_back": _("Rectification sent back"),
     "rectification_verified": _("Rectification verified"),
     "review_decision": _("Review decision"),
+    "revision_personal_data_viewed": _("Personal data in an article revision viewed"),
     "second_factor_enrolled": _("Second factor enrolled"),
     "second_factor_failed": _("Second factor failed"),
     "second_factor_reset": _("Second factor reset"),
