@@ -51,10 +51,16 @@ def allowance(name):
 def refuse_when_used_up(name, address, message):
     """Raise a rate_limited ValidationError with message (formatted with %(limit)s and
     %(minutes)s) when address stored its allowance of name within the window."""
+    model, address_field, time_field = COUNTED[name]
+    refuse_when_stored(model, address_field, time_field, allowance(name), address, message)
+
+
+def refuse_when_stored(model, address_field, time_field, limit, address, message):
+    """The same limit for an app above this one, counting its own model's rows: limit is
+    (count, seconds), e.g. allowance("message") for a citizen's form like the mailbox's."""
     if not address:
         return
-    allowed, seconds = allowance(name)
-    model, address_field, time_field = COUNTED[name]
+    allowed, seconds = limit
     since = timezone.now() - timedelta(seconds=seconds)
     used = model.objects.filter(**{address_field: address, f"{time_field}__gte": since}).count()
     if used >= allowed:

@@ -71,10 +71,12 @@ INSTALLED_APPS = [
     "tinymce",
     "django_otp",
     "django_otp.plugins.otp_totp",
-    # The platform, bottom to top: columns <- publishing <- interaction <- monitoring <- portal.
+    # The platform, bottom to top:
+    # columns <- publishing <- interaction <- disclosure <- monitoring <- portal.
     "columns",
     "publishing",
     "interaction",
+    "disclosure",
     "monitoring",
     "portal",
 ]

@@ -33,7 +33,7 @@ CHROMIUM_ARGS = [
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-PLATFORM_APPS = ("columns", "publishing", "interaction", "monitoring", "portal")
+PLATFORM_APPS = ("columns", "publishing", "interaction", "disclosure", "monitoring", "portal")
 #: The platform's rows the migrations wrote (the wording dictionary, the indicator rules, …):
 #: a transactional test's flush removes them with the demo. (Content types and permissions
 #: come back by themselves: the flush recreates them.)

@@ -1,0 +1,187 @@
+"""Reads of disclosure requests: who sees which requests and their applicants' data, the
+inbox, the deadline scan and the annual report's table."""
+
+from datetime import datetime, time
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from columns.models import Role
+from columns.selectors import has_role, roles_of, sees_everything, unit_of
+from interaction.selectors import dispatchers, is_dispatcher  # noqa: F401 (re-exported)
+
+from . import workflow
+from .models import (
+    AppealCount,
+    ApplicantType,
+    DisclosureRequest,
+    RequestExtension,
+    RequestStatus,
+    WithholdingGround,
+)
+from .notices import REPLY_RULES
+
+UNIT_STAFF_ROLES = (Role.LIAISON, Role.SECTION_HEAD, Role.DEPUTY_LEADER, Role.PRINCIPAL_LEADER)
+#: 政府信息公开工作机构负责人: the unit's leaders in charge of its disclosure office approve
+#: extensions (Art. 33).
+OFFICE_HEAD_ROLES = (Role.DEPUTY_LEADER, Role.PRINCIPAL_LEADER)
+
+
+def requests_for_user(user):
+    """The one scoping rule: the dispatcher and platform roles see every request, a unit's
+    staff only the requests assigned to their unit, anybody else none."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return DisclosureRequest.objects.none()
+    if sees_everything(user) or is_dispatcher(user):
+        return DisclosureRequest.objects.all()
+    unit = unit_of(user)
+    if unit is None or not roles_of(user) & set(UNIT_STAFF_ROLES):
+        return DisclosureRequest.objects.none()
+    return DisclosureRequest.objects.filter(unit=unit)
+
+
+def may_see_applicant(user, request):
+    """Identity and contact data: the dispatcher and the holding unit's staff only."""
+    if is_dispatcher(user):
+        return True
+    unit = unit_of(user) if getattr(user, "is_authenticated", False) else None
+    return (
+        unit is not None
+        and request.unit_id == unit.pk
+        and bool(roles_of(user) & set(UNIT_STAFF_ROLES))
+    )
+
+
+def may_search_applicant(user):
+    """Whether the user may filter or search the list by applicants' data: the dispatcher,
+    and a unit's staff whose list holds only their own unit's requests."""
+    if is_dispatcher(user):
+        return True
+    return (
+        not sees_everything(user)
+        and unit_of(user) is not None
+        and bool(roles_of(user) & set(UNIT_STAFF_ROLES))
+    )
+
+
+def is_office_head(user, unit):
+    return unit is not None and any(has_role(user, role, unit) for role in OFFICE_HEAD_ROLES)
+
+
+def inbox(user):
+    """待办 — what waits for this user, nearest due first."""
+    sections = {}
+    base = DisclosureRequest.objects.select_related("unit", "site").order_by("due_at", "pk")
+    if is_dispatcher(user):
+        sections["to_assign"] = base.filter(status=RequestStatus.RECEIVED)
+    unit = unit_of(user)
+    if unit is not None:
+        mine = base.filter(unit=unit)
+        if has_role(user, Role.LIAISON, unit):
+            sections["to_answer"] = mine.filter(
+                status__in=workflow.OPEN_STATES | {RequestStatus.ANSWERED}
+            )
+        if has_role(user, Role.SECTION_HEAD, unit):
+            sections["to_approve"] = mine.filter(status=RequestStatus.REPLY_DRAFTED).exclude(
+                reply_drafted_by=user
+            )
+        if is_office_head(user, unit):
+            sections["extensions"] = mine.filter(extensions__status=RequestExtension.Status.PENDING)
+    return sections
+
+
+def alerts_due(now):
+    """The deadline scan: one query on the partial index over next_alert_at."""
+    return list(
+        DisclosureRequest.objects.filter(next_alert_at__lte=now)
+        .order_by("next_alert_at")
+        .values_list("pk", flat=True)
+    )
+
+
+# --- 年报 -------------------------------------------------------------------------------------
+
+#: The table's columns: 自然人, then 法人或其他组织 by kind.
+REPORT_COLUMNS = [
+    ApplicantType.PERSON,
+    ApplicantType.COMMERCIAL,
+    ApplicantType.RESEARCH,
+    ApplicantType.PUBLIC_INTEREST,
+    ApplicantType.LEGAL_SERVICES,
+    ApplicantType.OTHER_ORGANISATION,
+]
+#: 本年度办理结果's rows as (section, row); "withheld" rows are the withholding grounds.
+OUTCOME_ROWS = [
+    ("disclosed", ""),
+    ("partial", ""),
+    *(("withheld", ground) for ground in WithholdingGround.values),
+    ("unavailable", "not_held"),
+    ("unavailable", "needs_creation"),
+    ("unavailable", "still_unclear"),
+    ("not_processed", "petition"),
+    ("not_processed", "duplicate"),
+    ("not_processed", "publication"),
+    ("other", "withdrawn"),
+    ("other", "other"),
+]
+
+
+def _year_bounds(year):
+    start = timezone.make_aware(datetime.combine(datetime(year, 1, 1).date(), time.min))
+    end = timezone.make_aware(datetime.combine(datetime(year + 1, 1, 1).date(), time.min))
+    return start, end
+
+
+def _outcome_row(reply_type, ground, status):
+    if status == RequestStatus.WITHDRAWN:
+        return ("other", "withdrawn")
+    section, row = REPLY_RULES[reply_type].report
+    return (section, ground) if section == "withheld" else (section, row)
+
+
+def annual_report(site, year):
+    """政府信息公开年报 · 收到和处理政府信息公开申请情况 for site's requests in year, counted
+    from the records: new and carried-in requests, outcomes of those concluded in the year,
+    and those carried over to next year, each by applicant type; with the hand-entered
+    reconsideration and litigation figures. Returns a dict of rows of counts per column.
+    """
+    start, end = _year_bounds(year)
+    requests = DisclosureRequest.objects.filter(site=site, received_at__lt=end)
+
+    def by_column(queryset, *group):
+        counts = {}
+        for row in queryset.values("applicant_type", *group).annotate(n=Count("pk")):
+            key = tuple(row[g] for g in group)
+            counts.setdefault(key, dict.fromkeys(REPORT_COLUMNS, 0))[row["applicant_type"]] = row[
+                "n"
+            ]
+        return counts
+
+    empty = dict.fromkeys(REPORT_COLUMNS, 0)
+    new = by_column(requests.filter(received_at__gte=start)).get((), empty)
+    open_at_start = Q(concluded_at__isnull=True) | Q(concluded_at__gte=start)
+    carried_in = by_column(requests.filter(open_at_start, received_at__lt=start)).get((), empty)
+    concluded = requests.filter(concluded_at__gte=start, concluded_at__lt=end)
+    outcomes = {key: dict(empty) for key in OUTCOME_ROWS}
+    for (reply_type, ground, status), counts in by_column(
+        concluded, "reply_type", "withholding_ground", "status"
+    ).items():
+        key = _outcome_row(reply_type, ground, status)
+        for column, n in counts.items():
+            outcomes[key][column] += n
+    open_at_end = Q(concluded_at__isnull=True) | Q(concluded_at__gte=end)
+    carried_out = by_column(requests.filter(open_at_end)).get((), empty)
+    total = {
+        column: sum(outcomes[key][column] for key in OUTCOME_ROWS) for column in REPORT_COLUMNS
+    }
+    appeals = {row.kind: row for row in AppealCount.objects.filter(site=site, year=year)}
+    return {
+        "year": year,
+        "columns": REPORT_COLUMNS,
+        "new": new,
+        "carried_in": carried_in,
+        "outcomes": outcomes,
+        "total": total,
+        "carried_out": carried_out,
+        "appeals": [appeals.get(kind) for kind in AppealCount.Kind.values],
+    }

@@ -1,0 +1,86 @@
+"""The request state machine declared as data: states, transitions and who fires them.
+
+received (登记) → assigned (to the holding unit) ⇄ clarification (补正: the period counts afresh
+from the clarification; none in time → withdrawn) ⇄ consulting (征求第三方意见: not counted) →
+reply_drafted (告知书 to approve) → answered (approved, sent) → closed (delivered). Only
+disclosure.services calls fire(); nothing else assigns DisclosureRequest.status.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from .models import RequestStatus as S
+
+
+class Actor:
+    """Who fires a transition; services check it against the user's roles and unit."""
+
+    SYSTEM = "system"
+    APPLICANT = "applicant"
+    DISPATCHER = "dispatcher"  # registers and assigns: the portal's 受理中心
+    UNIT = "unit"  # the holding unit's liaison or section head
+    SECTION_HEAD = "section_head"  # of the holding unit: approves the 告知书
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    sources: frozenset
+    target: str
+    actor: str
+
+
+TRANSITIONS = {
+    t.name: t
+    for t in (
+        Transition("assign", frozenset({S.RECEIVED}), S.ASSIGNED, Actor.DISPATCHER),
+        Transition("request_clarification", frozenset({S.ASSIGNED}), S.CLARIFICATION, Actor.UNIT),
+        Transition(
+            "supply_clarification", frozenset({S.CLARIFICATION}), S.ASSIGNED, Actor.APPLICANT
+        ),
+        # Art. 30: no clarification within the period set = the request is given up.
+        Transition("withdraw_unclarified", frozenset({S.CLARIFICATION}), S.WITHDRAWN, Actor.SYSTEM),
+        Transition("start_consultation", frozenset({S.ASSIGNED}), S.CONSULTING, Actor.UNIT),
+        Transition("end_consultation", frozenset({S.CONSULTING}), S.ASSIGNED, Actor.UNIT),
+        Transition(
+            "draft_reply", frozenset({S.ASSIGNED, S.REPLY_DRAFTED}), S.REPLY_DRAFTED, Actor.UNIT
+        ),
+        Transition("return_reply", frozenset({S.REPLY_DRAFTED}), S.ASSIGNED, Actor.SECTION_HEAD),
+        Transition("approve_reply", frozenset({S.REPLY_DRAFTED}), S.ANSWERED, Actor.SECTION_HEAD),
+        Transition("close", frozenset({S.ANSWERED}), S.CLOSED, Actor.UNIT),
+    )
+}
+
+#: The 20 working days run in these states.
+CLOCK_RUNNING = frozenset({S.RECEIVED, S.ASSIGNED, S.REPLY_DRAFTED})
+#: Consultation time is not counted (Art. 33 ¶2).
+CLOCK_PAUSED = frozenset({S.CONSULTING})
+#: Not answered yet: the annual report carries these over.
+OPEN_STATES = CLOCK_RUNNING | CLOCK_PAUSED | {S.CLARIFICATION}
+#: An extension may be asked for while the unit works on the request.
+EXTENDABLE = frozenset({S.ASSIGNED, S.CONSULTING, S.REPLY_DRAFTED})
+#: The applicant may read the reply and download the 告知书.
+ANSWERED_STATES = frozenset({S.ANSWERED, S.CLOSED})
+
+
+def can_fire(request, name):
+    return request.status in TRANSITIONS[name].sources
+
+
+def check(request, name):
+    """Refuse, with a message saying why, a transition the request's state does not allow."""
+    if not can_fire(request, name):
+        raise ValidationError(
+            _("This cannot be done to a request that is “%(status)s”; reload the page.")
+            % {"status": request.get_status_display()},
+            code="invalid_transition",
+        )
+
+
+def fire(request, name):
+    """Move request along transition name, or refuse."""
+    check(request, name)
+    request.status = TRANSITIONS[name].target
+    return request
