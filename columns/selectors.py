@@ -24,6 +24,7 @@ from .models import (
 
 HOST_MAP_CACHE_KEY = "columns:host-map:v1"
 HOST_MAP_TIMEOUT = 300
+PRIMARY_HOSTS_CACHE_KEY = "columns:primary-hosts:v1"
 
 
 def _hostname(host):
@@ -59,11 +60,25 @@ def _cache_host_map():
     return host_map
 
 
+def primary_hosts():
+    """{site id: its primary host name} for every site with a host, one cache read; the
+    first host by id stands in for a site none of whose hosts is marked primary."""
+    hosts = cache.get(PRIMARY_HOSTS_CACHE_KEY)
+    if hosts is None:
+        hosts = {}
+        rows = SiteHost.objects.order_by("site_id", "-is_primary", "id")
+        for site_id, hostname in rows.values_list("site_id", "hostname"):
+            hosts.setdefault(site_id, hostname)
+        cache.set(PRIMARY_HOSTS_CACHE_KEY, hosts, HOST_MAP_TIMEOUT)
+    return hosts
+
+
 def forget_host_map():
-    """Drop the cached map now and again once the saving transaction commits: a request
+    """Drop the cached maps now and again once the saving transaction commits: a request
     another process serves in between reads the old rows and may cache them again."""
-    cache.delete(HOST_MAP_CACHE_KEY)
-    transaction.on_commit(partial(cache.delete, HOST_MAP_CACHE_KEY), robust=True)
+    keys = [HOST_MAP_CACHE_KEY, PRIMARY_HOSTS_CACHE_KEY]
+    cache.delete_many(keys)
+    transaction.on_commit(partial(cache.delete_many, keys), robust=True)
 
 
 def roles_of(user):

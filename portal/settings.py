@@ -400,6 +400,12 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+# The scheme of a site's absolute addresses (columns.site_urls): links from one site to another
+# site's pages, sitemap.xml, feeds and the open-data API's url fields.
+SITE_SCHEME = os.environ.get("SITE_SCHEME", "https" if SECURE_SSL_REDIRECT else "http")
+# The port in those addresses when the sites are not served on the scheme's own (a development
+# server on 127.0.0.1:8000 with the demo's *.localhost names); empty in production.
+SITE_PORT = os.environ.get("SITE_PORT", "")
 # The load balancer's health probe speaks plain HTTP on the private side.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", PRODUCTION)

@@ -14,14 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from columns.client_address import client_address
+from columns.site_urls import site_origin
 from publishing import page_tags
-from publishing.selectors import current_headline, homepage_sections, published_articles
+from publishing.selectors import current_headline, homepage_sections
 from publishing.views import ColumnTree, public_context, public_service_items
 
+from . import sitemap
 from .celery import app as celery_app
-
-#: Most URLs one sitemap file may hold (sitemaps.org).
-SITEMAP_LIMIT = 50_000
 
 
 def home(request):
@@ -41,11 +40,13 @@ def home(request):
 
 
 def site_map(request):
-    """网站地图 — the whole column tree of the site."""
+    """网站地图 — the whole column tree of the site and the entry page of every other public
+    page type (信息公开, 办事服务, 互动交流, ...)."""
     tree = ColumnTree(request.site)
-    return render(
-        request, "portal/sitemap.html", public_context(request, tree, columns=tree.columns)
+    context = public_context(
+        request, tree, columns=tree.columns, sections=sitemap.sections(request.site)
     )
+    return render(request, "portal/sitemap.html", context)
 
 
 #: What crawlers skip: result lists of any query, the mailbox's forms and tracking, captchas.
@@ -70,15 +71,22 @@ def favicon(request):
 
 
 def sitemap_xml(request):
-    """sitemap.xml — every column and published article of the site, for search engines."""
+    """sitemap.xml — every public page of the site that is the same for every visitor, at
+    the site's primary host, for search engines (portal.sitemap says which)."""
     site = request.site
-    page_tags.depend(request, page_tags.site(site.pk), page_tags.all_articles(site.pk))
-    articles = published_articles(site).values_list("pk", "updated_at")[:SITEMAP_LIMIT]
-    origin = f"{request.scheme}://{request.get_host()}"
+    # Messages, consultations, surveys and interviews have no tag yet: their changes reach
+    # this page when one of these tags changes or the entry expires (a day at most).
+    page_tags.depend(
+        request,
+        page_tags.site(site.pk),
+        page_tags.all_articles(site.pk),
+        page_tags.services(site.pk),
+    )
+    pages = sitemap.sitemap_pages(site, ColumnTree(site).columns)
     return render(
         request,
         "portal/sitemap.xml",
-        {"origin": origin, "columns": ColumnTree(site).columns, "articles": articles},
+        {"origin": site_origin(site), "pages": pages},
         content_type="application/xml; charset=utf-8",
     )
 

@@ -3,6 +3,8 @@
 from django.contrib.syndication.views import Feed
 from django.utils.translation import gettext as _
 
+from columns.site_urls import absolute_url, object_url
+
 from . import page_tags
 from .selectors import public_articles_in
 from .views import ColumnTree
@@ -22,7 +24,7 @@ class ColumnFeed(Feed):
         return f"{column.name} - {column.site.name}"
 
     def link(self, column):
-        return column.public_url
+        return absolute_url(column.site_id, column.public_url)
 
     def description(self, column):
         return column.description or _("The latest items of the column “%(name)s”.") % {
@@ -31,6 +33,10 @@ class ColumnFeed(Feed):
 
     def items(self, column):
         return public_articles_in(column)[:FEED_SIZE]
+
+    def item_link(self, article):
+        # An article shown here through an extra column is read on its own site.
+        return object_url(article)
 
     def item_title(self, article):
         return article.title

@@ -191,6 +191,12 @@ class Article(models.Model):
         return self.column.site
 
     @property
+    def site_id(self):
+        """The site the article belongs to, its own column's: other sites' columns it is also
+        shown in (extra columns) link to it there (columns.site_urls)."""
+        return self.column.site_id
+
+    @property
     def is_policy(self):
         return self.kind == ArticleKind.POLICY
 

@@ -126,7 +126,7 @@ def test_sitemap_xml_lists_columns_and_only_published_articles(client, demo):
     assert response["Content-Type"].startswith("application/xml")
     xml = response.content.decode()
     assert xml.startswith("<?xml")
-    for article in published_articles(demo)[:20]:
+    for article in published_articles().filter(column__site=demo)[:20]:
         assert f"http://localhost/articles/{article.pk}/</loc>" in xml
     hidden = Article.objects.exclude(status=ArticleStatus.PUBLISHED)
     assert hidden.exists()
