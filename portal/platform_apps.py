@@ -2,7 +2,7 @@
 
 import importlib
 
-PLATFORM_APPS = ("columns", "publishing", "interaction", "disclosure", "monitoring", "portal", "staticsite")
+PLATFORM_APPS = ("columns", "publishing", "interaction", "disclosure", "monitoring", "portal")
 
 
 def optional_modules(module_name):
