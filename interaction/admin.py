@@ -17,9 +17,8 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from columns.admin_scoping import UnitScopedAdminMixin
 from columns.audit import record
-from columns.models import Role, Unit
+from columns.models import Unit
 from columns.personal_data_admin import PersonalDataAdminMixin
-from columns.selectors import has_role
 
 from . import masking, selectors, services, workflow
 from .models import (
@@ -303,12 +302,9 @@ class MessageAdmin(MessageContactGuard, UnitScopedAdminMixin, admin.ModelAdmin):
 
     def _panel(self, request, message):
         user = request.user
-        dispatcher = selectors.is_dispatcher(user)
-        unit = message.unit
-        unit_staff = unit is not None and (
-            has_role(user, Role.LIAISON, unit) or has_role(user, Role.SECTION_HEAD, unit)
-        )
-        not_drafter = user.pk != message.reply_drafted_by_id
+        may = {action.name: action for action in workflow.available_actions(message, user)}
+        # The reply's review form holds both buttons, approve and return.
+        may["review_reply"] = "approve_reply" in may
         calendar = WorkingCalendar.load()
         return {
             "message": message,
@@ -331,34 +327,7 @@ class MessageAdmin(MessageContactGuard, UnitScopedAdminMixin, admin.ModelAdmin):
                 if message.status == MessageStatus.TRANSFER_REQUESTED
                 else None
             ),
-            "may": {
-                "release": dispatcher and workflow.can_fire(message, "release"),
-                "route": dispatcher and workflow.can_fire(message, "route"),
-                "decide_transfer": dispatcher and workflow.can_fire(message, "approve_transfer"),
-                "change_kind": dispatcher and message.status in workflow.OPEN_STATES,
-                "merge": dispatcher and workflow.can_fire(message, "merge"),
-                "close": dispatcher and workflow.can_fire(message, "close"),
-                "decide_extension": dispatcher,
-                "request_transfer": unit_staff and workflow.can_fire(message, "request_transfer"),
-                "request_info": unit_staff and workflow.can_fire(message, "request_info"),
-                "request_extension": unit_staff and message.status in workflow.EXTENDABLE,
-                "draft_reply": unit is not None
-                and has_role(user, Role.LIAISON, unit)
-                and workflow.can_fire(message, "draft_reply"),
-                "review_reply": not_drafter
-                and (
-                    (
-                        message.status == MessageStatus.REPLY_DRAFTED
-                        and unit is not None
-                        and has_role(user, Role.SECTION_HEAD, unit)
-                    )
-                    or (
-                        message.status == MessageStatus.REPLY_APPROVED
-                        and unit is not None
-                        and has_role(user, Role.DEPUTY_LEADER, unit)
-                    )
-                ),
-            },
+            "may": may,
         }
 
     def act_view(self, request, pk, action):
@@ -369,9 +338,11 @@ class MessageAdmin(MessageContactGuard, UnitScopedAdminMixin, admin.ModelAdmin):
         back = reverse("admin:interaction_message_change", args=[message.pk])
         if request.method != "POST":
             return redirect(back)
-        data, user = request.POST, request.user
+        if action not in PANEL_ACTIONS:
+            raise PermissionDenied
+        take, done = PANEL_ACTIONS[action]
         try:
-            done = self._act(action, message, data, user)
+            result = take(message, request.POST, request.user)
         except (
             ValidationError,
             PermissionDenied,
@@ -381,85 +352,10 @@ class MessageAdmin(MessageContactGuard, UnitScopedAdminMixin, admin.ModelAdmin):
         ) as exc:
             messages.error(request, _error_text(exc))
             return redirect(back)
-        messages.success(request, done)
+        messages.success(request, done(result) if callable(done) else done)
         if action in ("route", "approve_reply", "decide_transfer"):
             return redirect("admin:interaction_message_inbox")
         return redirect(back)
-
-    def _act(self, action, message, data, user):
-        def unit_from(field):
-            return Unit.objects.get(pk=int(data.get(field) or 0))
-
-        if action == "release":
-            services.release(message=message, by=user)
-            return _("Accepted: the message can be routed now.")
-        if action == "discard":
-            services.discard(message=message, by=user, reason=data.get("reason", ""))
-            return _("The message was not accepted.")
-        if action == "route":
-            services.route(message=message, by=user, unit=unit_from("unit"))
-            return _("Sent to the unit.")
-        if action == "decide_transfer":
-            approve = data.get("outcome") == "approve"
-            services.decide_transfer(
-                message=message,
-                by=user,
-                approve=approve,
-                unit=unit_from("unit") if approve else None,
-                reason=data.get("reason", ""),
-            )
-            return _("Transfer decided.")
-        if action == "change_kind":
-            services.change_kind(
-                message=message, by=user, kind=data.get("kind", ""), reason=data.get("reason", "")
-            )
-            return _("Type changed; the due date was computed again.")
-        if action == "merge":
-            into = Message.objects.filter(
-                tracking_code=data.get("into", "").strip().upper()
-            ).first()
-            if into is None:
-                raise ValidationError(_("No message has this tracking code."))
-            services.merge(message=message, into=into, by=user)
-            return _("Merged.")
-        if action == "close":
-            services.close(message=message, by=user)
-            return _("Closed.")
-        if action == "decide_extension":
-            extension = message.extensions.get(pk=int(data.get("extension") or 0))
-            services.decide_extension(
-                extension=extension,
-                by=user,
-                approve=data.get("outcome") == "approve",
-                reason=data.get("reason", ""),
-            )
-            return _("Extension decided.")
-        if action == "request_transfer":
-            services.request_transfer(message=message, by=user, reason=data.get("reason", ""))
-            return _("Transfer requested from the dispatcher.")
-        if action == "request_info":
-            services.request_info(message=message, by=user, question=data.get("question", ""))
-            return _("The citizen was asked; the clock stands still until they answer.")
-        if action == "request_extension":
-            services.request_extension(
-                message=message,
-                by=user,
-                working_days=int(data.get("working_days") or 0),
-                reason=data.get("reason", ""),
-            )
-            return _("Extension requested from the dispatcher.")
-        if action == "draft_reply":
-            services.draft_reply(message=message, by=user, body=data.get("body", ""))
-            return _("Reply saved and sent for approval.")
-        if action == "approve_reply":
-            message = services.approve_reply(message=message, by=user)
-            if message.status == MessageStatus.ANSWERED:
-                return _("Approved: the reply was sent to the citizen.")
-            return _("Approved: the reply waits for the leader.")
-        if action == "return_reply":
-            services.return_reply(message=message, by=user, comment=data.get("comment", ""))
-            return _("The reply was returned to the unit.")
-        raise PermissionDenied
 
     def inbox_view(self, request):
         """留言待办 — by section: to route, extensions, to answer, to approve; most urgent first."""
@@ -498,6 +394,109 @@ class MessageAdmin(MessageContactGuard, UnitScopedAdminMixin, admin.ModelAdmin):
                 "sections": sections,
             },
         )
+
+
+def _unit_from(data, field):
+    return Unit.objects.get(pk=int(data.get(field) or 0))
+
+
+def _decide_transfer(message, data, user):
+    approve = data.get("outcome") == "approve"
+    return services.decide_transfer(
+        message=message,
+        by=user,
+        approve=approve,
+        unit=_unit_from(data, "unit") if approve else None,
+        reason=data.get("reason", ""),
+    )
+
+
+def _merge(message, data, user):
+    into = Message.objects.filter(tracking_code=data.get("into", "").strip().upper()).first()
+    if into is None:
+        raise ValidationError(_("No message has this tracking code."))
+    return services.merge(message=message, into=into, by=user)
+
+
+def _decide_extension(message, data, user):
+    return services.decide_extension(
+        extension=message.extensions.get(pk=int(data.get("extension") or 0)),
+        by=user,
+        approve=data.get("outcome") == "approve",
+        reason=data.get("reason", ""),
+    )
+
+
+def _reply_approved(message):
+    if message.status == MessageStatus.ANSWERED:
+        return _("Approved: the reply was sent to the citizen.")
+    return _("Approved: the reply waits for the leader.")
+
+
+#: The panel's forms: action (as in workflow.ACTION_TABLE) -> (the service call with the
+#: form's data, what the user is told when it is done).
+PANEL_ACTIONS = {
+    "release": (
+        lambda m, data, user: services.release(message=m, by=user),
+        gettext_lazy("Accepted: the message can be routed now."),
+    ),
+    "discard": (
+        lambda m, data, user: services.discard(message=m, by=user, reason=data.get("reason", "")),
+        gettext_lazy("The message was not accepted."),
+    ),
+    "route": (
+        lambda m, data, user: services.route(message=m, by=user, unit=_unit_from(data, "unit")),
+        gettext_lazy("Sent to the unit."),
+    ),
+    "decide_transfer": (_decide_transfer, gettext_lazy("Transfer decided.")),
+    "change_kind": (
+        lambda m, data, user: services.change_kind(
+            message=m, by=user, kind=data.get("kind", ""), reason=data.get("reason", "")
+        ),
+        gettext_lazy("Type changed; the due date was computed again."),
+    ),
+    "merge": (_merge, gettext_lazy("Merged.")),
+    "close": (
+        lambda m, data, user: services.close(message=m, by=user),
+        gettext_lazy("Closed."),
+    ),
+    "decide_extension": (_decide_extension, gettext_lazy("Extension decided.")),
+    "request_transfer": (
+        lambda m, data, user: services.request_transfer(
+            message=m, by=user, reason=data.get("reason", "")
+        ),
+        gettext_lazy("Transfer requested from the dispatcher."),
+    ),
+    "request_info": (
+        lambda m, data, user: services.request_info(
+            message=m, by=user, question=data.get("question", "")
+        ),
+        gettext_lazy("The citizen was asked; the clock stands still until they answer."),
+    ),
+    "request_extension": (
+        lambda m, data, user: services.request_extension(
+            message=m,
+            by=user,
+            working_days=int(data.get("working_days") or 0),
+            reason=data.get("reason", ""),
+        ),
+        gettext_lazy("Extension requested from the dispatcher."),
+    ),
+    "draft_reply": (
+        lambda m, data, user: services.draft_reply(message=m, by=user, body=data.get("body", "")),
+        gettext_lazy("Reply saved and sent for approval."),
+    ),
+    "approve_reply": (
+        lambda m, data, user: services.approve_reply(message=m, by=user),
+        _reply_approved,
+    ),
+    "return_reply": (
+        lambda m, data, user: services.return_reply(
+            message=m, by=user, comment=data.get("comment", "")
+        ),
+        gettext_lazy("The reply was returned to the unit."),
+    ),
+}
 
 
 def _days_left(calendar, today, message):

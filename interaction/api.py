@@ -9,7 +9,7 @@ from rest_framework.permissions import IsAuthenticated
 
 from columns.passwords import PasswordCurrent
 
-from . import selectors
+from . import selectors, workflow
 from .models import Message
 
 
@@ -43,6 +43,7 @@ class StaffMessageSerializer(serializers.ModelSerializer):
     """What staff need to work through their messages; contact data stay in the admin."""
 
     unit = serializers.CharField(source="unit.name", default="")
+    actions = serializers.SerializerMethodField()
 
     class Meta:
         model = Message
@@ -58,6 +59,14 @@ class StaffMessageSerializer(serializers.ModelSerializer):
             "due_at",
             "deadline_version",
             "answered_at",
+            "actions",
+        ]
+
+    def get_actions(self, message):
+        """What the requesting user may do to the message now, as the admin's buttons offer."""
+        return [
+            {"name": action.name, "label": str(action.label), "fields": list(action.fields)}
+            for action in workflow.available_actions(message, self.context["request"].user)
         ]
 
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from columns.audit import record
 from columns.models import Role, Unit
 from columns.notifications import notify
-from columns.selectors import has_role, operators
+from columns.selectors import operators
 from publishing.content_checks import check_text
 from publishing.services import holders_of
 
@@ -187,18 +187,6 @@ def _required(text, message):
     if not text:
         raise ValidationError(message)
     return text
-
-
-def _require_dispatcher(user):
-    if not selectors.is_dispatcher(user):
-        raise PermissionDenied(_("Only the dispatcher may do this."))
-
-
-def _require_unit(user, message, roles=(Role.LIAISON, Role.SECTION_HEAD)):
-    if message.unit is None or not any(has_role(user, role, message.unit) for role in roles):
-        raise PermissionDenied(
-            _("Only the staff of the unit the message is assigned to may do this.")
-        )
 
 
 def _tracking_url(message):
@@ -457,8 +445,8 @@ def reopen(*, message, reason):
 @transaction.atomic
 def release(*, message, by):
     """放行: the dispatcher finds a held message acceptable; it goes on to be routed."""
-    _require_dispatcher(by)
     message = _lock(message)
+    workflow.require_action(message, by, "release")
     _fire(message, "release", by=by)
     return message
 
@@ -466,8 +454,8 @@ def release(*, message, by):
 @transaction.atomic
 def discard(*, message, by, reason):
     """不予受理: the dispatcher closes a held message (abuse, advertising), saying why."""
-    _require_dispatcher(by)
     message = _lock(message)
+    workflow.require_action(message, by, "discard")
     reason = _required(reason, _("Give the reason for not accepting the message."))
     _fire(message, "discard", by=by, comment=reason)
     return message
@@ -495,11 +483,10 @@ def _notify_unit_assigned(message):
 @transaction.atomic
 def route(*, message, by, unit):
     """分办: the dispatcher sends a message to the unit that must answer it."""
-    _require_dispatcher(by)
     message = _lock(message)
+    workflow.require_action(message, by, "route")
     if not isinstance(unit, Unit):
         raise ValidationError(_("Choose the unit that must answer the message."))
-    workflow.check(message, "route")
     _assign(message, unit)
     _fire(message, "route", by=by, detail={"unit": unit.pk})
     _notify_unit_assigned(message)
@@ -510,7 +497,7 @@ def route(*, message, by, unit):
 def request_transfer(*, message, by, reason):
     """申请转办: the unit says the message is not theirs, within 3 working days of receiving it."""
     message = _lock(message)
-    _require_unit(by, message)
+    workflow.require_action(message, by, "request_transfer")
     reason = _required(reason, _("Say why the message is not your unit's and whose it is."))
     calendar = WorkingCalendar.load()
     waited = calendar.working_days_between(
@@ -541,15 +528,14 @@ def request_transfer(*, message, by, reason):
 def decide_transfer(*, message, by, approve, unit=None, reason=""):
     """转办: the dispatcher moves the message to another unit, or keeps it where it is. The
     due time does not move: it runs from receipt, not from transfer."""
-    _require_dispatcher(by)
     message = _lock(message)
+    workflow.require_action(message, by, "decide_transfer")
     if not approve:
         reason = _required(reason, _("Say why the message stays with the unit."))
         _fire(message, "reject_transfer", by=by, comment=reason)
         return message
     if not isinstance(unit, Unit) or unit.pk == message.unit_id:
         raise ValidationError(_("Choose the other unit the message goes to."))
-    workflow.check(message, "approve_transfer")
     previous = message.unit_id
     _assign(message, unit)
     _fire(
@@ -566,13 +552,11 @@ def decide_transfer(*, message, by, approve, unit=None, reason=""):
 @transaction.atomic
 def change_kind(*, message, by, kind, reason):
     """改变类型 (e.g. 咨询 → 需办理): the due time is computed again from receipt."""
-    _require_dispatcher(by)
     message = _lock(message)
+    workflow.require_action(message, by, "change_kind")
     if kind not in MessageKind.values or kind == message.kind:
         raise ValidationError(_("Choose a different type."))
     reason = _required(reason, _("Say why the type changes."))
-    if message.status not in workflow.OPEN_STATES:
-        raise ValidationError(_("The type of an answered or closed message cannot change."))
     calendar = WorkingCalendar.load()
     previous = message.kind
     message.kind = kind
@@ -598,8 +582,8 @@ def change_kind(*, message, by, kind, reason):
 @transaction.atomic
 def merge(*, message, into, by):
     """合并重复留言: a duplicate from the same contact joins the earlier message."""
-    _require_dispatcher(by)
     message = _lock(message)
+    workflow.require_action(message, by, "merge")
     into = _lock(into)
     if into.pk == message.pk or into.status in (MessageStatus.MERGED, MessageStatus.CLOSED):
         raise ValidationError(_("Choose another message that is still open to merge into."))
@@ -617,8 +601,8 @@ def merge(*, message, into, by):
 @transaction.atomic
 def close(*, message, by):
     """办结: the dispatcher closes an answered message the citizen has not rated."""
-    _require_dispatcher(by)
     message = _lock(message)
+    workflow.require_action(message, by, "close")
     _fire(message, "close", by=by)
     return message
 
@@ -630,7 +614,7 @@ def close(*, message, by):
 def request_info(*, message, by, question):
     """请求补充材料: the unit asks the citizen; the clock stops until they answer."""
     message = _lock(message)
-    _require_unit(by, message)
+    workflow.require_action(message, by, "request_info")
     question = _required(question, _("Write what the citizen should add."))
     _fire(message, "request_info", by=by, comment=question)
     message.clock_stopped_at = timezone.now()
@@ -648,12 +632,8 @@ def request_info(*, message, by, question):
 def request_extension(*, message, by, working_days, reason):
     """申请延期: the unit asks for more working days, never past the 3-month cap."""
     message = _lock(message)
-    _require_unit(by, message)
+    workflow.require_action(message, by, "request_extension")
     reason = _required(reason, _("Give the reason for the extension."))
-    if message.status not in workflow.EXTENDABLE:
-        raise ValidationError(_("An extension can only be asked for while the unit handles it."))
-    if message.extensions.filter(status=ExtensionRequest.Status.PENDING).exists():
-        raise ValidationError(_("An extension request is already waiting for the dispatcher."))
     _check_within_cap(message, working_days, WorkingCalendar.load())
     extension = ExtensionRequest.objects.create(
         message=message,
@@ -713,9 +693,9 @@ def _check_within_cap(message, working_days, calendar):
 @transaction.atomic
 def decide_extension(*, extension, by, approve, reason=""):
     """批准延期: the dispatcher grants the working days (a new deadline version) or refuses."""
-    _require_dispatcher(by)
     extension = ExtensionRequest.objects.select_for_update().get(pk=extension.pk)
     message = _lock(extension.message)
+    workflow.require_action(message, by, "decide_extension")
     if extension.status != ExtensionRequest.Status.PENDING:
         raise ValidationError(_("This extension request was already decided."))
     if approve:
@@ -770,7 +750,7 @@ def decide_extension(*, extension, by, approve, reason=""):
 def draft_reply(*, message, by, body):
     """拟写答复: the unit's liaison writes the reply; the section head approves it next."""
     message = _lock(message)
-    _require_unit(by, message, roles=(Role.LIAISON,))
+    workflow.require_action(message, by, "draft_reply")
     body = _required(body, _("Write the reply."))
     if len(body) > MAX_REPLY:
         raise ValidationError(_("The reply may have at most %(n)s characters.") % {"n": MAX_REPLY})
@@ -797,10 +777,8 @@ def approve_reply(*, message, by):
     """审核答复: the section head approves (then the leader, where the site requires); the
     last approval sends the reply to the citizen and publishes the exchange."""
     message = _lock(message)
-    if by.pk == message.reply_drafted_by_id:
-        raise PermissionDenied(_("Nobody may approve a reply they drafted themselves."))
+    workflow.require_action(message, by, "approve_reply")
     if message.status == MessageStatus.REPLY_DRAFTED:
-        _require_unit(by, message, roles=(Role.SECTION_HEAD,))
         _fire(message, "approve_reply", by=by)
         if _needs_leader(message):
             notify(
@@ -811,10 +789,6 @@ def approve_reply(*, message, by):
                 key=f"message:{message.pk}:leader:{timezone.now().isoformat()}",
             )
             return message
-    elif message.status == MessageStatus.REPLY_APPROVED:
-        _require_unit(by, message, roles=(Role.DEPUTY_LEADER,))
-    else:
-        workflow.check(message, "approve_reply")
     _send_reply(message, by)
     return message
 
@@ -853,12 +827,7 @@ def _send_reply(message, by):
 def return_reply(*, message, by, comment):
     """退回答复: the section head or leader sends the draft back to the unit, saying why."""
     message = _lock(message)
-    roles = (
-        (Role.SECTION_HEAD,)
-        if message.status == MessageStatus.REPLY_DRAFTED
-        else (Role.DEPUTY_LEADER,)
-    )
-    _require_unit(by, message, roles=roles)
+    workflow.require_action(message, by, "return_reply")
     comment = _required(comment, _("Say what must change in the reply."))
     _fire(message, "return_reply", by=by, comment=comment)
     notify(

@@ -4,25 +4,27 @@ held → received → assigned → (transfer_requested → assigned, reassigned)
 reply_approved → answered → rated → closed; assigned ⇄ awaiting_info stops the clock; a rated
 message the citizen found unsatisfying is reopened once; duplicates are merged. Only
 interaction.services calls fire(); nothing else assigns Message.status.
+
+ACTIONS say which staff action may be taken in which state and by whom: services call
+require_action() first, the admin's buttons list available_actions(). The citizen's own
+transitions (supply_info, rate, reopen) are taken on the tracking page with the tracking code,
+without an account; the system's (close_unsupplied, send_reply) by the beat and by the last
+approval.
 """
 
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from columns.actions import Action, ActionTable
+from columns.models import Role
+from columns.selectors import has_role
+
+from . import selectors
+from .models import ExtensionRequest
 from .models import MessageStatus as S
-
-
-class Actor:
-    """Who fires a transition; services check it against the user's roles and unit."""
-
-    SYSTEM = "system"
-    CITIZEN = "citizen"
-    DISPATCHER = "dispatcher"
-    UNIT = "unit"  # the assigned unit's liaison or section head
-    SECTION_HEAD = "section_head"  # of the assigned unit
-    LEADER = "leader"  # the assigned unit's deputy leader, where the site requires
 
 
 @dataclass(frozen=True)
@@ -30,46 +32,30 @@ class Transition:
     name: str
     sources: frozenset
     target: str
-    actor: str
 
 
 TRANSITIONS = {
     t.name: t
     for t in (
-        Transition("release", frozenset({S.HELD}), S.RECEIVED, Actor.DISPATCHER),
-        Transition("discard", frozenset({S.HELD}), S.CLOSED, Actor.DISPATCHER),
-        Transition("route", frozenset({S.RECEIVED}), S.ASSIGNED, Actor.DISPATCHER),
-        Transition("request_transfer", frozenset({S.ASSIGNED}), S.TRANSFER_REQUESTED, Actor.UNIT),
-        Transition(
-            "approve_transfer", frozenset({S.TRANSFER_REQUESTED}), S.ASSIGNED, Actor.DISPATCHER
-        ),
-        Transition(
-            "reject_transfer", frozenset({S.TRANSFER_REQUESTED}), S.ASSIGNED, Actor.DISPATCHER
-        ),
-        Transition("request_info", frozenset({S.ASSIGNED}), S.AWAITING_INFO, Actor.UNIT),
-        Transition("supply_info", frozenset({S.AWAITING_INFO}), S.ASSIGNED, Actor.CITIZEN),
+        Transition("release", frozenset({S.HELD}), S.RECEIVED),
+        Transition("discard", frozenset({S.HELD}), S.CLOSED),
+        Transition("route", frozenset({S.RECEIVED}), S.ASSIGNED),
+        Transition("request_transfer", frozenset({S.ASSIGNED}), S.TRANSFER_REQUESTED),
+        Transition("approve_transfer", frozenset({S.TRANSFER_REQUESTED}), S.ASSIGNED),
+        Transition("reject_transfer", frozenset({S.TRANSFER_REQUESTED}), S.ASSIGNED),
+        Transition("request_info", frozenset({S.ASSIGNED}), S.AWAITING_INFO),
+        Transition("supply_info", frozenset({S.AWAITING_INFO}), S.ASSIGNED),
         # 未补充材料: the citizen has not answered by the 3-month cap, which never moves.
-        Transition("close_unsupplied", frozenset({S.AWAITING_INFO}), S.CLOSED, Actor.SYSTEM),
-        Transition(
-            "draft_reply", frozenset({S.ASSIGNED, S.REPLY_DRAFTED}), S.REPLY_DRAFTED, Actor.UNIT
-        ),
-        Transition(
-            "approve_reply", frozenset({S.REPLY_DRAFTED}), S.REPLY_APPROVED, Actor.SECTION_HEAD
-        ),
-        Transition(
-            "return_reply",
-            frozenset({S.REPLY_DRAFTED, S.REPLY_APPROVED}),
-            S.ASSIGNED,
-            Actor.SECTION_HEAD,
-        ),
+        Transition("close_unsupplied", frozenset({S.AWAITING_INFO}), S.CLOSED),
+        Transition("draft_reply", frozenset({S.ASSIGNED, S.REPLY_DRAFTED}), S.REPLY_DRAFTED),
+        Transition("approve_reply", frozenset({S.REPLY_DRAFTED}), S.REPLY_APPROVED),
+        Transition("return_reply", frozenset({S.REPLY_DRAFTED, S.REPLY_APPROVED}), S.ASSIGNED),
         # Fired by the last approval: the section head's, or the leader's where required.
-        Transition("send_reply", frozenset({S.REPLY_APPROVED}), S.ANSWERED, Actor.SECTION_HEAD),
-        Transition("rate", frozenset({S.ANSWERED}), S.RATED, Actor.CITIZEN),
-        Transition("reopen", frozenset({S.RATED}), S.ASSIGNED, Actor.CITIZEN),
-        Transition("close", frozenset({S.ANSWERED, S.RATED}), S.CLOSED, Actor.DISPATCHER),
-        Transition(
-            "merge", frozenset({S.HELD, S.RECEIVED, S.ASSIGNED}), S.MERGED, Actor.DISPATCHER
-        ),
+        Transition("send_reply", frozenset({S.REPLY_APPROVED}), S.ANSWERED),
+        Transition("rate", frozenset({S.ANSWERED}), S.RATED),
+        Transition("reopen", frozenset({S.RATED}), S.ASSIGNED),
+        Transition("close", frozenset({S.ANSWERED, S.RATED}), S.CLOSED),
+        Transition("merge", frozenset({S.HELD, S.RECEIVED, S.ASSIGNED}), S.MERGED),
     )
 }
 
@@ -93,14 +79,16 @@ def can_fire(message, name):
     return message.status in TRANSITIONS[name].sources
 
 
+def _wrong_state(message):
+    return _("This cannot be done to a message that is “%(status)s”; reload the page.") % {
+        "status": message.get_status_display()
+    }
+
+
 def check(message, name):
     """Refuse, with a message saying why, a transition the message's state does not allow."""
     if not can_fire(message, name):
-        raise ValidationError(
-            _("This cannot be done to a message that is “%(status)s”; reload the page.")
-            % {"status": message.get_status_display()},
-            code="invalid_transition",
-        )
+        raise ValidationError(_wrong_state(message), code="invalid_transition")
 
 
 def fire(message, name):
@@ -108,3 +96,150 @@ def fire(message, name):
     check(message, name)
     message.status = TRANSITIONS[name].target
     return message
+
+
+# --- who may take which action (执行人) ----------------------------------------------------
+
+
+def _dispatcher(message, user):
+    if not selectors.is_dispatcher(user):
+        return _("Only the dispatcher may do this.")
+    return None
+
+
+def _assigned_unit(*roles):
+    """The rule: user holds one of roles in the unit the message is assigned to."""
+
+    def rule(message, user):
+        if message.unit is None or not any(has_role(user, r, message.unit) for r in roles):
+            return _("Only the staff of the unit the message is assigned to may do this.")
+        return None
+
+    return rule
+
+
+def _reviewer(message, user):
+    """The section head reviews a drafted reply; the deputy leader, where the site requires,
+    the approved one. Nobody reviews a reply they drafted."""
+    if user.pk == message.reply_drafted_by_id:
+        return _("Nobody may review a reply they drafted themselves.")
+    role = Role.DEPUTY_LEADER if message.status == S.REPLY_APPROVED else Role.SECTION_HEAD
+    return _assigned_unit(role)(message, user)
+
+
+ACTORS = {
+    "dispatcher": _dispatcher,
+    "unit": _assigned_unit(Role.LIAISON, Role.SECTION_HEAD),
+    "liaison": _assigned_unit(Role.LIAISON),
+    "reviewer": _reviewer,
+}
+
+
+def _pending_extension(message):
+    return message.extensions.filter(status=ExtensionRequest.Status.PENDING).first()
+
+
+def _no_pending_extension(message):
+    if _pending_extension(message) is not None:
+        return _("An extension request is already waiting for the dispatcher.")
+    return None
+
+
+def _has_pending_extension(message):
+    if _pending_extension(message) is None:
+        return _("No extension request is waiting for a decision.")
+    return None
+
+
+def _sources(name):
+    return TRANSITIONS[name].sources
+
+
+ACTION_TABLE = ActionTable(
+    [
+        Action("release", gettext_lazy("Accept the message"), _sources("release"), "dispatcher"),
+        Action(
+            "discard", gettext_lazy("Do not accept"), _sources("discard"), "dispatcher", ("reason",)
+        ),
+        Action("route", gettext_lazy("Route"), _sources("route"), "dispatcher", ("unit",)),
+        Action(
+            "decide_transfer",
+            gettext_lazy("Decide the transfer"),
+            _sources("approve_transfer"),
+            "dispatcher",
+            ("outcome", "unit", "reason"),
+        ),
+        Action(
+            "change_kind",
+            gettext_lazy("Change type"),
+            OPEN_STATES,
+            "dispatcher",
+            ("kind", "reason"),
+        ),
+        Action("merge", gettext_lazy("Merge"), _sources("merge"), "dispatcher", ("into",)),
+        Action("close", pgettext_lazy("message action", "Close"), _sources("close"), "dispatcher"),
+        Action(
+            "decide_extension",
+            gettext_lazy("Decide the extension"),
+            frozenset(S.values),
+            "dispatcher",
+            ("extension", "outcome", "reason"),
+            guard=_has_pending_extension,
+        ),
+        Action(
+            "request_transfer",
+            gettext_lazy("Request a transfer"),
+            _sources("request_transfer"),
+            "unit",
+            ("reason",),
+        ),
+        Action(
+            "request_info",
+            gettext_lazy("Ask (stops the clock)"),
+            _sources("request_info"),
+            "unit",
+            ("question",),
+        ),
+        Action(
+            "request_extension",
+            gettext_lazy("Request an extension"),
+            EXTENDABLE,
+            "unit",
+            ("working_days", "reason"),
+            guard=_no_pending_extension,
+        ),
+        Action(
+            "draft_reply",
+            gettext_lazy("Save and send for approval"),
+            _sources("draft_reply"),
+            "liaison",
+            ("body",),
+        ),
+        Action(
+            "approve_reply",
+            gettext_lazy("Approve the reply"),
+            frozenset({S.REPLY_DRAFTED, S.REPLY_APPROVED}),
+            "reviewer",
+        ),
+        Action(
+            "return_reply",
+            gettext_lazy("Return the reply"),
+            _sources("return_reply"),
+            "reviewer",
+            ("comment",),
+        ),
+    ],
+    actors=ACTORS,
+    wrong_state=_wrong_state,
+)
+
+
+def available_actions(message, user):
+    """The staff actions user may take on message now (the admin's buttons, the API)."""
+    return ACTION_TABLE.available(message, user)
+
+
+def require_action(message, user, name):
+    """Refuse (PermissionDenied or ValidationError, saying why) an action user may not take on
+    message now; services call it on the locked row before anything else."""
+    return ACTION_TABLE.require(message, user, name)

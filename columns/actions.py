@@ -1,0 +1,74 @@
+"""Which actions a user may take on an object now: the one shape every state machine answers in.
+
+Each workflow module declares its actions as data — the states an action can be taken in,
+the name of the actor rule that says who takes it, what its form must give — and builds an
+ActionTable from them. Services call require() first thing; the admin's buttons and the API
+list available(); so the rule of who may act is written once (as Wagtail's Task.get_actions).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+
+
+@dataclass(frozen=True)
+class Action:
+    """办理动作 — one thing a user may do to an object of a state machine.
+
+    sources: the states it can be taken in; actor: the name of its rule in the table's actors;
+    fields: what its form must give (a comment, a unit, a time); guard(obj): a condition
+    beyond the state, returning the refusal text or None.
+    """
+
+    name: str
+    label: str
+    sources: frozenset
+    actor: str
+    fields: tuple = ()
+    guard: Callable | None = field(default=None, compare=False)
+
+
+class ActionTable:
+    """A state machine's actions and actor rules (执行人规则); answers available() and require().
+
+    actors: {rule name: function (obj, user) -> None if user may act, else the refusal text};
+    wrong_state(obj): what a user is told when obj's state does not allow the action.
+    """
+
+    def __init__(self, actions, *, actors, wrong_state):
+        self.actions = {action.name: action for action in actions}
+        self.actors = actors
+        self.wrong_state = wrong_state
+        unknown = {a.actor for a in actions} - set(actors)
+        assert not unknown, f"actions name unknown actor rules: {unknown}"
+
+    def __getitem__(self, name):
+        return self.actions[name]
+
+    def _refusal(self, obj, user, action):
+        """The error saying why user may not take action on obj now, or None if they may."""
+        refusal = self.actors[action.actor](obj, user)
+        if refusal:
+            return PermissionDenied(refusal)
+        if obj.status not in action.sources:
+            return ValidationError(self.wrong_state(obj), code="invalid_transition")
+        reason = action.guard(obj) if action.guard else None
+        if reason:
+            return ValidationError(reason)
+        return None
+
+    def available(self, obj, user):
+        """The actions user may take on obj now, in declaration order."""
+        return [a for a in self.actions.values() if self._refusal(obj, user, a) is None]
+
+    def require(self, obj, user, name):
+        """The action name, or PermissionDenied / ValidationError saying why user may not take it.
+
+        Services call it on the row they have locked, so the answer holds until the commit.
+        """
+        action = self.actions[name]
+        refused = self._refusal(obj, user, action)
+        if refused is not None:
+            raise refused
+        return action
