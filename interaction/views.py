@@ -12,6 +12,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from columns.client_address import client_address
+from publishing import page_tags
+from publishing.views import BadRequest, bad_request, page_number
 
 from . import selectors, services
 from .forms import MessageForm, RatingForm, ReopenForm, SupplyInfoForm, TrackForm
@@ -23,11 +25,18 @@ JUST_SUBMITTED = "interaction:just-submitted"
 TRACKED = "interaction:tracked"
 
 
+#: Exchanges per page of the public list.
+MESSAGE_PAGE_SIZE = 20
+
+
 def message_list(request):
     """公开留言 and 留言统计: published exchanges, and figures by month and unit."""
-    page = Paginator(selectors.published_messages(request.site), 20).get_page(
-        request.GET.get("page")
-    )
+    page_tags.depend(request, page_tags.messages(request.site.pk))
+    paginator = Paginator(selectors.published_messages(request.site), MESSAGE_PAGE_SIZE)
+    try:
+        page = page_number(request, paginator)
+    except BadRequest as exc:
+        return bad_request(request, str(exc))
     return render(
         request,
         "interaction/message_list.html",
@@ -37,6 +46,7 @@ def message_list(request):
 
 def message_detail(request, pk):
     """One published exchange: question, 受理日期, 答复日期, 答复部门, 答复内容."""
+    page_tags.depend(request, page_tags.message(pk))
     message = selectors.published_messages(request.site).filter(pk=pk).first()
     if message is None:
         raise Http404

@@ -11,6 +11,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from columns.models import Column, OfflineWindow, Site, SiteHost
+from interaction.models import Message
 from publishing import page_tags
 from publishing.models import (
     Article,
@@ -110,6 +111,13 @@ def _offline_scheduled(sender, instance, **kwargs):
     # The notice appears on every page of the site at once.
     invalidate(page_tags.site(instance.site_id))
     forget_site_state(instance.site_id)
+
+
+@receiver(post_save, sender=Message)
+def _message_changed(sender, instance, **kwargs):
+    # Any message moves the list's statistics (received, answered, overdue); its own page
+    # shows it once it is answered and made public (公开).
+    invalidate(page_tags.messages(instance.site_id), page_tags.message(instance.pk))
 
 
 def _service_site(item_id):

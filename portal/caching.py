@@ -31,6 +31,7 @@ from functools import partial
 
 from django.core.cache import caches
 from django.db import transaction
+from django.dispatch import Signal
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
@@ -119,13 +120,21 @@ def depends_on(request, *tags):
         request.page_cache_versions[tag] = version
 
 
+#: Sent once a change to the content named by tags (a frozenset) has committed, after the
+#: cached pages showing it were made stale: the static publisher (staticsite, above portal)
+#: re-renders its files of those pages.
+content_changed = Signal()
+
+
 def invalidate(*tags):
     """Make every cached page showing any of tags stale, once the current transaction commits."""
-    keys = _version_keys(set(tags))
+    tags = frozenset(tags)
+    keys = _version_keys(tags)
 
     def bump():
         now = time.time_ns()
         cache.set_many(dict.fromkeys(keys, now), None)
+        content_changed.send(sender=None, tags=tags)
 
     transaction.on_commit(bump)
 

@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "disclosure",
     "monitoring",
     "portal",
+    # Above portal: renders the public pages portal composes into static files.
+    "staticsite",
 ]
 
 MIDDLEWARE = [
@@ -461,6 +463,14 @@ MEDIA_ACCEL_LOCATION = "/internal-media/"
 BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", VAR_DIR / "backups"))
 BACKUP_KEEP = int(os.environ.get("BACKUP_KEEP", "14"))
 # === end of security and production ========================================================
+
+# --- Static pages (staticsite/) -------------------------------------------------------------
+# Public pages written as files, one folder per host, for the web server to serve first.
+STATIC_PAGES_ROOT = Path(os.environ.get("STATIC_PAGES_ROOT", VAR_DIR / "pages"))
+# Changes re-render their pages (through Celery); off under tests except where they ask for it.
+STATIC_PAGES_ENABLED = env_bool("STATIC_PAGES_ENABLED", not TESTING)
+# How long a render waits after a change, so that a burst of edits renders each page once.
+STATIC_PAGES_COALESCE_SECONDS = float(os.environ.get("STATIC_PAGES_COALESCE_SECONDS", "2"))
 
 # --- Monitoring (monitoring/) ---------------------------------------------------------------
 MONITORING_SITE_SCHEME = os.environ.get("MONITORING_SITE_SCHEME", "http")

@@ -42,3 +42,12 @@ def all_articles(site_id):
 def services(site_id):
     """The 办事服务 catalogue and guides."""
     return f"services:{site_id}"
+
+
+def messages(site_id):
+    """The public message list (公开留言) and its statistics."""
+    return f"messages:{site_id}"
+
+
+def message(message_id):
+    return f"message:{message_id}"

@@ -1,0 +1,57 @@
+"""What the static publisher wrote (页面), what each page shows (tags) and what waits to be
+rendered again (待发布)."""
+
+from django.db import models
+
+
+class ContentTag(models.Model):
+    """内容标签 — a name of what pages show, as publishing.page_tags spells it ("article:12",
+    "column:3", "site:1"), with the moment content under it last changed."""
+
+    name = models.CharField(max_length=100, unique=True)
+    changed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return self.name
+
+
+class PublishedPage(models.Model):
+    """静态页面 — one public page written as a file: host and path (with ?page=N for a list's
+    later pages), the file under STATIC_PAGES_ROOT, the sha256 of its bytes, when its render
+    started, the templates' fingerprint it was rendered with and the tags it declared."""
+
+    site = models.ForeignKey("columns.Site", on_delete=models.CASCADE, related_name="+")
+    host = models.CharField(max_length=253)
+    path = models.CharField(max_length=500)
+    file = models.CharField(max_length=800)
+    fingerprint = models.CharField(max_length=64)
+    templates_fingerprint = models.CharField(max_length=64)
+    rendered_at = models.DateTimeField()
+    # The through table is indexed on its tag: "pages showing X" is one query.
+    tags = models.ManyToManyField(ContentTag, related_name="pages")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["host", "path"], name="published_page_host_path")
+        ]
+
+    def __str__(self):
+        return f"{self.host}{self.path}"
+
+
+class PendingRender(models.Model):
+    """待发布 — a page to render again; one row per page however many changes asked for it
+    (coalescing), deleted in the transaction that wrote the page."""
+
+    site = models.ForeignKey("columns.Site", on_delete=models.CASCADE, related_name="+")
+    host = models.CharField(max_length=253)
+    path = models.CharField(max_length=500)
+    queued_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["host", "path"], name="pending_render_host_path")
+        ]
+
+    def __str__(self):
+        return f"{self.host}{self.path}"

@@ -1,0 +1,222 @@
+"""What the static publisher does: note a change and queue the pages it touches, render
+queued pages, rebuild sites, and say which files are missing or stale."""
+
+import logging
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerUnavailable
+
+from publishing import page_tags
+
+from . import pages, rendering
+from .models import ContentTag, PendingRender, PublishedPage
+
+logger = logging.getLogger(__name__)
+
+WRITTEN, UNCHANGED, REMOVED = "written", "unchanged", "removed"
+
+
+# --- from a change to the pages it touches ------------------------------------------------------
+
+
+def pages_showing(tags):
+    """The written pages that declared any of tags: one query through the tag index."""
+    return PublishedPage.objects.filter(tags__name__in=list(tags))
+
+
+def affected_pages(tags):
+    """{(site id, host, path)} to render again after content under tags changed: the pages
+    written with one of the tags, and the pages the tags name that were not written yet."""
+    targets = set(pages_showing(tags).values_list("site_id", "host", "path"))
+    by_site = {}
+    for tag in tags:
+        for site_id, paths in pages.tag_paths(tag).items():
+            by_site.setdefault(site_id, set()).update(paths)
+    for site_id, hosts in pages.hosts_of(by_site).items():
+        targets.update((site_id, host, path) for host in hosts for path in by_site[site_id])
+    return targets
+
+
+def note_change(tags, at=None):
+    """Record when content under tags changed (check_static compares it with the renders)."""
+    at = at or timezone.now()
+    ContentTag.objects.bulk_create(
+        [ContentTag(name=name, changed_at=at) for name in tags],
+        update_conflicts=True,
+        unique_fields=["name"],
+        update_fields=["changed_at"],
+    )
+
+
+def enqueue(targets):
+    """Queue (site id, host, path) targets; a page already queued stays queued once.
+
+    On conflict the row is updated rather than skipped: on PostgreSQL that waits for a
+    worker rendering the page right now (it holds the row) and then queues it anew, so a
+    change committed during that render is not lost with the row the worker deletes.
+    """
+    now = timezone.now()
+    PendingRender.objects.bulk_create(
+        [PendingRender(site_id=s, host=h, path=p, queued_at=now) for s, h, p in targets],
+        update_conflicts=True,
+        unique_fields=["host", "path"],
+        update_fields=["queued_at"],
+        batch_size=500,
+    )
+
+
+def republish_later(tags):
+    """After a committed change: note it, queue every page it touches, and ask a worker to
+    render the queue once the burst is over (ten edits in a second render each page once)."""
+    from .tasks import render_pending
+
+    note_change(tags)
+    enqueue(affected_pages(tags))
+    try:
+        render_pending.apply_async(countdown=settings.STATIC_PAGES_COALESCE_SECONDS)
+    except BrokerUnavailable:
+        # The rows stay queued; the beat's next tick renders them.
+        logger.warning("static pages queued, no broker to start a render now", exc_info=True)
+
+
+# --- rendering ----------------------------------------------------------------------------------
+
+
+def _tag_ids(names):
+    ContentTag.objects.bulk_create([ContentTag(name=n) for n in names], ignore_conflicts=True)
+    return list(ContentTag.objects.filter(name__in=names).values_list("pk", flat=True))
+
+
+@transaction.atomic
+def publish_page(*, site_id, host, path):
+    """Render host + path and write its file, or delete the file when the page is no longer
+    a public page that is the same for everyone (gone, withdrawn, offline, or visitor
+    dependent): the application then answers it. Returns WRITTEN, UNCHANGED or REMOVED."""
+    started = timezone.now()
+    file = rendering.file_for(host, path)
+    rendered = rendering.render(host, path)
+    page = PublishedPage.objects.filter(host=host, path=path).first()
+    if not rendered.publishable:
+        rendering.remove(file)
+        if page is not None:
+            page.delete()
+        return REMOVED
+    fingerprint = rendered.fingerprint
+    outcome = UNCHANGED
+    if page is None or page.fingerprint != fingerprint or page.file != file:
+        rendering.write_atomically(file, rendered.body)
+        outcome = WRITTEN
+    elif rendering.file_fingerprint(file) != fingerprint:
+        rendering.write_atomically(file, rendered.body)  # missing or changed on disk
+        outcome = WRITTEN
+    fields = {
+        "site_id": site_id,
+        "file": file,
+        "fingerprint": fingerprint,
+        "templates_fingerprint": rendering.templates_fingerprint(),
+        "rendered_at": started,
+    }
+    page, _ = PublishedPage.objects.update_or_create(host=host, path=path, defaults=fields)
+    # Every page carries the site's navigation and footer, whatever its view declared.
+    page.tags.set(_tag_ids(rendered.tags | {page_tags.site(site_id)}))
+    return outcome
+
+
+def render_pending(*, seconds=None):
+    """Render queued pages one by one until the queue is empty or `seconds` have passed;
+    returns {outcome: count}. Each page is taken with SELECT … FOR UPDATE SKIP LOCKED on
+    PostgreSQL (workers share the queue, none waits on another) and its row deleted in the
+    transaction that wrote it: a worker killed mid-render leaves the row queued."""
+    deadline = None if seconds is None else time.monotonic() + seconds
+    done = {}
+    while deadline is None or time.monotonic() < deadline:
+        with transaction.atomic():
+            row = (
+                PendingRender.objects.select_for_update(skip_locked=True)
+                .order_by("queued_at", "pk")
+                .first()
+            )
+            if row is None:
+                break
+            outcome = publish_page(site_id=row.site_id, host=row.host, path=row.path)
+            row.delete()
+        done[outcome] = done.get(outcome, 0) + 1
+    return done
+
+
+def site_targets(site):
+    """{(site id, host, path)}: every page of site, and the pages written for it before (a
+    page gone since is rendered once more, answers 404 and its file is deleted)."""
+    paths = pages.site_paths(site)
+    targets = {
+        (site.pk, host, path)
+        for host in pages.hosts_of([site.pk]).get(site.pk, [])
+        for path in paths
+    }
+    written = PublishedPage.objects.filter(site=site).values_list("site_id", "host", "path")
+    return targets | set(written)
+
+
+def rebuild(targets, progress=None):
+    """Render every target now (a full rebuild); progress(done, total) after each page."""
+    targets = sorted(targets)
+    done = {}
+    for number, (site_id, host, path) in enumerate(targets, 1):
+        outcome = publish_page(site_id=site_id, host=host, path=path)
+        done[outcome] = done.get(outcome, 0) + 1
+        if progress:
+            progress(number, len(targets))
+    return done
+
+
+def pages_with_old_templates():
+    """{(site id, host, path)} of the pages rendered with other templates than these."""
+    current = rendering.templates_fingerprint()
+    stale = PublishedPage.objects.exclude(templates_fingerprint=current)
+    return set(stale.values_list("site_id", "host", "path"))
+
+
+# --- the check ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    host: str
+    path: str
+    reason: str
+
+
+MISSING = "missing"
+MODIFIED = "modified"
+STALE = "stale"
+OLD_TEMPLATES = "old templates"
+NOT_PUBLISHED = "not published"
+
+
+def problems(sites):
+    """What is wrong with the published files of sites: a file missing, bytes that differ
+    from the stored fingerprint, a render older than the last change of what it shows or
+    made with other templates, and a public page never written."""
+    found = []
+    written = PublishedPage.objects.filter(site__in=sites)
+    for page in written.only("host", "path", "file", "fingerprint").iterator():
+        on_disk = rendering.file_fingerprint(page.file)
+        if on_disk is None:
+            found.append(Problem(page.host, page.path, MISSING))
+        elif on_disk != page.fingerprint:
+            found.append(Problem(page.host, page.path, MODIFIED))
+    stale = written.filter(tags__changed_at__gt=F("rendered_at")).distinct()
+    found += [Problem(h, p, STALE) for h, p in stale.values_list("host", "path")]
+    old = written.exclude(templates_fingerprint=rendering.templates_fingerprint())
+    found += [Problem(h, p, OLD_TEMPLATES) for h, p in old.values_list("host", "path")]
+    known = set(written.values_list("host", "path"))
+    for site in sites:
+        for _, host, path in site_targets(site):
+            if (host, path) not in known:
+                found.append(Problem(host, path, NOT_PUBLISHED))
+    return found
