@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 _UNIT_STAFF = [
     "disclosure.view_disclosurerequest",
     "disclosure.view_requestevent",
+    "disclosure.view_requestattachment",
     "disclosure.view_requestdeadline",
     "disclosure.view_requestextension",
     "disclosure.view_thirdpartyconsultation",
@@ -34,8 +35,9 @@ class DisclosureConfig(AppConfig):
     def ready(self):
         from columns import media
 
-        from .models import DisclosureRequest
+        from .models import DisclosureRequest, RequestAttachment
 
         # The 告知书 is the applicant's: downloaded on the tracking page, or by the staff
         # whose admin shows the request; never from a public page.
         media.register(DisclosureRequest, "notice")
+        media.register(RequestAttachment, "image", owner="request")

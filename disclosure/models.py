@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from interaction.images import validate_message_image
+
 
 class ApplicantType(models.TextChoices):
     """申请人类型 — the columns of the annual report's table (年报 第三部分)."""
@@ -251,6 +253,25 @@ class DisclosureRequest(models.Model):
     @property
     def is_organisation(self):
         return self.applicant_type != ApplicantType.PERSON
+
+
+class RequestAttachment(models.Model):
+    """申请附件 — a picture the applicant attached (a copy of the identity document, a page of
+    the document asked for), checked like the mailbox's pictures."""
+
+    request = models.ForeignKey(
+        DisclosureRequest, on_delete=models.CASCADE, related_name="attachments"
+    )
+    image = models.ImageField(
+        _("image"), upload_to="disclosure/attachments/%Y/%m/", validators=[validate_message_image]
+    )
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.image.name
 
 
 class RequestEvent(models.Model):

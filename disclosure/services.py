@@ -25,6 +25,7 @@ from columns.models import Role, Unit
 from columns.notifications import notify
 from columns.selectors import has_role
 from interaction import rate_limits
+from interaction.images import MAX_IMAGES
 from interaction.working_days import WorkingCalendar, end_of_day, local_date, start_of_day
 from publishing.services import holders_of
 
@@ -37,6 +38,7 @@ from .models import (
     DisclosureRequest,
     IdentityDocument,
     RequestAlert,
+    RequestAttachment,
     RequestChannel,
     RequestDeadline,
     RequestEvent,
@@ -245,6 +247,7 @@ def submit_request(
     address="",
     purpose="",
     unit=None,
+    images=(),
     ip=None,
 ):
     """网上申请: store an online application once, with a tracking code and query password.
@@ -269,6 +272,8 @@ def submit_request(
         raise ValidationError(_("Give the postal address the information should be sent to."))
     if unit is not None and not isinstance(unit, Unit):
         raise ValidationError(_("Choose the authority from the list."))
+    if len(images) > MAX_IMAGES:
+        raise ValidationError(_("Attach at most %(n)s pictures.") % {"n": MAX_IMAGES})
     password = _new_code(8)
     calendar = WorkingCalendar.load()
     with transaction.atomic():
@@ -316,6 +321,8 @@ def submit_request(
         else:
             raise RuntimeError("no free tracking code after 5 attempts")
         _record_deadline(request, reason=RequestDeadline.Reason.RECEIPT)
+        for upload in images:
+            RequestAttachment.objects.create(request=request, image=upload)
         _note(request, "submitted", from_status="")
         if unit is not None:
             request.unit = unit

@@ -32,6 +32,7 @@ public_patterns = [
     path("api/", include("portal.api")),
     path("", include("publishing.urls")),
     path("interaction/", include("interaction.urls")),
+    path("disclosure/", include("disclosure.urls")),
     path("", include("monitoring.urls")),
 ]
 

@@ -1,0 +1,146 @@
+"""Public pages of 依申请公开: what it is, the application form, tracking, the 告知书 download.
+
+None of them shows the applicant's name, identity or contact data.
+"""
+
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from columns.client_address import client_address
+
+from . import notices, services, workflow
+from .forms import ApplicationForm, ClarificationForm, TrackForm
+from .models import DisclosureRequest, RequestEvent, RequestStatus
+
+JUST_SUBMITTED = "disclosure:just-submitted"
+TRACKED = "disclosure:tracked"
+
+
+def index(request):
+    """依申请公开 — how to apply, the time limits, and the links to apply and track."""
+    return render(request, "disclosure/index.html", {"nav": "index"})
+
+
+@never_cache
+def apply(request):
+    """网上申请 — the application form."""
+    form = ApplicationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            application, password = services.submit_request(
+                site=request.site,
+                applicant_type=data["applicant_type"],
+                name=data["name"],
+                id_type=data["id_type"],
+                id_number=data["id_number"],
+                phone=data["phone"],
+                email=data["email"],
+                address=data["address"],
+                description=data["description"],
+                purpose=data["purpose"],
+                delivery_form=data["delivery_form"],
+                unit=data["unit"],
+                images=data["images"],
+                ip=client_address(request),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            request.session[JUST_SUBMITTED] = [application.tracking_code, password]
+            request.session[TRACKED] = application.pk
+            return redirect("disclosure:done")
+    return render(request, "disclosure/apply.html", {"form": form, "nav": "apply"})
+
+
+@never_cache
+def done(request):
+    """The tracking code and query password, shown this once."""
+    shown = request.session.pop(JUST_SUBMITTED, None)
+    if shown is None:
+        return redirect("disclosure:track")
+    application = _tracked(request)
+    return render(
+        request,
+        "disclosure/done.html",
+        {"code": shown[0], "password": shown[1], "application": application},
+    )
+
+
+@never_cache
+def track(request):
+    """查询申请 — the tracking code and the query password, both needed."""
+    form = TrackForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = services.track(
+                code=form.cleaned_data["code"],
+                password=form.cleaned_data["password"],
+                ip=client_address(request),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            request.session[TRACKED] = application.pk
+            return redirect("disclosure:track_status")
+    return render(request, "disclosure/track.html", {"form": form, "nav": "track"})
+
+
+def _tracked(request):
+    pk = request.session.get(TRACKED)
+    application = (
+        DisclosureRequest.objects.filter(pk=pk, site=request.site).select_related("unit").first()
+        if pk
+        else None
+    )
+    if application is None:
+        raise Http404
+    return application
+
+
+@never_cache
+def track_status(request, clarification_form=None):
+    """Where the request stands, its deadline, and once answered the reply and the 告知书."""
+    application = _tracked(request)
+    answered = application.status in workflow.ANSWERED_STATES
+    context = {
+        "application": application,
+        "events": application.events.filter(action__in=RequestEvent.LABELS),
+        "answered": answered,
+        "reply": notices.paragraphs(application)[2:] if answered else None,
+    }
+    if application.status == RequestStatus.CLARIFICATION:
+        context["question"] = application.events.filter(action="request_clarification").last()
+        context["clarification_form"] = clarification_form or ClarificationForm()
+    return render(request, "disclosure/track_status.html", context)
+
+
+@require_POST
+def clarify(request):
+    """补正 from the tracking page."""
+    application = _tracked(request)
+    form = ClarificationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.supply_clarification(request=application, text=form.cleaned_data["text"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect("disclosure:track_status")
+    return track_status(request, clarification_form=form)
+
+
+@never_cache
+def notice(request):
+    """The 告知书 of the tracked request, as approved and kept."""
+    application = _tracked(request)
+    if application.status not in workflow.ANSWERED_STATES or not application.notice:
+        raise Http404
+    return FileResponse(
+        application.notice.open("rb"),
+        as_attachment=True,
+        filename=f"{application.tracking_code}.docx",
+    )
