@@ -2,7 +2,15 @@
 
 import importlib
 
-PLATFORM_APPS = ("columns", "publishing", "interaction", "disclosure", "monitoring", "portal")
+PLATFORM_APPS = (
+    "columns",
+    "publishing",
+    "interaction",
+    "disclosure",
+    "monitoring",
+    "portal",
+    "staticsite",
+)
 
 
 def optional_modules(module_name):
