@@ -1,5 +1,5 @@
-"""Read-only JSON of the mailbox: the public message list for the open data API, and the
-staff's scoped list. Neither carries a citizen's name or contact data."""
+"""Read-only JSON of the mailbox for staff: their scoped list, without a citizen's name or
+contact data. The public exchanges are in the open-data API (portal.api, /api/messages/)."""
 
 from django.conf import settings
 from django.http import Http404
@@ -11,32 +11,6 @@ from columns.passwords import PasswordCurrent
 
 from . import selectors, workflow
 from .models import Message
-
-
-class PublicMessageSerializer(serializers.ModelSerializer):
-    """受理日期, 答复日期, 答复部门, 答复内容 of a published exchange, as published: the text
-    with personal data masked (interaction.masking)."""
-
-    kind = serializers.CharField(source="get_kind_display")
-    subject = serializers.CharField(source="public_subject")
-    content = serializers.CharField(source="public_content")
-    reply_body = serializers.CharField(source="public_reply")
-    reply_unit = serializers.CharField(source="reply_unit.name", default="")
-    url = serializers.CharField(source="get_absolute_url")
-
-    class Meta:
-        model = Message
-        fields = [
-            "id",
-            "kind",
-            "subject",
-            "content",
-            "received_at",
-            "answered_at",
-            "reply_unit",
-            "reply_body",
-            "url",
-        ]
 
 
 class StaffMessageSerializer(serializers.ModelSerializer):
@@ -68,17 +42,6 @@ class StaffMessageSerializer(serializers.ModelSerializer):
             {"name": action.name, "label": str(action.label), "fields": list(action.fields)}
             for action in workflow.available_actions(message, self.context["request"].user)
         ]
-
-
-class PublicMessageList(generics.ListAPIView):
-    """GET /interaction/api/messages/ — the published exchanges of the requested site."""
-
-    serializer_class = PublicMessageSerializer
-    # Tells the schema generator the model; requests are answered by get_queryset.
-    queryset = Message.objects.none()
-
-    def get_queryset(self):
-        return selectors.published_messages(self.request.site)
 
 
 class StaffScoped:

@@ -15,7 +15,6 @@ urlpatterns = [
     path("messages/track/status/", views.track_status, name="track_status"),
     path("messages/track/<str:action>/", views.track_act, name="track_act"),
     path("calendar-health/", views.calendar_health, name="calendar_health"),
-    path("api/messages/", api.PublicMessageList.as_view(), name="api_messages"),
     path("api/staff/messages/", api.StaffMessageList.as_view(), name="api_staff_messages"),
     path(
         "api/staff/messages/<int:pk>/",

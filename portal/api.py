@@ -20,7 +20,6 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.routers import DefaultRouter
 
 from columns.models import Column, ColumnCategory
-from interaction.api import PublicMessageSerializer
 from interaction.models import Message, MessageKind
 from interaction.selectors import published_messages
 from publishing.models import Article, ArticleKind, ServiceItem, ServiceKind, Validity
@@ -30,6 +29,7 @@ from .serializers import (
     ArticleDetailSerializer,
     ArticleSerializer,
     ColumnSerializer,
+    PublicMessageSerializer,
     ServiceItemSerializer,
 )
 

@@ -331,6 +331,7 @@ SPECTACULAR_SETTINGS = {
         "ArticleKindEnum": "publishing.models.ArticleKind",
         "ServiceKindEnum": "publishing.models.ServiceKind",
         "ServiceDocumentKindEnum": "publishing.models.ServiceDocument.Kind",
+        "MessageKindEnum": "interaction.models.MessageKind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

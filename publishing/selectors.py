@@ -128,7 +128,8 @@ def homepage_sections(columns):
     renders this and the 首页栏目不更新 indicator reads it, so both see the same items."""
     sections = []
     for column in homepage_section_columns(columns):
-        articles = public_articles_in(column).select_related("policy")
+        # The policy's column names its site: the link to it may cross sites.
+        articles = public_articles_in(column).select_related("policy__column")
         if column.category == ColumnCategory.POLICY:
             articles = articles.prefetch_related(
                 Prefetch(
@@ -149,7 +150,7 @@ def public_article(site, pk):
     return (
         published_articles(site)
         .filter(pk=pk)
-        .select_related("policy")
+        .select_related("policy__column")
         .prefetch_related(
             "attachments",
             Prefetch(

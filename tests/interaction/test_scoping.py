@@ -116,7 +116,7 @@ def test_contact_data_never_on_public_pages_or_in_the_api(client, edu_message, u
     pages = [
         client.get("/interaction/messages/"),
         client.get(f"/interaction/messages/{edu_message.pk}/"),
-        client.get("/interaction/api/messages/"),
+        client.get("/api/messages/"),
     ]
     for response in pages:
         body = response.content.decode()

@@ -5,8 +5,10 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 from drf_spectacular.validation import validate_schema
+from jsonschema import Draft202012Validator
 
 from publishing import services
 from publishing.models import Article
@@ -91,7 +93,7 @@ def test_article_detail_has_the_body_and_no_private_field(client):
 
     assert body["title"] == "开放数据：详情"
     assert "正文内容" in body["body"]
-    assert body["url"] == f"/articles/{article.pk}/"
+    assert body["url"] == f"http://localhost/articles/{article.pk}/"
     assert not PRIVATE_FIELDS & set(keys_in(body))
 
 
@@ -118,7 +120,7 @@ def test_columns_list_the_site_tree_with_paths(client):
     by_slug = {row["slug"]: row for row in rows}
 
     assert by_slug["edu-news"]["path"] == "news/dept-news/edu-news"
-    assert by_slug["edu-news"]["url"] == "/columns/news/dept-news/edu-news/"
+    assert by_slug["edu-news"]["url"] == "http://localhost/columns/news/dept-news/edu-news/"
     assert by_slug["edu-news"]["unit"] == "区教育局"
     edu_columns = type(client)(HTTP_HOST="edu.localhost").get("/api/columns/").json()
     assert "edu-news" not in {row["slug"] for row in edu_columns["results"]}
@@ -286,3 +288,136 @@ def test_every_endpoint_answers_generated_requests_as_its_schema_says(demo, wsgi
             case.call_and_validate()
 
         answers_as_documented()
+
+
+# --- the answers against the API's own schema ---------------------------------------------------
+
+
+def json_schema(node):
+    """An OpenAPI 3.0 schema as JSON Schema: nullable: true becomes "or null"."""
+    if isinstance(node, list):
+        return [json_schema(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    converted = {key: json_schema(value) for key, value in node.items() if key != "nullable"}
+    if node.get("nullable"):
+        return {"anyOf": [converted, {"type": "null"}]}
+    return converted
+
+
+def answer_validator(schema, path, status="200"):
+    """A validator of path's GET answers, its components resolved inside the schema."""
+    answer = schema["paths"][path]["get"]["responses"][status]
+    root = json_schema(answer["content"]["application/json"]["schema"])
+    root["components"] = json_schema(schema["components"])
+    return Draft202012Validator(root)
+
+
+def api_schema(client):
+    response = client.get("/api/schema/", {"format": "json"})
+    assert response.status_code == 200
+    return json.loads(response.content)
+
+
+@pytest.mark.parametrize("host", ["localhost", "edu.localhost"])
+def test_every_endpoint_answers_real_content_as_its_own_schema_says(demo, host):
+    """Every list page and every object of every endpoint, read on each demo site, is valid
+    against the schema the API serves; blank links and enumerations included."""
+    client = Client(HTTP_HOST=host)
+    schema = api_schema(client)
+    lists = [p for p in schema["paths"] if not p.endswith("{id}/")]
+    assert len(lists) == 4
+    seen_null_link = False
+    for path in lists:
+        validate_list = answer_validator(schema, path)
+        validate_item = answer_validator(schema, f"{path}{{id}}/")
+        url = path
+        query = {"page_size": 100}
+        while url:
+            body = client.get(url, query).json()
+            errors = [e.message for e in validate_list.iter_errors(body)]
+            assert errors == [], (path, errors[:3])
+            for row in body["results"]:
+                item = client.get(f"{path}{row['id']}/").json()
+                errors = [e.message for e in validate_item.iter_errors(item)]
+                assert errors == [], (path, row["id"], errors[:3])
+                seen_null_link |= item.get("source_url", "") is None
+            url, query = body["next"], None
+    assert seen_null_link or host != "localhost"
+
+
+def test_a_blank_link_is_null_and_a_given_one_is_kept(client):
+    own = publish("开放数据：原创信息")
+    repost = publish(
+        "开放数据：转载信息",
+        origin="repost",
+        source="省政府网站",
+        source_url="https://www.example.gov.cn/a/1.html",
+    )
+    assert client.get(f"/api/articles/{own.pk}/").json()["source_url"] is None
+    body = client.get(f"/api/articles/{repost.pk}/").json()
+    assert body["source_url"] == "https://www.example.gov.cn/a/1.html"
+    item = service_item("开放数据：无网办事项")
+    assert client.get(f"/api/services/{item.pk}/").json()["online_url"] is None
+
+
+def test_enumerations_are_codes_listed_in_the_schema_with_labels_beside(client, demo):
+    from columns.models import ColumnCategory
+    from interaction.models import MessageKind
+    from publishing.models import ArticleKind, ServiceKind, Validity
+
+    enums = api_schema(client)["components"]["schemas"]
+    assert enums["MessageKindEnum"]["enum"] == MessageKind.values
+    assert enums["ArticleKindEnum"]["enum"] == ArticleKind.values
+    assert enums["ValidityEnum"]["enum"] == Validity.values
+    checks = [
+        ("/api/messages/", "kind", MessageKind),
+        ("/api/articles/", "kind", ArticleKind),
+        ("/api/articles/", "validity", Validity),
+        ("/api/services/", "kind", ServiceKind),
+        ("/api/columns/", "category", ColumnCategory),
+    ]
+    for path, field, choices in checks:
+        rows = client.get(path, {"page_size": 100}).json()["results"]
+        assert rows, path
+        for row in rows:
+            assert row[field] in choices.values, (path, row[field])
+            assert row[f"{field}_label"] == str(choices(row[field]).label)
+    message = client.get("/api/messages/").json()["results"][0]
+    assert message["kind_label"] in dict(MessageKind.choices).values()
+    assert message["kind"] != message["kind_label"]
+
+
+def test_urls_are_absolute_at_the_owning_sites_host_and_answer_there(client, demo):
+    from urllib.parse import urlsplit
+
+    from columns.site_urls import absolute_url
+    from publishing.selectors import published_articles
+
+    hosts = set()
+    for path in ("/api/articles/", "/api/columns/", "/api/services/", "/api/messages/"):
+        for row in client.get(path, {"page_size": 100}).json()["results"]:
+            parts = urlsplit(row["url"])
+            assert parts.scheme == "http" and parts.hostname, row["url"]
+            hosts.add(parts.hostname)
+            assert Client(HTTP_HOST=parts.hostname).get(parts.path).status_code == 200, row["url"]
+    # The portal lists edu's interpretations (extra columns): their pages are on edu's host.
+    shown = published_articles(demo).exclude(column__site=demo).first()
+    assert shown is not None
+    row = client.get(f"/api/articles/{shown.pk}/").json()
+    assert row["url"] == absolute_url(shown.column.site, shown.get_absolute_url())
+    assert row["url"].startswith("http://edu.localhost/")
+    assert hosts == {"localhost", "edu.localhost"}
+
+
+def test_urls_take_the_scheme_from_the_settings(client, demo, settings):
+    settings.SITE_SCHEME = "https"
+    row = client.get("/api/columns/").json()["results"][0]
+    assert row["url"].startswith("https://localhost/columns/")
+
+
+def test_messages_have_one_api_the_documented_one(client, demo):
+    assert client.get("/api/messages/").status_code == 200
+    assert client.get("/interaction/api/messages/").status_code == 404
+    paths = set(api_schema(client)["paths"])
+    assert {p for p in paths if "messages" in p} == {"/api/messages/", "/api/messages/{id}/"}

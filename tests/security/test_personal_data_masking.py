@@ -98,7 +98,6 @@ def test_public_surfaces_show_no_raw_personal_data(client, published, demo):
     surfaces = {
         "public list": "/interaction/messages/",
         "detail page": published.get_absolute_url(),
-        "mailbox JSON API": "/interaction/api/messages/",
         "open data API": "/api/messages/",
         "open data API item": f"/api/messages/{published.pk}/",
     }
