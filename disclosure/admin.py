@@ -1,0 +1,329 @@
+"""Admin of disclosure requests: presentation and wiring; rules live in services.
+
+Requests are read-only pages: every change is a business action posted from the panel on the
+request's page to services. The holding unit sees its own requests only; the applicant's
+identity and contact data show to the dispatcher and the holding unit's staff, each view
+logged, and masked to everyone else.
+"""
+
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from columns.admin_scoping import UnitScopedAdminMixin
+from columns.models import Role, Unit
+from columns.personal_data_admin import PersonalDataAdminMixin
+from columns.selectors import has_role
+from interaction.models.mailbox import mask_name
+from interaction.working_days import WorkingCalendar, local_date
+
+from . import notices, selectors, services, workflow
+from .models import (
+    AppealCount,
+    DisclosureRequest,
+    ReplyType,
+    RequestAlert,
+    RequestAttachment,
+    RequestDeadline,
+    RequestEvent,
+    RequestExtension,
+    RequestStatus,
+    ThirdPartyConsultation,
+    WithholdingGround,
+)
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class EventInline(ReadOnlyInline):
+    model = RequestEvent
+    fields = ["at", "action", "from_status", "to_status", "actor", "comment"]
+
+
+class DeadlineInline(ReadOnlyInline):
+    model = RequestDeadline
+    fields = ["version", "reason", "due_at", "provisional", "note", "changed_by", "changed_at"]
+
+
+class ExtensionInline(ReadOnlyInline):
+    model = RequestExtension
+    fields = ["working_days", "reason", "requested_by", "status", "decided_by", "decision_reason"]
+
+
+class ConsultationInline(ReadOnlyInline):
+    model = ThirdPartyConsultation
+    fields = ["third_party", "sent_at", "answered_at", "working_days", "opinion"]
+
+
+class AlertInline(ReadOnlyInline):
+    model = RequestAlert
+    fields = ["kind", "deadline_version", "sent_at", "recipients"]
+
+
+class AttachmentInline(ReadOnlyInline):
+    model = RequestAttachment
+    fields = ["image"]
+
+
+class ApplicantGuard(PersonalDataAdminMixin):
+    def may_read_personal_data(self, request):
+        return selectors.may_search_applicant(request.user)
+
+
+@admin.register(DisclosureRequest)
+class DisclosureRequestAdmin(ApplicantGuard, UnitScopedAdminMixin, admin.ModelAdmin):
+    """依申请公开办理: the dispatcher sees every request; a unit's staff only those it holds."""
+
+    list_display = [
+        "tracking_code",
+        "status",
+        "unit",
+        "applicant",
+        "received_on",
+        "due_on",
+        "reply_type",
+    ]
+    list_filter = ["status", "reply_type", "applicant_type", "unit"]
+    search_fields = ["tracking_code", "description", "name", "=phone", "=id_number"]
+    change_form_template = "admin/disclosure/disclosurerequest/change_form.html"
+    readonly_fields = [
+        "tracking_code",
+        "site",
+        "status",
+        "applicant_type",
+        "channel",
+        "requested_unit",
+        "unit",
+        "description",
+        "purpose",
+        "delivery_form",
+        "received_at",
+        "period_start",
+        "due_at",
+        "due_provisional",
+        "extension_days",
+        "paused_days",
+        "clarification_due_at",
+        "reply_type",
+        "withholding_ground",
+        "competent_body",
+        "reply_body",
+        "fee_amount",
+        "fee_reason",
+        "answered_at",
+        "notice",
+        "delivered_at",
+        "delivery_note",
+    ]
+    fields = readonly_fields
+    inlines = [
+        AttachmentInline,
+        EventInline,
+        DeadlineInline,
+        ExtensionInline,
+        ConsultationInline,
+        AlertInline,
+    ]
+
+    def scope(self, request, queryset):
+        return queryset.filter(pk__in=selectors.requests_for_user(request.user).values("pk"))
+
+    @admin.display(description=gettext_lazy("applicant"))
+    def applicant(self, obj):
+        return mask_name(obj.name)
+
+    @admin.display(description=gettext_lazy("received on"), ordering="received_at")
+    def received_on(self, obj):
+        return local_date(obj.received_at)
+
+    @admin.display(description=gettext_lazy("due on"), ordering="due_at")
+    def due_on(self, obj):
+        day = local_date(obj.due_at)
+        return _("%(day)s (provisional)") % {"day": day} if obj.due_provisional else day
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<int:pk>/act/<str:action>/",
+                view(self.act_view),
+                name="disclosure_disclosurerequest_act",
+            ),
+        ] + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        extra_context = {**(extra_context or {}), **self._panel(request, obj)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _panel(self, request, obj):
+        user = request.user
+        unit = obj.unit
+        unit_staff = unit is not None and (
+            has_role(user, Role.LIAISON, unit) or has_role(user, Role.SECTION_HEAD, unit)
+        )
+        liaison = unit is not None and has_role(user, Role.LIAISON, unit)
+        head = unit is not None and has_role(user, Role.SECTION_HEAD, unit)
+        calendar = WorkingCalendar.load()
+        running = obj.status in workflow.CLOCK_RUNNING
+        return {
+            "application": obj,
+            "applicant": (
+                services.view_applicant(request=obj, by=user, http_request=request)
+                if selectors.may_see_applicant(user, obj)
+                else None
+            ),
+            "masked_name": mask_name(obj.name),
+            "due_on": local_date(obj.due_at),
+            "days_left": (
+                calendar.working_days_between(local_date(timezone.now()), local_date(obj.due_at))
+                if running
+                else None
+            ),
+            "units": Unit.objects.order_by("pk"),
+            "reply_types": ReplyType.choices,
+            "grounds": WithholdingGround.choices,
+            "pending_extension": obj.extensions.filter(
+                status=RequestExtension.Status.PENDING
+            ).first(),
+            "draft": notices.paragraphs(obj) if obj.reply_type else None,
+            "may": {
+                "assign": selectors.is_dispatcher(user) and workflow.can_fire(obj, "assign"),
+                "clarify": unit_staff and workflow.can_fire(obj, "request_clarification"),
+                "consult": unit_staff and workflow.can_fire(obj, "start_consultation"),
+                "end_consultation": unit_staff and workflow.can_fire(obj, "end_consultation"),
+                "request_extension": unit_staff and obj.status in workflow.EXTENDABLE,
+                "decide_extension": selectors.is_office_head(user, unit),
+                "draft_reply": liaison and workflow.can_fire(obj, "draft_reply"),
+                "review_reply": head
+                and obj.status == RequestStatus.REPLY_DRAFTED
+                and user.pk != obj.reply_drafted_by_id,
+                "deliver": unit_staff and workflow.can_fire(obj, "close"),
+            },
+        }
+
+    def act_view(self, request, pk, action):
+        """One POST endpoint per business action; the service decides and explains refusals."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        obj = self.get_object(request, str(pk))
+        back = reverse("admin:disclosure_disclosurerequest_change", args=[obj.pk])
+        if request.method != "POST":
+            return redirect(back)
+        try:
+            done = self._act(action, obj, request.POST, request.user)
+        except (
+            ValidationError,
+            PermissionDenied,
+            ValueError,
+            InvalidOperation,
+            RequestExtension.DoesNotExist,
+        ) as exc:
+            messages.error(request, _error_text(exc))
+            return redirect(back)
+        messages.success(request, done)
+        return redirect(back)
+
+    def _act(self, action, obj, data, user):
+        def number(field):
+            return int(data.get(field) or 0)
+
+        if action == "assign":
+            unit = Unit.objects.filter(pk=number("unit")).first()
+            services.assign(request=obj, by=user, unit=unit)
+            return _("Sent to the unit.")
+        if action == "clarify":
+            services.request_clarification(
+                request=obj,
+                by=user,
+                question=data.get("question", ""),
+                working_days=number("working_days"),
+            )
+            return _("The applicant was asked to clarify; the period counts from the answer.")
+        if action == "consult":
+            services.start_consultation(request=obj, by=user, third_party=data.get("party", ""))
+            return _("Consultation recorded; its time is not counted.")
+        if action == "end_consultation":
+            services.end_consultation(request=obj, by=user, opinion=data.get("opinion", ""))
+            return _("Opinion recorded; the due date moved by the working days it took.")
+        if action == "request_extension":
+            services.request_extension(
+                request=obj,
+                by=user,
+                working_days=number("working_days"),
+                reason=data.get("reason", ""),
+            )
+            return _("Extension requested from the head of the disclosure office.")
+        if action == "decide_extension":
+            services.decide_extension(
+                extension=obj.extensions.get(status=RequestExtension.Status.PENDING),
+                by=user,
+                approve=data.get("outcome") == "approve",
+                reason=data.get("reason", ""),
+            )
+            return _("Extension decided.")
+        if action == "draft_reply":
+            services.draft_reply(
+                request=obj,
+                by=user,
+                reply_type=data.get("reply_type", ""),
+                ground=data.get("ground", ""),
+                competent_body=data.get("competent_body", ""),
+                body=data.get("body", ""),
+                fee_amount=Decimal(data.get("fee_amount") or "0"),
+                fee_reason=data.get("fee_reason", ""),
+            )
+            return _("Reply saved and sent for approval.")
+        if action == "approve_reply":
+            services.approve_reply(request=obj, by=user)
+            return _("Approved: the reply notice was sent to the applicant.")
+        if action == "return_reply":
+            services.return_reply(request=obj, by=user, comment=data.get("comment", ""))
+            return _("The reply was returned.")
+        if action == "deliver":
+            services.record_delivery(request=obj, by=user, note=data.get("note", ""))
+            return _("Delivery recorded; the request is closed.")
+        raise PermissionDenied
+
+
+def _error_text(exc):
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    if isinstance(exc, ValueError | InvalidOperation | RequestExtension.DoesNotExist):
+        return _("The form was incomplete; reload the page and try again.")
+    return str(exc) or _("You may not do this.")
+
+
+@admin.register(AppealCount)
+class AppealCountAdmin(admin.ModelAdmin):
+    """行政复议、行政诉讼 figures of the annual report, entered by the operator."""
+
+    list_display = ["year", "site", "kind", "upheld", "corrected", "other", "pending"]
+    list_filter = ["year", "site"]

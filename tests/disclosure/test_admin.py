@@ -1,0 +1,83 @@
+"""The unit-scoped admin: the holding unit sees its own requests only; the applicant's data show
+to the dispatcher and the holding unit's staff, each view logged, masked to everyone else; the
+panel's actions go through the services and refusals leave the request unchanged."""
+
+import pytest
+
+from columns.models import OperationLog
+from disclosure.models import RequestStatus
+
+from .conftest import ID_NUMBER
+
+pytestmark = pytest.mark.django_db
+
+
+def change_url(request):
+    return f"/admin/disclosure/disclosurerequest/{request.pk}/change/"
+
+
+def act_url(request, action):
+    return f"/admin/disclosure/disclosurerequest/{request.pk}/act/{action}/"
+
+
+def test_other_unit_cannot_see_the_request(assigned, login_as):
+    request = assigned()
+    finance = login_as("fin_liaison")
+    assert finance.get(change_url(request)).status_code == 404
+    listing = finance.get("/admin/disclosure/disclosurerequest/").content.decode()
+    assert request.tracking_code not in listing
+    assert (
+        request.tracking_code
+        in login_as("edu_liaison").get("/admin/disclosure/disclosurerequest/").content.decode()
+    )
+
+
+def test_holding_unit_reads_applicant_data_and_the_view_is_logged(assigned, login_as):
+    request = assigned()
+    page = login_as("edu_liaison").get(change_url(request)).content.decode()
+    assert ID_NUMBER in page and "13900002222" in page and 'id="applicant-data"' in page
+    log = OperationLog.objects.filter(action="disclosure_applicant_viewed")
+    assert log.count() == 1 and log.get().target_id == str(request.pk)
+
+
+def test_platform_roles_see_the_request_masked_and_nothing_is_logged(assigned, login_as):
+    request = assigned()
+    page = login_as("inspector").get(change_url(request)).content.decode()
+    assert 'id="applicant-masked"' in page and "王*" in page
+    for personal in (ID_NUMBER, "13900002222", "王小明", "wangxm@example.com"):
+        assert personal not in page
+    listing = login_as("inspector").get("/admin/disclosure/disclosurerequest/").content.decode()
+    assert request.tracking_code in listing and "王小明" not in listing
+    assert not OperationLog.objects.filter(action="disclosure_applicant_viewed").exists()
+
+
+def test_non_handlers_cannot_search_by_identity_number(assigned, login_as):
+    assigned()
+    response = login_as("inspector").get(
+        "/admin/disclosure/disclosurerequest/", {"id_number__startswith": "1101"}
+    )
+    assert response.status_code == 400
+
+
+def test_panel_actions_and_refusals(assigned, login_as):
+    request = assigned()
+    liaison = login_as("edu_liaison")
+    refused = liaison.post(act_url(request, "draft_reply"), {"reply_type": "withheld"}, follow=True)
+    assert "legal ground" in refused.content.decode()
+    request.refresh_from_db()
+    assert request.status == RequestStatus.ASSIGNED
+    too_long = liaison.post(
+        act_url(request, "request_extension"), {"working_days": "21", "reason": "调档"}, follow=True
+    )
+    assert "at most 20 working days" in too_long.content.decode()
+    assert not request.extensions.exists()
+    liaison.post(
+        act_url(request, "draft_reply"),
+        {"reply_type": "partial", "ground": "internal", "body": "附：公开部分"},
+    )
+    login_as("edu_head").post(act_url(request, "approve_reply"))
+    request.refresh_from_db()
+    assert request.status == RequestStatus.ANSWERED and request.notice
+    download = login_as("edu_head").get(request.notice.url)
+    assert download.status_code == 200
+    assert login_as("fin_head").get(request.notice.url).status_code == 404
