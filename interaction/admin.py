@@ -11,10 +11,10 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from columns.admin_cells import cut, short_date
 from columns.admin_scoping import UnitScopedAdminMixin
 from columns.audit import record
 from columns.models import Unit
@@ -199,7 +199,7 @@ class MessageContactGuard(PersonalDataAdminMixin):
 class MessageAdmin(MessageContactGuard, UnitScopedAdminMixin, admin.ModelAdmin):
     """留言办理: the dispatcher sees every message; a unit's staff only those assigned to it."""
 
-    list_display_links = ["tracking_code", "subject"]
+    list_display_links = ["tracking_code", "subject_cell"]
     list_filter = ["status", "kind", "channel", "unit"]
     # The dispatcher finds a citizen's other messages by contact (to merge duplicates);
     # roles that may not see contact data search the first two only.
@@ -250,27 +250,33 @@ class MessageAdmin(MessageContactGuard, UnitScopedAdminMixin, admin.ModelAdmin):
         return queryset.filter(pk__in=selectors.messages_for_user(request.user).values("pk"))
 
     def get_list_display(self, request):
+        # A unit's staff see their own unit's messages only: a unit column would repeat it.
+        unit = ["unit"] if selectors.sees_every_unit(request.user) else []
         return [
             "tracking_code",
-            "subject",
+            "subject_cell",
             "kind",
             "status",
-            "unit",
+            *unit,
             "received_on",
             "due_on",
             working_days_left_column(WorkingCalendar.load()),
             "masked_name",
         ]
 
+    @admin.display(description=Message._meta.get_field("subject").verbose_name, ordering="subject")
+    def subject_cell(self, message):
+        return cut(message.subject)
+
     @admin.display(description=gettext_lazy("received on"), ordering="received_at")
     def received_on(self, message):
-        return local_date(message.received_at)
+        return short_date(local_date(message.received_at))
 
     @admin.display(description=gettext_lazy("due on"), ordering="due_at")
     def due_on(self, message):
-        day = local_date(message.due_at)
+        day = short_date(local_date(message.due_at))
         if message.due_provisional:
-            return _("%(day)s (provisional)") % {"day": date_format(day)}
+            return _("%(day)s (provisional)") % {"day": day}
         return day
 
     @admin.display(description=gettext_lazy("citizen"))

@@ -24,12 +24,17 @@ def dispatchers():
     return get_user_model().objects.filter(groups__name=Role.DISPATCHER, is_active=True)
 
 
+def sees_every_unit(user):
+    """The dispatcher and the platform roles: their mailbox spans every unit."""
+    return sees_everything(user) or is_dispatcher(user)
+
+
 def messages_for_user(user):
     """The one scoping rule for messages: the dispatcher and platform roles see every message,
     a unit's staff only the messages assigned to their unit, anybody else none."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Message.objects.none()
-    if sees_everything(user) or is_dispatcher(user):
+    if sees_every_unit(user):
         return Message.objects.all()
     unit = unit_of(user)
     if unit is None or not roles_of(user) & set(UNIT_STAFF_ROLES):

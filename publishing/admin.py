@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from tinymce.widgets import TinyMCE
 
+from columns.admin_cells import cut, short_moment
 from columns.admin_scoping import ColumnScopedAdminMixin
 from columns.models import Column, Role
 from columns.pickers import ColumnChoiceField
@@ -146,13 +147,13 @@ class ArticleAdmin(ColumnScopedAdminMixin, admin.ModelAdmin):
     form = ArticleForm
     inlines = [AttachmentInline]
     list_display = [
-        "title",
+        "title_cell",
         "column",
         "unit",
         "status",
         "importance",
-        "published_at",
-        "due_at",
+        "published_on",
+        "due_by",
         "author",
     ]
     list_filter = ["status", "importance", "kind", "validity", "unit"]
@@ -208,6 +209,23 @@ class ArticleAdmin(ColumnScopedAdminMixin, admin.ModelAdmin):
         ),
     ]
     ALWAYS_READONLY = ["status", "approved_at", "due_at", "index_number", "validity"]
+
+    # The list's long titles and moments in their short form (columns.admin_cells): a row
+    # stays one or two lines on a 1366 px screen.
+    @admin.display(description=Article._meta.get_field("title").verbose_name, ordering="title")
+    def title_cell(self, article):
+        return cut(article.title)
+
+    @admin.display(
+        description=Article._meta.get_field("published_at").verbose_name,
+        ordering="published_at",
+    )
+    def published_on(self, article):
+        return short_moment(article.published_at)
+
+    @admin.display(description=Article._meta.get_field("due_at").verbose_name, ordering="due_at")
+    def due_by(self, article):
+        return short_moment(article.due_at)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form_class = super().get_form(request, obj, change, **kwargs)

@@ -80,7 +80,7 @@ def test_provisional_due_date_is_marked_for_staff_and_citizen(clock, submit, log
     page = dispatcher.get(f"/admin/interaction/message/{message.pk}/change/").content.decode()
     assert "2027-01-07" in page and "（暂定）" in page
     listing = dispatcher.get("/admin/interaction/message/").content.decode()
-    assert "2027年1月7日（暂定）" in listing
+    assert "2027-01-07（暂定）" in listing
     sign_in_to_track(client, message, password)
     status = client.get("/interaction/messages/track/status/").content.decode()
     assert "2027-01-07" in status and "（暂定）" in status
