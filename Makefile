@@ -23,14 +23,19 @@ demo: venv
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 
+# The monitor's probes and link checks reach the demo's sites (localhost, edu.localhost) here.
+MONITORING_SITE_ADDRESS ?= 127.0.0.1:$(PORT)
+# Ctrl-C reaches web, worker and beat themselves (one process group): each shuts down on its own
+# and the shell waits for them. Should one of them exit by itself, the others are stopped too.
 run: demo
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	@echo "Portal on http://127.0.0.1:$(PORT)/  admin on http://127.0.0.1:$(PORT)/admin/  (Ctrl-C stops all)"
-	@bash -c 'trap "kill 0" INT TERM EXIT; \
+	@MONITORING_SITE_ADDRESS=$(MONITORING_SITE_ADDRESS) bash -c 'trap "wait; exit 0" INT; \
+	  trap "kill -TERM \$$(jobs -p) 2>/dev/null; wait; exit 0" TERM; \
 	  $(VENV)/bin/celery -A portal worker --loglevel=warning --concurrency=2 & \
 	  $(VENV)/bin/celery -A portal beat --loglevel=warning & \
 	  $(VENV)/bin/gunicorn portal.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile - & \
-	  wait'
+	  wait -n; status=$$?; kill -TERM $$(jobs -p) 2>/dev/null; wait; exit $$status'
 
 # Two test processes, one per core; each has its own test database and Redis database.
 TEST_WORKERS ?= 2

@@ -71,6 +71,45 @@ def malformed_problem(url):
     return ""
 
 
+def _site_opener(url):
+    """The opener for one of the site's own pages.
+
+    With MONITORING_SITE_ADDRESS set, connections to url's host open at that address instead
+    of where the host name resolves (as curl's --connect-to): the Host header, the TLS server
+    name and the certificate check stay the site's. A redirect to another host goes where its
+    name resolves.
+    """
+    address = settings.MONITORING_SITE_ADDRESS
+    if not address:
+        return urllib.request.build_opener()
+    host = urlsplit(url).hostname
+    at = urlsplit(f"//{address}")
+
+    def connecting_at_address(base):
+        class Connection(base):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                if self.host == host:
+                    create = self._create_connection
+                    self._create_connection = lambda address, *rest: create(
+                        (at.hostname, at.port or address[1]), *rest
+                    )
+
+        return Connection
+
+    class HTTPHandler(urllib.request.HTTPHandler):
+        def http_open(self, req):
+            return self.do_open(connecting_at_address(http.client.HTTPConnection), req)
+
+    class HTTPSHandler(urllib.request.HTTPSHandler):
+        def https_open(self, req):
+            return self.do_open(
+                connecting_at_address(http.client.HTTPSConnection), req, context=self._context
+            )
+
+    return urllib.request.build_opener(HTTPHandler, HTTPSHandler)
+
+
 class Fetcher:
     """Fetches URLs from many threads, at most per_host at once to the same host, each URL
     once: later calls for a URL get the first outcome (external checks are not repeated)."""
@@ -149,7 +188,7 @@ class Fetcher:
         started = time.monotonic()
         with self._slot(urlsplit(url).hostname):
             try:
-                with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                with _site_opener(url).open(request, timeout=self.timeout) as response:
                     html = None
                     content_type = response.headers.get("Content-Type", "")
                     if read_html and "html" in content_type:

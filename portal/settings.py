@@ -475,6 +475,11 @@ STATIC_PAGES_COALESCE_SECONDS = float(os.environ.get("STATIC_PAGES_COALESCE_SECO
 
 # --- Monitoring (monitoring/) ---------------------------------------------------------------
 MONITORING_SITE_SCHEME = os.environ.get("MONITORING_SITE_SCHEME", "http")
+# host[:port] where probes, link checks and tamper checks reach the sites' own pages, each with
+# its own host name in the Host header (and TLS server name): e.g. 127.0.0.1 to go through the
+# local nginx when the monitor's DNS does not resolve the public names; `make run` sets the
+# address it serves. Empty: where the sites' host names resolve.
+MONITORING_SITE_ADDRESS = os.environ.get("MONITORING_SITE_ADDRESS", "")
 MONITORING_HTTP_TIMEOUT = float(os.environ.get("MONITORING_HTTP_TIMEOUT", "10"))
 # The national indicator counts a homepage that does not load within 15 s as unreachable.
 MONITORING_PROBE_TIMEOUT = 15
