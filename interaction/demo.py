@@ -1,10 +1,8 @@
 """Demo mailbox: messages in every state, spread over units and months, some near their
-deadline and some overdue, all made through the real services at past moments of the one
-clock. Running load() twice changes nothing."""
+deadline and some overdue, all made through the real services, each action at the past
+moment (at=) the story gives it. Running load() twice changes nothing."""
 
-from contextlib import contextmanager
 from datetime import datetime, time
-from unittest import mock
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -30,13 +28,6 @@ CITIZENS = [
 ]
 
 
-@contextmanager
-def _clock_at(moment):
-    """Run services as if it were moment (the demo's history happened in the past)."""
-    with mock.patch("django.utils.timezone.now", return_value=moment):
-        yield
-
-
 class Story:
     """One demo message and the actions taken on it, each a working-day offset from today."""
 
@@ -54,25 +45,24 @@ def _user(username):
 
 def _submit(story, site, when, subject, kind, content, citizen, unit=None, **extra):
     name, phone, email = citizen
-    with _clock_at(story.at(when)):
-        message, _password = services.submit_message(
-            site=site,
-            kind=kind,
-            subject=subject,
-            content=content,
-            name=name,
-            phone=phone,
-            email=email,
-            requested_unit=unit,
-            channel=Channel.UNIT if unit else extra.pop("channel", Channel.UNIFIED),
-            **extra,
-        )
+    message, _password = services.submit_message(
+        site=site,
+        kind=kind,
+        subject=subject,
+        content=content,
+        name=name,
+        phone=phone,
+        email=email,
+        requested_unit=unit,
+        channel=Channel.UNIT if unit else extra.pop("channel", Channel.UNIFIED),
+        at=story.at(when),
+        **extra,
+    )
     return message
 
 
 def _do(story, when, action, **kwargs):
-    with _clock_at(story.at(when, hour=15)):
-        return action(**kwargs)
+    return action(**kwargs, at=story.at(when, hour=15))
 
 
 def _answer(story, message, unit_key, drafted, approved, body):

@@ -109,15 +109,15 @@ def _place_deadline(message, due_day, calendar):
     message.remind_at = max(start_of_day(reminder_day), message.received_at)
 
 
-def _set_deadline(message, *, due_day, reason, by=None, note="", calendar):
+def _set_deadline(message, *, due_day, reason, by=None, note="", calendar, at=None):
     """A new version of the message's due time, recorded with its reason."""
     _place_deadline(message, due_day, calendar)
     message.deadline_version += 1
     message.save()
-    _record_deadline(message, reason=reason, by=by, note=note)
+    _record_deadline(message, reason=reason, by=by, note=note, at=at)
 
 
-def _record_deadline(message, *, reason, by=None, note=""):
+def _record_deadline(message, *, reason, by=None, note="", at=None):
     DeadlineChange.objects.create(
         message=message,
         version=message.deadline_version,
@@ -126,7 +126,7 @@ def _record_deadline(message, *, reason, by=None, note=""):
         provisional=message.due_provisional,
         note=note,
         changed_by=by,
-        changed_at=timezone.now(),
+        changed_at=at or timezone.now(),
     )
     _schedule_alerts(message)
 
@@ -156,19 +156,20 @@ def _lock(message):
     return Message.objects.select_for_update().get(pk=message.pk)
 
 
-def _fire(message, name, *, by=None, comment="", detail=None):
+def _fire(message, name, *, by=None, comment="", detail=None, at=None):
     """Fire transition name, save the status and keep the handling record."""
     source = message.status
     workflow.fire(message, name)
     message.save()
-    _note(message, name, by=by, comment=comment, detail=detail, from_status=source)
+    _note(message, name, by=by, comment=comment, detail=detail, from_status=source, at=at)
     if by is not None:
         record(f"message_{name}", actor=by, target=message, detail=detail)
     _schedule_alerts(message)
 
 
-def _note(message, action, *, by=None, comment="", detail=None, from_status=None):
-    """办理记录 — one handling record; without from_status the status did not change."""
+def _note(message, action, *, by=None, comment="", detail=None, from_status=None, at=None):
+    """办理记录 — one handling record; without from_status the status did not change, without
+    at it happens now."""
     MessageEvent.objects.create(
         message=message,
         action=action,
@@ -178,7 +179,7 @@ def _note(message, action, *, by=None, comment="", detail=None, from_status=None
         unit=message.unit,
         comment=comment,
         detail=detail or {},
-        at=timezone.now(),
+        at=at or timezone.now(),
     )
 
 
@@ -249,12 +250,13 @@ def submit_message(
     page_url="",
     images=(),
     ip=None,
+    at=None,
 ):
     """收信: store a citizen's message once with a unique tracking code and query password.
 
     Returns (message, password); the password is stored only hashed, so it is shown once and
     e-mailed. A message with a blocking finding of the content checker is held for the
-    dispatcher. The due time runs from receipt.
+    dispatcher. The due time runs from receipt, at the moment at (now by default).
     """
     if kind not in MessageKind.values:
         raise ValidationError(_("Choose the type of your message."))
@@ -286,7 +288,7 @@ def submit_message(
                 "(at most %(limit)s). Please try again later."
             ),
         )
-        now = timezone.now()
+        now = at or timezone.now()
         message = Message(
             site=site,
             kind=kind,
@@ -317,11 +319,15 @@ def submit_message(
                 message.pk = None
         else:
             raise RuntimeError("no free tracking code after 5 attempts")
-        _record_deadline(message, reason=DeadlineChange.Reason.RECEIPT)
+        _record_deadline(message, reason=DeadlineChange.Reason.RECEIPT, at=now)
         for upload in images:
             MessageImage.objects.create(message=message, image=upload)
         _note(
-            message, "submitted", detail={"held": held, "findings": len(findings)}, from_status=""
+            message,
+            "submitted",
+            detail={"held": held, "findings": len(findings)},
+            from_status="",
+            at=now,
         )
         notify(
             selectors.dispatchers(),
@@ -404,16 +410,22 @@ def supply_info(*, message, text):
 
 
 @transaction.atomic
-def rate(*, message, rating, comment=""):
+def rate(*, message, rating, comment="", at=None):
     """评价: satisfied or basically satisfied closes the message; unsatisfied may reopen it."""
     message = _lock(message)
     if rating not in Rating.values:
         raise ValidationError(_("Choose how satisfied you are with the reply."))
     message.rating = rating
-    message.rated_at = timezone.now()
-    _fire(message, "rate", comment=(comment or "").strip()[:MAX_CONTENT], detail={"rating": rating})
+    message.rated_at = at or timezone.now()
+    _fire(
+        message,
+        "rate",
+        comment=(comment or "").strip()[:MAX_CONTENT],
+        detail={"rating": rating},
+        at=message.rated_at,
+    )
     if rating != Rating.UNSATISFIED:
-        _fire(message, "close", detail={"after": "rating"})
+        _fire(message, "close", detail={"after": "rating"}, at=message.rated_at)
     return message
 
 
@@ -461,11 +473,11 @@ def discard(*, message, by, reason):
     return message
 
 
-def _assign(message, unit):
+def _assign(message, unit, at=None):
     liaison = unit.liaison if unit.liaison and unit.liaison.is_active else None
     message.unit = unit
     message.assignee = liaison or next(iter(_unit_staff(unit, Role.LIAISON)), None)
-    message.assigned_at = timezone.now()
+    message.assigned_at = at or timezone.now()
     message.save(update_fields=["unit", "assignee", "assigned_at"])
 
 
@@ -481,28 +493,27 @@ def _notify_unit_assigned(message):
 
 
 @transaction.atomic
-def route(*, message, by, unit):
+def route(*, message, by, unit, at=None):
     """分办: the dispatcher sends a message to the unit that must answer it."""
     message = _lock(message)
     workflow.require_action(message, by, "route")
     if not isinstance(unit, Unit):
         raise ValidationError(_("Choose the unit that must answer the message."))
-    _assign(message, unit)
-    _fire(message, "route", by=by, detail={"unit": unit.pk})
+    _assign(message, unit, at=at)
+    _fire(message, "route", by=by, detail={"unit": unit.pk}, at=at)
     _notify_unit_assigned(message)
     return message
 
 
 @transaction.atomic
-def request_transfer(*, message, by, reason):
+def request_transfer(*, message, by, reason, at=None):
     """申请转办: the unit says the message is not theirs, within 3 working days of receiving it."""
+    now = at or timezone.now()
     message = _lock(message)
     workflow.require_action(message, by, "request_transfer")
     reason = _required(reason, _("Say why the message is not your unit's and whose it is."))
     calendar = WorkingCalendar.load()
-    waited = calendar.working_days_between(
-        local_date(message.assigned_at), local_date(timezone.now())
-    )
+    waited = calendar.working_days_between(local_date(message.assigned_at), local_date(now))
     if waited > TRANSFER_WINDOW_WORKING_DAYS:
         raise ValidationError(
             _(
@@ -511,7 +522,7 @@ def request_transfer(*, message, by, reason):
             )
             % {"n": TRANSFER_WINDOW_WORKING_DAYS, "waited": waited}
         )
-    _fire(message, "request_transfer", by=by, comment=reason)
+    _fire(message, "request_transfer", by=by, comment=reason, at=now)
     notify(
         selectors.dispatchers(),
         kind="message_transfer_requested",
@@ -519,7 +530,7 @@ def request_transfer(*, message, by, reason):
         % {"unit": message.unit, "subject": message.subject},
         body=reason,
         url=_admin_url(message),
-        key=f"message:{message.pk}:transfer:{timezone.now().isoformat()}",
+        key=f"message:{message.pk}:transfer:{now.isoformat()}",
     )
     return message
 
@@ -550,7 +561,7 @@ def decide_transfer(*, message, by, approve, unit=None, reason=""):
 
 
 @transaction.atomic
-def change_kind(*, message, by, kind, reason):
+def change_kind(*, message, by, kind, reason, at=None):
     """改变类型 (e.g. 咨询 → 需办理): the due time is computed again from receipt."""
     message = _lock(message)
     workflow.require_action(message, by, "change_kind")
@@ -567,6 +578,7 @@ def change_kind(*, message, by, kind, reason):
         by=by,
         note=reason,
         calendar=calendar,
+        at=at,
     )
     _note(
         message,
@@ -574,13 +586,14 @@ def change_kind(*, message, by, kind, reason):
         by=by,
         comment=reason,
         detail={"from": previous, "to": kind},
+        at=at,
     )
     record("message_kind_changed", actor=by, target=message, detail={"from": previous, "to": kind})
     return message
 
 
 @transaction.atomic
-def merge(*, message, into, by):
+def merge(*, message, into, by, at=None):
     """合并重复留言: a duplicate from the same contact joins the earlier message."""
     message = _lock(message)
     workflow.require_action(message, by, "merge")
@@ -594,7 +607,7 @@ def merge(*, message, into, by):
             _("Only messages from the same contact (phone or e-mail) can be merged.")
         )
     message.merged_into = into
-    _fire(message, "merge", by=by, detail={"into": into.tracking_code})
+    _fire(message, "merge", by=by, detail={"into": into.tracking_code}, at=at)
     return message
 
 
@@ -611,13 +624,14 @@ def close(*, message, by):
 
 
 @transaction.atomic
-def request_info(*, message, by, question):
+def request_info(*, message, by, question, at=None):
     """请求补充材料: the unit asks the citizen; the clock stops until they answer."""
+    now = at or timezone.now()
     message = _lock(message)
     workflow.require_action(message, by, "request_info")
     question = _required(question, _("Write what the citizen should add."))
-    _fire(message, "request_info", by=by, comment=question)
-    message.clock_stopped_at = timezone.now()
+    _fire(message, "request_info", by=by, comment=question, at=now)
+    message.clock_stopped_at = now
     message.save(update_fields=["clock_stopped_at"])
     _email_citizen(
         message,
@@ -629,7 +643,7 @@ def request_info(*, message, by, question):
 
 
 @transaction.atomic
-def request_extension(*, message, by, working_days, reason):
+def request_extension(*, message, by, working_days, reason, at=None):
     """申请延期: the unit asks for more working days, never past the 3-month cap."""
     message = _lock(message)
     workflow.require_action(message, by, "request_extension")
@@ -640,7 +654,7 @@ def request_extension(*, message, by, working_days, reason):
         working_days=working_days,
         reason=reason,
         requested_by=by,
-        requested_at=timezone.now(),
+        requested_at=at or timezone.now(),
     )
     _note(
         message,
@@ -648,6 +662,7 @@ def request_extension(*, message, by, working_days, reason):
         by=by,
         comment=reason,
         detail={"working_days": working_days},
+        at=extension.requested_at,
     )
     record(
         "message_extension_requested",
@@ -691,8 +706,9 @@ def _check_within_cap(message, working_days, calendar):
 
 
 @transaction.atomic
-def decide_extension(*, extension, by, approve, reason=""):
+def decide_extension(*, extension, by, approve, reason="", at=None):
     """批准延期: the dispatcher grants the working days (a new deadline version) or refuses."""
+    now = at or timezone.now()
     extension = ExtensionRequest.objects.select_for_update().get(pk=extension.pk)
     message = _lock(extension.message)
     workflow.require_action(message, by, "decide_extension")
@@ -708,6 +724,7 @@ def decide_extension(*, extension, by, approve, reason=""):
             by=by,
             note=extension.reason,
             calendar=calendar,
+            at=now,
         )
     else:
         reason = _required(reason, _("Say why the extension is refused."))
@@ -715,7 +732,7 @@ def decide_extension(*, extension, by, approve, reason=""):
         ExtensionRequest.Status.APPROVED if approve else ExtensionRequest.Status.REJECTED
     )
     extension.decided_by = by
-    extension.decided_at = timezone.now()
+    extension.decided_at = now
     extension.decision_reason = reason
     extension.save()
     action = "approve_extension" if approve else "reject_extension"
@@ -725,6 +742,7 @@ def decide_extension(*, extension, by, approve, reason=""):
         by=by,
         comment=reason,
         detail={"working_days": extension.working_days},
+        at=now,
     )
     record(
         f"message_{action}",
@@ -747,8 +765,9 @@ def decide_extension(*, extension, by, approve, reason=""):
 
 
 @transaction.atomic
-def draft_reply(*, message, by, body):
+def draft_reply(*, message, by, body, at=None):
     """拟写答复: the unit's liaison writes the reply; the section head approves it next."""
+    now = at or timezone.now()
     message = _lock(message)
     workflow.require_action(message, by, "draft_reply")
     body = _required(body, _("Write the reply."))
@@ -756,13 +775,13 @@ def draft_reply(*, message, by, body):
         raise ValidationError(_("The reply may have at most %(n)s characters.") % {"n": MAX_REPLY})
     message.reply_body = body
     message.reply_drafted_by = by
-    _fire(message, "draft_reply", by=by)
+    _fire(message, "draft_reply", by=by, at=now)
     notify(
         _unit_staff(message.unit, Role.SECTION_HEAD),
         kind="message_reply_drafted",
         title=_("Reply to approve: %(subject)s") % {"subject": message.subject},
         url=_admin_url(message),
-        key=f"message:{message.pk}:drafted:{timezone.now().isoformat()}",
+        key=f"message:{message.pk}:drafted:{now.isoformat()}",
     )
     return message
 
@@ -773,29 +792,30 @@ def _needs_leader(message):
 
 
 @transaction.atomic
-def approve_reply(*, message, by):
+def approve_reply(*, message, by, at=None):
     """审核答复: the section head approves (then the leader, where the site requires); the
     last approval sends the reply to the citizen and publishes the exchange."""
+    now = at or timezone.now()
     message = _lock(message)
     workflow.require_action(message, by, "approve_reply")
     if message.status == MessageStatus.REPLY_DRAFTED:
-        _fire(message, "approve_reply", by=by)
+        _fire(message, "approve_reply", by=by, at=now)
         if _needs_leader(message):
             notify(
                 _unit_staff(message.unit, Role.DEPUTY_LEADER),
                 kind="message_reply_drafted",
                 title=_("Reply to approve: %(subject)s") % {"subject": message.subject},
                 url=_admin_url(message),
-                key=f"message:{message.pk}:leader:{timezone.now().isoformat()}",
+                key=f"message:{message.pk}:leader:{now.isoformat()}",
             )
             return message
-    _send_reply(message, by)
+    _send_reply(message, by, at=now)
     return message
 
 
-def _send_reply(message, by):
+def _send_reply(message, by, *, at):
     calendar = WorkingCalendar.load()
-    now = timezone.now()
+    now = at
     message.answered_at = now
     message.reply_unit = message.unit
     message.working_days_to_reply = max(
@@ -806,7 +826,7 @@ def _send_reply(message, by):
     message.answered_on_time = now <= message.due_at
     message.is_public = message.publish_allowed
     masking.store_public_text(message)
-    _fire(message, "send_reply", by=by)
+    _fire(message, "send_reply", by=by, at=now)
     _email_citizen(
         message,
         _("Your message %(code)s was answered") % {"code": message.tracking_code},
