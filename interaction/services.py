@@ -21,6 +21,7 @@ from columns.audit import record
 from columns.models import Role, Unit
 from columns.notifications import notify
 from columns.selectors import operators
+from columns.site_urls import absolute_url
 from publishing.content_checks import check_text
 from publishing.services import holders_of
 
@@ -191,7 +192,7 @@ def _required(text, message):
 
 
 def _tracking_url(message):
-    return f"https://{message.site.primary_host}/interaction/messages/track/"
+    return absolute_url(message.site_id, "/interaction/messages/track/")
 
 
 def _email_citizen(message, subject, body):

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from columns.site_urls import site_origin
+
 from ..models import BrokenLink, ColumnFreshness, FreshnessState, LinkCheckRun
 from .models import ProblemCategory
 
@@ -18,7 +20,8 @@ class Finding:
 
 
 def _public_url(site, path):
-    return f"https://{site.primary_host}{path}" if site.primary_host else ""
+    origin = site_origin(site)
+    return f"{origin}{path}" if origin else ""
 
 
 def findings_for(unit):

@@ -201,3 +201,35 @@ def test_html_site_map_links_every_public_page_type(demo, host):
     assert "/sitemap.xml" in hrefs
     for path in ENTRY_PAGES:
         assert visitor.get(path).status_code == 200
+
+
+def test_a_message_taken_off_the_public_list_leaves_the_cached_sitemap(
+    client, demo, django_capture_on_commit_callbacks
+):
+    message = published_messages(demo).first()
+    assert message.get_absolute_url() in _sitemap_paths("localhost")
+    with django_capture_on_commit_callbacks(execute=True):
+        message.is_public = False  # publication is the citizen's consent, not a state
+        message.save()
+    assert message.get_absolute_url() not in _sitemap_paths("localhost")
+
+
+def test_mailbox_email_gives_the_tracking_page_at_the_sites_own_host(
+    demo, edu, mailoutbox, django_capture_on_commit_callbacks
+):
+    from interaction import services
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submit_message(
+            site=edu,
+            kind="consultation",
+            subject="咨询学校招生政策",
+            content="请问今年的招生政策有哪些变化？",
+            name="张三",
+            phone="13900001111",
+            email="zhangsan@example.com",
+        )
+    (receipt,) = [mail for mail in mailoutbox if mail.to == ["zhangsan@example.com"]]
+    url = re.search(r"https?://\S+/interaction/messages/track/", receipt.body).group(0)
+    assert url == "http://edu.localhost/interaction/messages/track/"
+    assert Client(HTTP_HOST="edu.localhost").get(urlsplit(url).path).status_code == 200
