@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from mptt.admin import DraggableMPTTAdmin
 
-from . import services, tree_io
+from . import services, tree_io, workflow
 from .admin_scoping import ColumnScopedAdminMixin, UnitScopedAdminMixin
 from .audit import record
 from .models import (
@@ -379,9 +379,10 @@ class RequestAdmin(UnitScopedAdminMixin, admin.ModelAdmin):
         ] + super().get_urls()
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
         extra_context = {
             **(extra_context or {}),
-            "can_decide": services.is_operator(request.user),
+            "can_decide": obj is not None and bool(workflow.available_actions(obj, request.user)),
         }
         return super().change_view(request, object_id, form_url, extra_context)
 

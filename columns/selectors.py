@@ -106,6 +106,11 @@ def has_role(user, role, unit=None):
     return unit_of(user) is not None and unit_of(user).pk == unit.pk
 
 
+def is_operator(user):
+    """平台运维: the platform operator (or a superuser), who acts on every site and unit."""
+    return bool(user and (user.is_superuser or has_role(user, Role.OPERATOR)))
+
+
 def sees_everything(user):
     """Superusers and platform roles see every unit's objects; unit staff see their own."""
     return user.is_superuser or bool(roles_of(user) & {Role.OPERATOR, Role.INSPECTOR})

@@ -26,7 +26,7 @@ from .models import (
     Unit,
 )
 from .notifications import notify
-from .selectors import has_role, liaisons_of, operators, unit_of
+from .selectors import has_role, is_operator, liaisons_of, operators, unit_of
 from .signals import liaison_handed_over
 
 User = get_user_model()
@@ -253,10 +253,6 @@ def sync_unit_membership(user):
         user.groups.add(wanted)
     if hasattr(user, "_portal_roles"):
         del user._portal_roles
-
-
-def is_operator(user):
-    return bool(user and (user.is_superuser or has_role(user, Role.OPERATOR)))
 
 
 def _require_operator(user):
@@ -527,9 +523,8 @@ def file_objection(*, column, filed_by, reason, proposed_unit=None):
 def decide_objection(*, objection, decided_by, accept, reason, new_unit=None):
     """The operator accepts an objection (reassigns the column to new_unit) or rejects it;
     either way with a reason, recorded, and both sides are notified."""
-    _require_operator(decided_by)
     objection = ColumnObjection.objects.select_for_update().get(pk=objection.pk)
-    workflow.next_state(objection, "accept" if accept else "reject")
+    workflow.require_action(objection, decided_by, "accept" if accept else "reject")
     reason = _require_reason(reason)
     if accept:
         new_unit = new_unit or objection.proposed_unit
@@ -660,9 +655,8 @@ def request_special_topic(
 def decide_topic_request(*, topic_request, decided_by, approve, reason=""):
     """The operator approves a special-topic request — the column is created and assigned
     to the unit — or rejects it with a reason; both sides are notified."""
-    _require_operator(decided_by)
     topic = SpecialTopicRequest.objects.select_for_update().get(pk=topic_request.pk)
-    workflow.next_state(topic, "accept" if approve else "reject")
+    workflow.require_action(topic, decided_by, "accept" if approve else "reject")
     reason = (reason or "").strip() if approve else _require_reason(reason)
     workflow.decide(topic, "accept" if approve else "reject", decided_by=decided_by, reason=reason)
     if approve:

@@ -16,9 +16,9 @@ from tinymce.widgets import TinyMCE
 
 from columns.admin_cells import cut, short_moment
 from columns.admin_scoping import ColumnScopedAdminMixin
-from columns.models import Column, Role
+from columns.models import Column
 from columns.pickers import ColumnChoiceField
-from columns.selectors import columns_for_user, has_role
+from columns.selectors import columns_for_user
 
 from . import selectors, services, word_import, workflow
 from .content_checks import dictionary_file
@@ -300,22 +300,10 @@ class ArticleAdmin(ColumnScopedAdminMixin, admin.ModelAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
     def _panel(self, request, article):
-        user = request.user
         run = selectors.latest_run(article)
         step = None
         if run is not None and run.status == ReviewRun.Status.IN_PROGRESS:
             step = run.steps[run.current_index]
-        may_manage = user.is_superuser or has_role(user, Role.OPERATOR)
-        may_manage = may_manage or has_role(user, Role.LIAISON, article.unit)
-        may_decide = (
-            step is not None
-            and user.pk not in (run.submitted_by_id, article.author_id)
-            and has_role(
-                user,
-                step["role"],
-                None if step["role"] in workflow.CROSS_UNIT_REVIEW_ROLES else article.unit,
-            )
-        )
         overrides = {}
         if run is not None:
             for override in run.finding_overrides.select_related("decided_by"):
@@ -332,17 +320,9 @@ class ArticleAdmin(ColumnScopedAdminMixin, admin.ModelAdmin):
             "findings": findings,
             "marked_body": mark_findings(article.body, [f.match for f in findings_in_body]),
             "decisions": run.decisions.select_related("decided_by") if run else [],
-            "may_submit": workflow.can_fire(article, "submit")
-            and (user.pk == article.author_id or has_role(user, Role.LIAISON, article.unit)),
-            "may_decide": may_decide,
-            "may_publish": may_manage and workflow.can_fire(article, "publish"),
-            "may_schedule": may_manage and workflow.can_fire(article, "schedule"),
-            "may_withdraw": may_manage and workflow.can_fire(article, "withdraw"),
-            "may_mark_invalid": may_manage
-            and article.is_policy
-            and article.validity == Validity.VALID,
-            "may_order_headline": (user.is_superuser or has_role(user, Role.OPERATOR))
-            and article.status in (ArticleStatus.PUBLISHED, ArticleStatus.SCHEDULED),
+            "may": {
+                action.name: action for action in workflow.available_actions(article, request.user)
+            },
             "validity_choices": [
                 (Validity.INVALID, Validity.INVALID.label),
                 (Validity.REPEALED, Validity.REPEALED.label),
@@ -355,47 +335,11 @@ class ArticleAdmin(ColumnScopedAdminMixin, admin.ModelAdmin):
         back = reverse("admin:publishing_article_change", args=[article.pk])
         if request.method != "POST":
             return redirect(back)
-        data = request.POST
-        user = request.user
+        if action not in PANEL_ACTIONS:
+            raise PermissionDenied
+        take, done = PANEL_ACTIONS[action]
         try:
-            if action == "submit":
-                services.submit(article=article, by=user)
-                done = _("Submitted for review.")
-            elif action == "decide":
-                run = article.review_runs.get(pk=data.get("run"))
-                services.decide(
-                    run=run,
-                    step_index=int(data.get("step_index", -1)),
-                    by=user,
-                    outcome=data.get("outcome", ""),
-                    comment=data.get("comment", ""),
-                )
-                done = _("Your decision has been recorded.")
-            elif action == "override":
-                services.override_finding(
-                    run=article.review_runs.get(pk=data.get("run")),
-                    finding=article.content_findings.get(pk=data.get("finding")),
-                    by=user,
-                    reason=data.get("reason", ""),
-                )
-                done = _("Let through; the reason is recorded on the review.")
-            elif action == "publish":
-                services.publish(article=article, by=user)
-                done = _("Published.")
-            elif action == "schedule":
-                services.schedule(article=article, by=user, at=_parse_local(data.get("at")))
-                done = _("Scheduled.")
-            elif action == "withdraw":
-                services.withdraw(article=article, by=user, reason=data.get("reason", ""))
-                done = _("Withdrawn.")
-            elif action == "validity":
-                services.mark_invalid(article=article, by=user, validity=data.get("validity"))
-                done = _("Validity changed.")
-            elif action == "headline":
-                services.order_headline(article=article, by=user, reason=data.get("reason", ""))
-                done = _("Headline ordered.")
-            else:
-                raise PermissionDenied
+            take(article, request.POST, request.user)
         except (
             ValidationError,
             PermissionDenied,
@@ -502,6 +446,63 @@ class ArticleAdmin(ColumnScopedAdminMixin, admin.ModelAdmin):
                 **history,
             },
         )
+
+
+#: The review panel's forms: action (as in workflow.ACTION_TABLE; "decide" posts approve or
+#: return as its outcome) -> (the service call with the form's data, what the user is told).
+PANEL_ACTIONS = {
+    "submit": (
+        lambda article, data, user: services.submit(article=article, by=user),
+        gettext_lazy("Submitted for review."),
+    ),
+    "decide": (
+        lambda article, data, user: services.decide(
+            run=article.review_runs.get(pk=data.get("run")),
+            step_index=int(data.get("step_index", -1)),
+            by=user,
+            outcome=data.get("outcome", ""),
+            comment=data.get("comment", ""),
+        ),
+        gettext_lazy("Your decision has been recorded."),
+    ),
+    "override": (
+        lambda article, data, user: services.override_finding(
+            run=article.review_runs.get(pk=data.get("run")),
+            finding=article.content_findings.get(pk=data.get("finding")),
+            by=user,
+            reason=data.get("reason", ""),
+        ),
+        gettext_lazy("Let through; the reason is recorded on the review."),
+    ),
+    "publish": (
+        lambda article, data, user: services.publish(article=article, by=user),
+        gettext_lazy("Published."),
+    ),
+    "schedule": (
+        lambda article, data, user: services.schedule(
+            article=article, by=user, at=_parse_local(data.get("at"))
+        ),
+        gettext_lazy("Scheduled."),
+    ),
+    "withdraw": (
+        lambda article, data, user: services.withdraw(
+            article=article, by=user, reason=data.get("reason", "")
+        ),
+        gettext_lazy("Withdrawn."),
+    ),
+    "mark_invalid": (
+        lambda article, data, user: services.mark_invalid(
+            article=article, by=user, validity=data.get("validity")
+        ),
+        gettext_lazy("Validity changed."),
+    ),
+    "order_headline": (
+        lambda article, data, user: services.order_headline(
+            article=article, by=user, reason=data.get("reason", "")
+        ),
+        gettext_lazy("Headline ordered."),
+    ),
+}
 
 
 def _parse_local(value):

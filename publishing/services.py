@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 from columns.audit import record
 from columns.models import Role
 from columns.notifications import notify
-from columns.selectors import has_role
+from columns.selectors import is_operator
 
 from . import workflow
-from .content_checks import awaiting_override, check_article, record_findings
+from .content_checks import check_article, record_findings
 from .models import (
     Article,
     ArticleKind,
@@ -69,15 +69,6 @@ REVISION_FIELDS = (
 
 
 # --- who ------------------------------------------------------------------------------------
-
-
-def _is_operator(user):
-    return user.is_superuser or has_role(user, Role.OPERATOR)
-
-
-def _may_manage(user, article):
-    """The unit's liaison manages its articles' publication; the operator may everywhere."""
-    return _is_operator(user) or has_role(user, Role.LIAISON, article.unit)
 
 
 def holders_of(role, unit):
@@ -200,8 +191,7 @@ def applicable_steps(article):
 def submit(*, article, by):
     """提交审核: start a review run at the first step of the unit's chain."""
     article = Article.objects.select_for_update().get(pk=article.pk)
-    if by.pk != article.author_id and not has_role(by, Role.LIAISON, article.unit):
-        raise PermissionDenied(_("Only the author or the unit's liaison may submit this article."))
+    workflow.require_action(article, by, "submit")
     article.full_clean()
     steps = applicable_steps(article)
     _refuse_blocked_content(check_content(article=article))
@@ -268,21 +258,13 @@ def decide(*, run, step_index, by, outcome, comment=""):
             _("This step has already been decided; reload the page to see where the review is."),
             code="stale_step",
         )
+    if outcome not in ReviewDecision.Outcome.values:
+        raise ValidationError(_("Unknown decision."))
+    workflow.require_action(article, by, outcome)
     step = run.steps[step_index]
-    _check_may_decide(run, article, step, by)
     comment = (comment or "").strip()
     if outcome == ReviewDecision.Outcome.RETURN and not comment:
         raise ValidationError(_("Say why the article is returned, so the author can fix it."))
-    if outcome not in ReviewDecision.Outcome.values:
-        raise ValidationError(_("Unknown decision."))
-    if outcome == ReviewDecision.Outcome.APPROVE and awaiting_override(run).exists():
-        raise ValidationError(
-            _(
-                "Decide first on the personal data or unreadable attachments the check "
-                "found: let each through with a reason, or return the article."
-            ),
-            code="awaiting_override",
-        )
 
     now = timezone.now()
     decision = ReviewDecision.objects.create(
@@ -303,9 +285,7 @@ def decide(*, run, step_index, by, outcome, comment=""):
     )
     url = _admin_url(article)
     if outcome == ReviewDecision.Outcome.RETURN:
-        run.status = ReviewRun.Status.RETURNED
-        run.finished_at = now
-        run.current_role = ""
+        workflow.finish_run(run, "return", at=now)
         run.save(update_fields=["status", "finished_at", "current_role"])
         workflow.fire(article, "return")
         article.save(update_fields=["status", "updated_at"])
@@ -336,9 +316,7 @@ def decide(*, run, step_index, by, outcome, comment=""):
         _notify_step(run)
         return decision
 
-    run.status = ReviewRun.Status.APPROVED
-    run.finished_at = now
-    run.current_role = ""
+    workflow.finish_run(run, "approve", at=now)
     run.save(update_fields=["status", "finished_at", "current_role"])
     workflow.fire(article, "approve")
     article.approved_at = now
@@ -361,17 +339,6 @@ def decide(*, run, step_index, by, outcome, comment=""):
     return decision
 
 
-def _check_may_decide(run, article, step, by):
-    if by.pk in (run.submitted_by_id, article.author_id):
-        raise PermissionDenied(_("Nobody may decide a review step of their own submission."))
-    unit = None if step["role"] in workflow.CROSS_UNIT_REVIEW_ROLES else article.unit
-    if not has_role(by, step["role"], unit):
-        raise PermissionDenied(
-            _("Step “%(step)s” is decided by the %(role)s of %(unit)s.")
-            % {"step": step["name"], "role": Role(step["role"]).label, "unit": article.unit}
-        )
-
-
 @transaction.atomic
 def override_finding(*, run, finding, by, reason):
     """人工放行: the reviewer of the current step lets one personal-data or unreadable-
@@ -380,7 +347,7 @@ def override_finding(*, run, finding, by, reason):
     article = Article.objects.get(pk=run.article_id)
     if run.status != ReviewRun.Status.IN_PROGRESS:
         raise ValidationError(_("This review has ended; nothing can be let through any more."))
-    _check_may_decide(run, article, run.steps[run.current_index], by)
+    workflow.require_action(article, by, "override")
     try:
         finding = ContentFinding.objects.get(pk=finding.pk, article=article)
     except ContentFinding.DoesNotExist:
@@ -472,17 +439,16 @@ def _schedule(article, *, at, by):
     record("article_scheduled", actor=by, target=article, detail={"at": at.isoformat()})
 
 
-def _lock_for(article, by):
+def _lock_for(article, by, action):
     article = Article.objects.select_for_update().get(pk=article.pk)
-    if by is not None and not _may_manage(by, article):
-        raise PermissionDenied(_("Only the unit's liaison or the platform operator may do this."))
+    workflow.require_action(article, by, action)
     return article
 
 
 @transaction.atomic
 def publish(*, article, by):
     """发布: put an approved (or scheduled) article online now."""
-    article = _lock_for(article, by)
+    article = _lock_for(article, by, "publish")
     _publish(article, by=by)
     return article
 
@@ -490,7 +456,7 @@ def publish(*, article, by):
 @transaction.atomic
 def schedule(*, article, by, at):
     """定时发布: publish an approved article at a later time."""
-    article = _lock_for(article, by)
+    article = _lock_for(article, by, "schedule")
     if at <= timezone.now():
         raise ValidationError(_("The scheduled time must be in the future."))
     if article.expires_at and article.expires_at <= at:
@@ -502,7 +468,7 @@ def schedule(*, article, by, at):
 @transaction.atomic
 def withdraw(*, article, by, reason):
     """撤稿: take a published or scheduled article off the site, saying why."""
-    article = _lock_for(article, by)
+    article = _lock_for(article, by, "withdraw")
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Give the reason for withdrawing the article."))
@@ -521,9 +487,7 @@ def withdraw(*, article, by, reason):
 @transaction.atomic
 def mark_invalid(*, article, by, validity):
     """失效/废止: mark a policy document no longer valid or repealed; it stays readable."""
-    article = _lock_for(article, by)
-    if article.kind != ArticleKind.POLICY:
-        raise ValidationError(_("Only policy documents have a validity."))
+    article = _lock_for(article, by, "mark_invalid")
     if validity not in (Validity.INVALID, Validity.REPEALED):
         raise ValidationError(_("Choose “no longer valid” or “repealed”."))
     article.validity = validity
@@ -540,11 +504,7 @@ def order_headline(*, article, by, reason="", site=None):
 
     Executed at once for a published item, otherwise when it is published.
     """
-    if not _is_operator(by):
-        raise PermissionDenied(_("Only the platform operator may order a headline."))
-    article = Article.objects.select_for_update().get(pk=article.pk)
-    if article.status in (ArticleStatus.WITHDRAWN, ArticleStatus.EXPIRED):
-        raise ValidationError(_("A withdrawn or expired article cannot be the headline."))
+    article = _lock_for(article, by, "order_headline")
     now = timezone.now()
     directive = HeadlineDirective.objects.create(
         site=site or article.column.site,
@@ -564,7 +524,7 @@ def import_published(*, article, by, published_at):
 
     Only the platform operator imports; the item keeps its original publish time.
     """
-    if not _is_operator(by):
+    if not is_operator(by):
         raise PermissionDenied(_("Only the platform operator may import published content."))
     article.published_at = published_at
     article.body = clean_html(article.body)

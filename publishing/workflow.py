@@ -2,16 +2,24 @@
 
 draft → in_review (step k of the run) → approved → scheduled / published → withdrawn / expired;
 in_review → returned → draft. Only publishing.services calls fire(); nothing else assigns
-Article.status.
+Article.status, nor a review run's status (finish_run).
+
+ACTIONS say which action on an article may be taken in which state and by whom: services call
+require_action() first, the admin's review panel lists available_actions().
 """
 
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from columns.actions import Action, ActionTable
 from columns.models import Role
+from columns.selectors import has_role, is_operator
 
+from .content_checks import awaiting_override
+from .models import ArticleKind, ReviewRun, Validity
 from .models import ArticleStatus as S
 
 
@@ -68,14 +76,199 @@ def can_fire(article, name):
     return article.status in TRANSITIONS[name].sources
 
 
+def _wrong_state(article):
+    return _("This cannot be done to an article that is “%(status)s”.") % {
+        "status": article.get_status_display()
+    }
+
+
 def fire(article, name):
     """Move article along transition name, or refuse with a message saying why."""
     transition = TRANSITIONS[name]
     if article.status not in transition.sources:
-        raise ValidationError(
-            _("This cannot be done to an article that is “%(status)s”.")
-            % {"status": article.get_status_display()},
-            code="invalid_transition",
-        )
+        raise ValidationError(_wrong_state(article), code="invalid_transition")
     article.status = transition.target
     return article
+
+
+#: 审核过程: a run is in progress until its last step approves or any step returns.
+RUN_OUTCOMES = {"approve": ReviewRun.Status.APPROVED, "return": ReviewRun.Status.RETURNED}
+
+
+def finish_run(run, outcome, *, at):
+    """End an in-progress review run with outcome ("approve" or "return")."""
+    if run.status != ReviewRun.Status.IN_PROGRESS:
+        raise ValidationError(
+            _("This step has already been decided; reload the page to see where the review is."),
+            code="stale_step",
+        )
+    run.status = RUN_OUTCOMES[outcome]
+    run.finished_at = at
+    run.current_role = ""
+    return run
+
+
+# --- who may take which action (执行人) ----------------------------------------------------
+
+
+def current_run(article):
+    """The article's review run in progress, or None."""
+    return (
+        article.review_runs.filter(status=ReviewRun.Status.IN_PROGRESS)
+        .order_by("-submitted_at", "-pk")
+        .first()
+    )
+
+
+def _operator(article, user):
+    if not is_operator(user):
+        return _("Only the platform operator may do this.")
+    return None
+
+
+def _manager(article, user):
+    """The unit's liaison manages its articles' publication; the operator may everywhere."""
+    if not (is_operator(user) or has_role(user, Role.LIAISON, article.unit)):
+        return _("Only the unit's liaison or the platform operator may do this.")
+    return None
+
+
+def _author_or_liaison(article, user):
+    if user.pk != article.author_id and not has_role(user, Role.LIAISON, article.unit):
+        return _("Only the author or the unit's liaison may submit this article.")
+    return None
+
+
+def _step_reviewer(article, user):
+    """Whoever holds the current step's role — in the article's unit, except for the cross-unit
+    steps — and neither wrote nor submitted the article."""
+    run = current_run(article)
+    if run is None:
+        return None  # not in review: the state refuses it
+    if user.pk in (run.submitted_by_id, article.author_id):
+        return _("Nobody may decide a review step of their own submission.")
+    step = run.steps[run.current_index]
+    unit = None if step["role"] in CROSS_UNIT_REVIEW_ROLES else article.unit
+    if not has_role(user, step["role"], unit):
+        return _("Step “%(step)s” is decided by the %(role)s of %(unit)s.") % {
+            "step": step["name"],
+            "role": Role(step["role"]).label,
+            "unit": article.unit,
+        }
+    return None
+
+
+ACTORS = {
+    "author_or_liaison": _author_or_liaison,
+    "step_reviewer": _step_reviewer,
+    "manager": _manager,
+    "operator": _operator,
+}
+
+
+def _awaits_override(article):
+    run = current_run(article)
+    if run is None or not awaiting_override(run).exists():
+        return _("Nothing found by the check waits to be let through.")
+    return None
+
+
+def _nothing_awaits_override(article):
+    run = current_run(article)
+    if run is not None and awaiting_override(run).exists():
+        return _(
+            "Decide first on the personal data or unreadable attachments the check "
+            "found: let each through with a reason, or return the article."
+        )
+    return None
+
+
+def _valid_policy(article):
+    if article.kind != ArticleKind.POLICY:
+        return _("Only policy documents have a validity.")
+    if article.validity != Validity.VALID:
+        return _("This policy document is already marked “%(validity)s”.") % {
+            "validity": article.get_validity_display()
+        }
+    return None
+
+
+ACTION_TABLE = ActionTable(
+    [
+        Action(
+            "submit",
+            gettext_lazy("Submit for review"),
+            TRANSITIONS["submit"].sources,
+            "author_or_liaison",
+        ),
+        # The two decisions on the current step (审核决定); returning needs the comment.
+        Action(
+            "approve",
+            gettext_lazy("Approve"),
+            TRANSITIONS["approve"].sources,
+            "step_reviewer",
+            ("comment",),
+            guard=_nothing_awaits_override,
+        ),
+        Action(
+            "return",
+            gettext_lazy("Return to author"),
+            TRANSITIONS["return"].sources,
+            "step_reviewer",
+            ("comment",),
+        ),
+        Action(
+            "override",
+            gettext_lazy("Let through"),
+            TRANSITIONS["approve"].sources,
+            "step_reviewer",
+            ("finding", "reason"),
+            guard=_awaits_override,
+        ),
+        Action("publish", gettext_lazy("Publish now"), TRANSITIONS["publish"].sources, "manager"),
+        Action(
+            "schedule",
+            gettext_lazy("Schedule"),
+            TRANSITIONS["schedule"].sources,
+            "manager",
+            ("at",),
+        ),
+        Action(
+            "withdraw",
+            gettext_lazy("Withdraw"),
+            TRANSITIONS["withdraw"].sources,
+            "manager",
+            ("reason",),
+        ),
+        # A policy's validity (失效/废止) is a fact about the document, whatever its state.
+        Action(
+            "mark_invalid",
+            gettext_lazy("Mark"),
+            frozenset(S.values),
+            "manager",
+            ("validity",),
+            guard=_valid_policy,
+        ),
+        # Ordered before publication, the headline takes effect when the article goes online.
+        Action(
+            "order_headline",
+            gettext_lazy("Put in homepage headline"),
+            frozenset(S.values) - {S.WITHDRAWN, S.EXPIRED},
+            "operator",
+            ("reason",),
+        ),
+    ],
+    actors=ACTORS,
+    wrong_state=_wrong_state,
+)
+
+
+def available_actions(article, user):
+    """The actions user may take on article now (the admin's review panel)."""
+    return ACTION_TABLE.available(article, user)
+
+
+def require_action(article, user, name):
+    """Refuse (PermissionDenied or ValidationError, saying why) an action user may not take on
+    article now; services call it on the locked row before anything else."""
+    return ACTION_TABLE.require(article, user, name)
