@@ -1,10 +1,11 @@
 """Reads of disclosure requests: who sees which requests and their applicants' data, the
 inbox, the deadline scan and the annual report's table."""
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from columns.models import Role
 from columns.selectors import has_role, roles_of, sees_everything, unit_of
@@ -110,26 +111,47 @@ REPORT_COLUMNS = [
     ApplicantType.LEGAL_SERVICES,
     ApplicantType.OTHER_ORGANISATION,
 ]
-#: 本年度办理结果's rows as (section, row); "withheld" rows are the withholding grounds.
+#: 本年度办理结果's rows as (section, row) with their labels in the report's order; the
+#: "withheld" rows are the withholding grounds. A section's first row carries its heading.
 OUTCOME_ROWS = [
-    ("disclosed", ""),
-    ("partial", ""),
-    *(("withheld", ground) for ground in WithholdingGround.values),
-    ("unavailable", "not_held"),
-    ("unavailable", "needs_creation"),
-    ("unavailable", "still_unclear"),
-    ("not_processed", "petition"),
-    ("not_processed", "duplicate"),
-    ("not_processed", "publication"),
-    ("other", "withdrawn"),
-    ("other", "other"),
+    (("disclosed", ""), _("(1) Disclosed")),
+    (("partial", ""), _("(2) Partly disclosed (separable parts: counted here only)")),
+    *(
+        (("withheld", ground), label)
+        for ground, label in zip(
+            WithholdingGround.values,
+            [
+                _("(3) Not disclosed — 1. state secret"),
+                _("2. prohibited by laws and administrative regulations"),
+                _("3. would endanger security or stability"),
+                _("4. protection of third parties' lawful rights"),
+                _("5. internal affairs information"),
+                _("6. process information"),
+                _("7. administrative law-enforcement files"),
+                _("8. administrative query matters"),
+            ],
+            strict=True,
+        )
+    ),
+    (("unavailable", "not_held"), _("(4) Cannot be provided — 1. not held by this authority")),
+    (("unavailable", "needs_creation"), _("2. would have to be newly made")),
+    (("unavailable", "still_unclear"), _("3. still unclear after clarification")),
+    (("not_processed", "petition"), _("(5) Not processed — 1. petitions, complaints, reports")),
+    (("not_processed", "duplicate"), _("2. repeated requests")),
+    (("not_processed", "publication"), _("3. requests for publications")),
+    (("other", "withdrawn"), _("(6) Other — 1. not clarified in time, no longer processed")),
+    (("other", "other"), _("2. other")),
 ]
 
 
+def report_page_tag(site_id):
+    """The page-cache tag of pages showing a site's request statistics (the 年报 page)."""
+    return f"disclosure-report:{site_id}"
+
+
 def _year_bounds(year):
-    start = timezone.make_aware(datetime.combine(datetime(year, 1, 1).date(), time.min))
-    end = timezone.make_aware(datetime.combine(datetime(year + 1, 1, 1).date(), time.min))
-    return start, end
+    start, end = date(year, 1, 1), date(year + 1, 1, 1)
+    return tuple(timezone.make_aware(datetime.combine(day, time.min)) for day in (start, end))
 
 
 def _outcome_row(reply_type, ground, status):
@@ -162,7 +184,7 @@ def annual_report(site, year):
     open_at_start = Q(concluded_at__isnull=True) | Q(concluded_at__gte=start)
     carried_in = by_column(requests.filter(open_at_start, received_at__lt=start)).get((), empty)
     concluded = requests.filter(concluded_at__gte=start, concluded_at__lt=end)
-    outcomes = {key: dict(empty) for key in OUTCOME_ROWS}
+    outcomes = {key: dict(empty) for key, _label in OUTCOME_ROWS}
     for (reply_type, ground, status), counts in by_column(
         concluded, "reply_type", "withholding_ground", "status"
     ).items():
@@ -171,17 +193,22 @@ def annual_report(site, year):
             outcomes[key][column] += n
     open_at_end = Q(concluded_at__isnull=True) | Q(concluded_at__gte=end)
     carried_out = by_column(requests.filter(open_at_end)).get((), empty)
-    total = {
-        column: sum(outcomes[key][column] for key in OUTCOME_ROWS) for column in REPORT_COLUMNS
-    }
-    appeals = {row.kind: row for row in AppealCount.objects.filter(site=site, year=year)}
+    total = {column: sum(row[column] for row in outcomes.values()) for column in REPORT_COLUMNS}
+
+    def row(key, label, counts):
+        values = [counts[column] for column in REPORT_COLUMNS]
+        return {"key": key, "label": label, "counts": values, "total": sum(values)}
+
+    appeals = {a.kind: a for a in AppealCount.objects.filter(site=site, year=year)}
     return {
         "year": year,
-        "columns": REPORT_COLUMNS,
-        "new": new,
-        "carried_in": carried_in,
-        "outcomes": outcomes,
-        "total": total,
-        "carried_out": carried_out,
-        "appeals": [appeals.get(kind) for kind in AppealCount.Kind.values],
+        "columns": [ApplicantType(column).label for column in REPORT_COLUMNS],
+        "received": row("received", _("1. New requests received this year"), new),
+        "carried_in": row("carried_in", _("2. Requests carried over from last year"), carried_in),
+        "outcomes": [
+            row("-".join(filter(None, key)), label, outcomes[key]) for key, label in OUTCOME_ROWS
+        ],
+        "concluded": row("concluded", _("(7) Total"), total),
+        "carried_out": row("carried_out", _("4. Carried over to next year"), carried_out),
+        "appeals": [(label, appeals.get(kind)) for kind, label in AppealCount.Kind.choices],
     }

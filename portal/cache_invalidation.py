@@ -11,7 +11,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from columns.models import Column, OfflineWindow, Site, SiteHost
-from interaction.models import Message
+from disclosure.models import AppealCount, DisclosureRequest
+from disclosure.selectors import report_page_tag
 from publishing import page_tags
 from publishing.models import (
     Article,
@@ -113,11 +114,11 @@ def _offline_scheduled(sender, instance, **kwargs):
     forget_site_state(instance.site_id)
 
 
-@receiver(post_save, sender=Message)
-def _message_changed(sender, instance, **kwargs):
-    # Any message moves the list's statistics (received, answered, overdue); its own page
-    # shows it once it is answered and made public (公开).
-    invalidate(page_tags.messages(instance.site_id), page_tags.message(instance.pk))
+@receiver(post_save, sender=DisclosureRequest)
+@receiver(post_save, sender=AppealCount)
+def _disclosure_figures_changed(sender, instance, **kwargs):
+    # The 年报 page counts requests by state: any change may move its table.
+    invalidate(report_page_tag(instance.site_id))
 
 
 def _service_site(item_id):

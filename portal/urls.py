@@ -30,6 +30,8 @@ public_patterns = [
     path("favicon.ico", views.favicon, name="favicon"),
     path("captcha/", include("captcha.urls")),
     path("api/", include("portal.api")),
+    # Before publishing's page of the same address: composed with disclosure's figures.
+    path("xxgk/annual-reports/", views.annual_reports, name="annual_reports"),
     path("", include("publishing.urls")),
     path("interaction/", include("interaction.urls")),
     path("disclosure/", include("disclosure.urls")),

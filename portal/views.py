@@ -10,14 +10,18 @@ from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonRespons
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from columns.client_address import client_address
 from columns.site_urls import site_origin
+from disclosure.selectors import annual_report, report_page_tag
 from publishing import page_tags
 from publishing.selectors import current_headline, homepage_sections
 from publishing.views import ColumnTree, public_context, public_service_items
+from publishing.views import annual_reports as publishing_annual_reports
+from publishing.views import bad_request as bad_query
 
 from . import sitemap
 from .celery import app as celery_app
@@ -39,6 +43,28 @@ def home(request):
     return render(request, "portal/home.html", context)
 
 
+def annual_reports(request):
+    """政府信息公开年报 — publishing's list of the reports with, below it, the year's
+    依申请公开 table counted from disclosure's records (收到和处理政府信息公开申请情况)."""
+    this_year = timezone.localdate().year
+    raw = request.GET.get("year", "").strip()
+    try:
+        year = int(raw) if raw else this_year
+        if not 2008 <= year <= this_year:
+            raise ValueError
+    except ValueError:
+        return bad_query(request, _("Choose a year from 2008 to this year."))
+    page_tags.depend(request, report_page_tag(request.site.pk))
+    return publishing_annual_reports(
+        request,
+        template="portal/annual_reports.html",
+        extra={
+            "request_report": annual_report(request.site, year),
+            "report_years": range(this_year, this_year - 5, -1),
+        },
+    )
+
+
 def site_map(request):
     """网站地图 — the whole column tree of the site and the entry page of every other public
     page type (信息公开, 办事服务, 互动交流, ...)."""
@@ -54,6 +80,8 @@ ROBOTS_DISALLOWED = (
     "/search/",
     "/interaction/messages/new/",
     "/interaction/messages/track/",
+    "/disclosure/apply/",
+    "/disclosure/track/",
     "/captcha/",
 )
 
@@ -74,14 +102,13 @@ def sitemap_xml(request):
     """sitemap.xml — every public page of the site that is the same for every visitor, at
     the site's primary host, for search engines (portal.sitemap says which)."""
     site = request.site
-    # Consultations, surveys and interviews have no tag yet: their changes reach this page
-    # when one of these tags changes or the entry expires (a day at most).
+    # Messages, consultations, surveys and interviews have no tag yet: their changes reach
+    # this page when one of these tags changes or the entry expires (a day at most).
     page_tags.depend(
         request,
         page_tags.site(site.pk),
         page_tags.all_articles(site.pk),
         page_tags.services(site.pk),
-        page_tags.messages(site.pk),
     )
     pages = sitemap.sitemap_pages(site, ColumnTree(site).columns)
     return render(

@@ -18,7 +18,6 @@ from django.views.decorators.cache import never_cache
 
 from columns.models import Column, ColumnCategory, Unit
 from columns.offline import announced_windows
-from columns.site_urls import object_url
 
 from . import page_tags
 from .models import ServiceItem
@@ -183,7 +182,7 @@ def article_preview(request, pk):
     if article is None:
         raise Http404(_("This article does not exist or you may not see it."))
     request.site = article.column.site
-    url = object_url(article)
+    url = f"{request.scheme}://{request.site.primary_host}{article.get_absolute_url()}"
     context = _article_context(request, article, url)
     response = render(request, "publishing/public/article_preview.html", context)
     response["X-Robots-Tag"] = "noindex, nofollow"
@@ -267,16 +266,18 @@ def disclosure_catalogue(request):
     return render(request, "publishing/public/disclosure_catalogue.html", context)
 
 
-def annual_reports(request):
-    """政府信息公开年报 — the annual reports, newest first."""
+def annual_reports(request, template="publishing/public/annual_reports.html", extra=None):
+    """政府信息公开年报 — the annual reports, newest first. Portal renders it with the
+    依申请公开 figures of disclosure (template and extra context), which publishing cannot
+    import."""
     columns = Column.objects.filter(site=request.site, slug=ANNUAL_REPORTS_SLUG)
     for column in columns:
         page_tags.depend(request, page_tags.column(column.pk))
     reports = published_articles().filter(column__in=columns)[:50]
     return render(
         request,
-        "publishing/public/annual_reports.html",
-        public_context(request, reports=reports),
+        template,
+        public_context(request, reports=reports, **(extra or {})),
     )
 
 
