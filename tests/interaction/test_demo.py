@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from interaction import demo as mailbox_demo
 from interaction import workflow
-from interaction.models import Message, MessageStatus
+from interaction.models import Message, MessageEvent, MessageStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -29,3 +29,26 @@ def test_loading_the_demo_again_changes_nothing(demo):
     before = Message.objects.count()
     mailbox_demo.load()
     assert Message.objects.count() == before
+
+
+def test_the_demo_history_is_dated_at_the_story_moments_not_when_it_was_loaded(demo):
+    # Each action of the story happens at 10:00 or 15:00 of a working day, passed to the
+    # services as at=; nothing patches the clock, so a stamp of "now" would show here.
+    events = MessageEvent.objects.select_related("message")
+    assert events.count() > 50
+    for event in events:
+        local = timezone.localtime(event.at)
+        assert (local.hour, local.minute, local.second) in {(10, 0, 0), (15, 0, 0)}, event
+    for message in Message.objects.all():
+        first = message.deadlines.order_by("version").first()
+        assert first.changed_at == message.received_at
+        assert events.get(message=message, action="submitted").at == message.received_at
+        if message.assigned_at is not None:
+            assert (
+                events.filter(message=message, action__in=["route", "approve_transfer"])
+                .filter(at=message.assigned_at)
+                .exists()
+            )
+        if message.answered_at is not None:
+            assert events.get(message=message, action="send_reply").at == message.answered_at
+    assert Message.objects.filter(received_at__lt=timezone.now() - timedelta(days=60)).exists()
