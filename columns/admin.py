@@ -143,8 +143,11 @@ class RoleFilter(admin.SimpleListFilter):
 
 
 @admin.register(User)
-class StaffUserAdmin(UserAdmin):
+class StaffUserAdmin(PickerAdminMixin, UserAdmin):
     inlines = [StaffProfileInline]
+    # Roles are a short list: a plain multiple choice, not Django's two-box filter, whose
+    # search hint is a labelled <span> screen readers cannot reach (axe aria-prohibited-attr).
+    filter_horizontal = ["user_permissions"]
     list_display = ["username", "first_name", "unit_name", "is_active", "last_login"]
     list_filter = ["is_active", RoleFilter, "staff_profile__unit"]
     list_select_related = ["staff_profile__unit"]

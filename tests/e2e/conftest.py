@@ -16,6 +16,7 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = ROOT / "test-artifacts"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 900}
+PASSWORD = os.environ.get("DEMO_PASSWORD", "Portal-Demo-2026")
 
 
 def pytest_collection_modifyitems(config, items):
@@ -48,8 +49,20 @@ def phone_page(browser, live_server, demo):
     context.close()
 
 
+def sign_in(page, username):
+    """Type a demo account's credentials on the login page and land on the workbench."""
+    page.goto("/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url("**/admin/")
+
+
 def screenshot(page, name):
-    """Save a full-page screenshot under test-artifacts/ for a person to look at."""
+    """Save a full-page screenshot under test-artifacts/ for a person to look at, when asked
+    for with PORTAL_SCREENSHOTS=1: a full-page capture costs the suite up to a second each."""
+    if not os.environ.get("PORTAL_SCREENSHOTS"):
+        return None
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
@@ -75,3 +88,13 @@ def assert_accessible(page):
         for v in violations
     ]
     assert not violations, json.dumps(summary, ensure_ascii=False, indent=1)
+
+
+def axe_count(page, audit, name):
+    """Run axe on page, record its count under name for the run's summary, and return the
+    violations as (rule, first failing elements) for the test's message."""
+    violations = axe_violations(page)
+    audit("axe", name, len(violations), "violations")
+    if violations:
+        screenshot(page, "axe-" + "".join(c if c.isalnum() else "-" for c in name).strip("-"))
+    return [(v["id"], [n["target"] for n in v["nodes"][:3]]) for v in violations]

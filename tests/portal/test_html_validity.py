@@ -13,6 +13,10 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
+from interaction import services as mailbox_services
+from publishing.models import ArticleKind
+from publishing.selectors import published_articles
+
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,10 +41,19 @@ def _first_link(client, listing, pattern):
     return match.group(1)
 
 
-def public_pages(client, edu):
+def public_pages(client, edu, site):
     """(name, response) for each public page type."""
+    policy = (
+        published_articles(site)
+        .filter(kind=ArticleKind.POLICY, interpretations__status="published")
+        .first()
+    )
     pages = {
         "home": "/",
+        "column-paged": "/columns/news/?page=2",
+        "article-policy": policy.get_absolute_url(),
+        "article-interpretation": policy.interpretations.first().get_absolute_url(),
+        "article-print": f"{policy.get_absolute_url()}print/",
         "xxgk": "/xxgk/",
         "xxgk-guide": "/xxgk/guide/",
         "xxgk-catalogue": "/xxgk/catalogue/",
@@ -53,6 +66,7 @@ def public_pages(client, edu):
         "surveys": "/interaction/surveys/",
         "interviews": "/interaction/interviews/",
         "search": "/search/?q=%E9%80%9A%E7%9F%A5",
+        "search-no-results": "/search/?q=zqx%E6%9F%A5%E6%97%A0%E6%AD%A4%E8%AF%8D",
         "sitemap": "/sitemap/",
         "not-found": "/no-such-page/",
     }
@@ -66,6 +80,23 @@ def public_pages(client, edu):
         )
     fetched = [(name, client.get(url)) for name, url in pages.items()]
     fetched.append(("edu-home", edu.get("/")))
+    fetched.append(("edu-column", edu.get(_first_link(edu, "/", r"/columns/[^\"]+/"))))
+    # The tracking page a citizen reaches with both credentials.
+    message, password = mailbox_services.submit_message(
+        site=site,
+        kind="consultation",
+        subject="校验：查询页",
+        content="请问社区卫生服务中心周末开放吗？",
+        name="赵六",
+        phone="13700001234",
+    )
+    tracked = client.post(
+        "/interaction/messages/track/",
+        {"code": message.tracking_code, "password": password},
+        follow=True,
+    )
+    assert tracked.redirect_chain[-1][0].endswith("/track/status/")
+    fetched.append(("message-track-status", tracked))
     # The form again after a failed submission: the error summary and the errors in place.
     fetched.append(("message-form-errors", client.post("/interaction/messages/new/", {})))
     return fetched
@@ -76,10 +107,12 @@ def _page(files, message):
     return files[message["url"].removeprefix("file:")]
 
 
-def test_every_public_page_type_has_no_html_errors(demo, client, tmp_path):
+def test_every_public_page_type_has_no_html_errors(demo, client, tmp_path, audit, monkeypatch):
     java = _checker()
+    # Two items a page: the demo's news column has a second page to check.
+    monkeypatch.setattr("publishing.views.PAGE_SIZE", 2)
     files = {}
-    for name, response in public_pages(client, Client(HTTP_HOST="edu.localhost")):
+    for name, response in public_pages(client, Client(HTTP_HOST="edu.localhost"), demo):
         expected = 404 if name == "not-found" else 200
         assert response.status_code == expected, (name, response.status_code)
         path = tmp_path / f"{name}.html"
@@ -97,6 +130,7 @@ def test_every_public_page_type_has_no_html_errors(demo, client, tmp_path):
     per_page = dict.fromkeys(files.values(), 0)
     for error in errors:
         per_page[_page(files, error)] += 1
-    print("\nNu HTML Checker errors per page:", json.dumps(per_page, indent=1))
+    for name, count in per_page.items():
+        audit("vnu", name, count, "errors")
     detail = [f"{_page(files, e)}:{e.get('lastLine')}: {e['message']}" for e in errors]
     assert not errors, "\n".join(detail[:60])
