@@ -13,6 +13,7 @@ from django.dispatch import receiver
 from columns.models import Column, OfflineWindow, Site, SiteHost
 from disclosure.models import AppealCount, DisclosureRequest
 from disclosure.selectors import report_page_tag
+from interaction.models import Message
 from publishing import page_tags
 from publishing.models import (
     Article,
@@ -23,9 +24,17 @@ from publishing.models import (
     ServiceItem,
     ServiceMaterial,
 )
+from publishing.selectors import homepage_section_columns
 from publishing.signals import article_published, article_withdrawn
 
 from .caching import forget_site_state, invalidate
+
+
+def _homepage_section_ids(site_id):
+    """The columns whose items the site's homepage lists, with their sub-columns' items, as
+    the homepage itself chooses them: top-level ones too where they are sections (edu)."""
+    columns = list(Column.objects.filter(site_id=site_id).order_by("tree_id", "lft"))
+    return {c.pk for c in homepage_section_columns(columns)}
 
 
 def article_tags(article):
@@ -44,7 +53,8 @@ def article_tags(article):
         tags.add(page_tags.all_articles(site_id))
         if article.index_number:
             tags.add(page_tags.catalogue(site_id))
-        if any(c.on_homepage and c.level >= 1 for c in lineage):
+        sections = _homepage_section_ids(site_id)
+        if any(c.pk in sections for c in lineage):
             tags.add(page_tags.home(site_id))
     for site_id in HeadlineDirective.objects.filter(article=article).values_list(
         "site_id", flat=True
@@ -112,6 +122,13 @@ def _offline_scheduled(sender, instance, **kwargs):
     # The notice appears on every page of the site at once.
     invalidate(page_tags.site(instance.site_id))
     forget_site_state(instance.site_id)
+
+
+@receiver(post_save, sender=Message)
+def _message_changed(sender, instance, **kwargs):
+    # Any message moves the list's statistics (received, answered, overdue); its own page
+    # shows it once it is answered and made public (公开).
+    invalidate(page_tags.messages(instance.site_id), page_tags.message(instance.pk))
 
 
 @receiver(post_save, sender=DisclosureRequest)
