@@ -6,15 +6,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
-from django.core import serializers
 from django.core.management import call_command
-from django.core.management.color import no_style
-from django.db import connection, transaction
-from django.test import Client
+from django.test import Client, TransactionTestCase
 
 from columns.models import Site
+
+from . import db_snapshot
 
 DEMO_HOST = "localhost"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -33,46 +31,23 @@ CHROMIUM_ARGS = [
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-PLATFORM_APPS = ("columns", "publishing", "interaction", "disclosure", "monitoring", "portal")
-#: The platform's rows the migrations wrote (the wording dictionary, the indicator rules, …):
-#: a transactional test's flush removes them with the demo. (Content types and permissions
-#: come back by themselves: the flush recreates them.)
-_migrated_rows = []
-
-
-def _platform_models():
-    return [
-        model
-        for model in django_apps.get_models()
-        if model._meta.app_label in PLATFORM_APPS and model._meta.managed
-    ]
-
-
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Load the demo once into the test database; each test then runs inside a rollback."""
+    """Load the demo once into the test database of this process and keep a snapshot of it.
+    Each test then runs inside a rollback; a transactional test (one that commits: live
+    server, other processes, row locks) ends with the snapshot put back, in place of Django's
+    flush, which emptied every table and left the next test to load the demo again."""
     with django_db_blocker.unblock():
-        _migrated_rows.append(
-            serializers.serialize(
-                "json", [row for model in _platform_models() for row in model.objects.all()]
-            )
-        )
         call_command("load_demo", stdout=open("/dev/null", "w"))
+        snapshot = db_snapshot.take()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(TransactionTestCase, "_fixture_teardown", lambda test: snapshot.restore())
+        yield
 
 
 @pytest.fixture
 def demo(db):
-    """The demo portal; after a transactional test has flushed the database, the migrations'
-    rows and the demo are put back."""
-    if not Site.objects.filter(site_code="5201020001").exists():
-        with transaction.atomic(), connection.constraint_checks_disabled():
-            for row in serializers.deserialize("json", _migrated_rows[0]):
-                row.save()
-            # The flush restarted the id sequences (PostgreSQL): move them past these rows.
-            with connection.cursor() as cursor:
-                for sql in connection.ops.sequence_reset_sql(no_style(), _platform_models()):
-                    cursor.execute(sql)
-        call_command("load_demo", stdout=open("/dev/null", "w"))
+    """The demo portal."""
     return Site.objects.get(site_code="5201020001")
 
 

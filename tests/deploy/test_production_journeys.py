@@ -6,9 +6,11 @@ Chromium resolves the demo host names to the installation's nginx, so every requ
 real host, origin and scheme. Each journey fails on any CSP violation the browser reports
 (console and `securitypolicyviolation` events) and on any 4xx/5xx answer for a page or one of
 its own resources. The captcha is solved as a citizen would, from the answer the installation
-stored for the picture. A screenshot of each journey's end is saved under var/screenshots/.
+stored for the picture. With PORTAL_SCREENSHOTS=1 a screenshot of each journey's end is saved
+under var/screenshots/.
 """
 
+import os
 from pathlib import Path
 
 import openpyxl
@@ -39,10 +41,9 @@ pytestmark = [
         connection.vendor != "postgresql" or not settings.REDIS_URL,
         reason="the installation runs on PostgreSQL and Redis (DATABASE_URL, REDIS_URL)",
     ),
-    # The installation's processes see only committed rows. Serialized: a transactional test
-    # before this one flushed the rows the migrations seed (the scoring scheme), load_demo
-    # does not bring them back, and the workbench needs them.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    # The installation's processes see only committed rows. (Every transactional test ends
+    # with the demo database put back whole, migrations' rows included: tests/conftest.py.)
+    pytest.mark.django_db(transaction=True),
 ]
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
@@ -143,7 +144,10 @@ class Watched:
         assert not failures, failures
         SEEN["journeys"].append(self.name)
 
-    def screenshot(self, page, shot):
+    def screenshot(self, page, shot, always=False):
+        """Taken when asked for (PORTAL_SCREENSHOTS=1, as e2e's), or always for a failure."""
+        if not (always or os.environ.get("PORTAL_SCREENSHOTS")):
+            return
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"parity-{shot}.png"), full_page=True)
 
@@ -151,7 +155,7 @@ class Watched:
         """Close the contexts a failed journey left open, photographing their pages."""
         for number, context in enumerate(self.contexts):
             for page in context.pages:
-                self.screenshot(page, f"failed-{test_name}-{number}")
+                self.screenshot(page, f"failed-{test_name}-{number}", always=True)
             context.close()
         self.contexts = []
 
