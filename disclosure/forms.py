@@ -25,7 +25,7 @@ class ApplicationForm(CitizenForm):
         choices=[("", _("Choose the document")), *IdentityDocument.choices],
         help_text=_("Organisations give their unified social credit code."),
     )
-    id_number = forms.CharField(label=_("Document number"), max_length=40)
+    id_number = forms.CharField(label=_("Identity document number"), max_length=40)
     phone = forms.CharField(label=_("Phone"), max_length=30, validators=[phone_number])
     email = forms.EmailField(label=_("E-mail"), required=False, max_length=254)
     address = forms.CharField(
