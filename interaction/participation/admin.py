@@ -24,7 +24,7 @@ from columns.selectors import sees_everything, unit_of
 from publishing.content_checks import Rule
 from publishing.models import Article
 
-from . import selectors, services
+from . import selectors, services, workflow
 from .export import survey_workbook
 from .models import (
     Consultation,
@@ -163,7 +163,7 @@ class ManagersReadPersonalData(PersonalDataAdminMixin):
     """Citizens' personal data here: listed by them only by those who run the unit's items."""
 
     def may_read_personal_data(self, request):
-        return services.may_manage(request.user, unit_of(request.user))
+        return selectors.may_manage(request.user, unit_of(request.user))
 
 
 @admin.register(ConsultationComment)
@@ -182,7 +182,7 @@ class ConsultationCommentAdmin(ManagersReadPersonalData, UnitScopedAdminMixin, a
     RECORD = ["consultation", "content", "submitted_at", "moderation", "findings"]
 
     def _sees_contact(self, request, obj):
-        return obj is not None and services.may_manage(request.user, obj.consultation.unit)
+        return obj is not None and selectors.may_manage(request.user, obj.consultation.unit)
 
     def get_fields(self, request, obj=None):
         contact = self.CONTACT if self._sees_contact(request, obj) else []
@@ -447,8 +447,8 @@ class InterviewAdmin(ParticipationAdmin):
             guest = interview.guests.filter(pk=request.POST.get("guest") or None).first()
             question = interview.questions.filter(pk=request.POST.get("question") or None).first()
             try:
-                if request.POST.get("action") in ("start", "end"):
-                    getattr(services, f"{request.POST['action']}_interview")(
+                if request.POST.get("action") in CONSOLE_TRANSITIONS:
+                    CONSOLE_TRANSITIONS[request.POST["action"]](
                         interview=interview, by=request.user
                     )
                 else:
@@ -473,12 +473,17 @@ class InterviewAdmin(ParticipationAdmin):
                 "opts": self.model._meta,
                 "title": _("Live console: %(title)s") % {"title": interview},
                 "interview": interview,
+                "may": {a.name: a for a in workflow.available_actions(interview, request.user)},
                 "guests": interview.guests.all(),
                 "questions": selectors.accepted_questions(interview),
                 "pending": interview.questions.filter(screening=QuestionScreening.PENDING).count(),
                 "entries": selectors.transcript(interview),
             },
         )
+
+
+#: The console's buttons (workflow.ACTION_TABLE's start and end) -> their services.
+CONSOLE_TRANSITIONS = {"start": services.start_interview, "end": services.end_interview}
 
 
 @admin.register(InterviewQuestion)

@@ -3,6 +3,8 @@
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
+from columns.models import Role
+from columns.selectors import has_role
 from publishing.models import ArticleStatus
 
 from .models import (
@@ -16,6 +18,13 @@ from .models import (
     SurveyChoice,
     TranscriptEntry,
 )
+
+
+def may_manage(user, unit):
+    """The unit's liaison runs its participation items; the operator may everywhere."""
+    return bool(
+        user.is_superuser or has_role(user, Role.OPERATOR) or has_role(user, Role.LIAISON, unit)
+    )
 
 
 def _state_filter(state, *, result_published, now):

@@ -19,9 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from columns.audit import record
-from columns.models import Role
 from columns.notifications import notify
-from columns.selectors import has_role, liaisons_of
+from columns.selectors import liaisons_of
 from publishing import services as publishing_services
 from publishing.models import Article, ArticleStatus
 
@@ -50,18 +49,10 @@ MAX_TEXT = 2000
 # --- who ------------------------------------------------------------------------------------
 
 
-def may_manage(user, unit):
-    """The unit's liaison runs its participation items; the operator may everywhere."""
-    return bool(
-        user.is_superuser or has_role(user, Role.OPERATOR) or has_role(user, Role.LIAISON, unit)
-    )
-
-
 def _require_manager(user, unit):
-    if not may_manage(user, unit):
-        raise PermissionDenied(
-            _("Only the liaison of %(unit)s or the platform operator may do this.") % {"unit": unit}
-        )
+    refusal = workflow.manager_refusal(user, unit)
+    if refusal:
+        raise PermissionDenied(refusal)
 
 
 def _admin_url(obj):
@@ -405,11 +396,7 @@ def save_interview(*, interview, by):
 def publish_interview(*, interview, by):
     """发布预告: announce the interview on the public site, with its guests."""
     interview = Interview.objects.select_for_update().get(pk=interview.pk)
-    _require_manager(by, interview.unit)
-    if interview.published_at is not None:
-        raise ValidationError(_("This interview is already published."))
-    if not interview.guests.exists():
-        raise ValidationError(_("Add the guests before announcing the interview."))
+    workflow.require_action(interview, by, "publish")
     interview.published_at = timezone.now()
     interview.save(update_fields=["published_at"])
     record("interview_published", actor=by, target=interview)
@@ -419,9 +406,7 @@ def publish_interview(*, interview, by):
 def _transition(interview, name, *, by):
     with transaction.atomic():
         interview = Interview.objects.select_for_update().get(pk=interview.pk)
-        _require_manager(by, interview.unit)
-        if interview.published_at is None:
-            raise ValidationError(_("Publish the interview before starting it."))
+        workflow.require_action(interview, by, name)
         workflow.fire(interview, name)
         interview.save(update_fields=["status"])
         record(f"interview_{name}", actor=by, target=interview)
@@ -491,9 +476,7 @@ def post_entry(*, interview, by, text, guest=None, question=None):
     """发布实录: the host posts what the host or a guest says; the live page shows it within
     seconds. An answer may name the accepted question it answers."""
     interview = Interview.objects.select_for_update().get(pk=interview.pk)
-    _require_manager(by, interview.unit)
-    if interview.status != workflow.S.LIVE:
-        raise ValidationError(_("Start the interview before posting to its transcript."))
+    workflow.require_action(interview, by, "post_entry")
     text = (text or "").strip()
     if not text:
         raise ValidationError(_("Write what was said."))
