@@ -16,7 +16,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from columns.models import Site
+from columns.models import Site, SiteHost
 from publishing.selectors import published_articles
 
 from .http_fetch import Fetcher
@@ -105,10 +105,19 @@ class Crawl:
         self.max_pages = max_pages or settings.MONITORING_CRAWL_MAX_PAGES
         self.fetcher = fetcher or Fetcher()
         self.found = []  # (page url, link url) in the order seen
+        # Pages link to the platform's other sites at their hosts (columns.site_urls).
+        self.platform_hosts = set(SiteHost.objects.values_list("hostname", flat=True))
 
     def is_internal(self, url):
         try:
             return urlsplit(url).netloc == self.host
+        except ValueError:
+            return False
+
+    def is_platform(self, url):
+        """A page of one of the platform's sites: this one or another, at one of its hosts."""
+        try:
+            return self.is_internal(url) or urlsplit(url).hostname in self.platform_hosts
         except ValueError:
             return False
 
@@ -134,8 +143,9 @@ class Crawl:
         return run
 
     def _check(self, link):
-        # The site's own pages at its configured address; any other link only if public.
-        return self.fetcher.fetch(link, public_only=not self.is_internal(link))
+        # The platform's own pages at its configured address (MONITORING_SITE_ADDRESS), as
+        # the probes reach them; any other link only if public.
+        return self.fetcher.fetch(link, public_only=not self.is_platform(link))
 
     def _walk(self, run):
         seeds = self.seeds()

@@ -173,3 +173,27 @@ def test_crawl_links_command_prints_findings(site, web):
     )
     data = json.loads(out.getvalue())
     assert [b["url"] for b in data[0]["broken"]] == [f"{web.url}/gone/"]
+
+
+def test_links_to_the_platforms_other_sites_are_checked_where_the_sites_are_served(
+    site, quick, settings
+):
+    """A page links to another site of the platform at that site's host (edu.localhost): it
+    is requested at the sites' address like the site's own pages, not refused as a private
+    address of the open web; only the missing page is reported."""
+    from publishing.selectors import published_articles
+
+    settings.OUTBOUND_ALLOWED_NETWORKS = []
+    edu_article = published_articles().filter(column__site__site_code="5201020002").first()
+    good = f"http://edu.localhost{edu_article.get_absolute_url()}"
+    missing = "http://edu.localhost/articles/99999999/"
+    with LocalWeb() as web:
+        settings.MONITORING_SITE_ADDRESS = web.url.removeprefix("http://")
+        web.page(edu_article.get_absolute_url(), "<p>教育局的信息</p>")
+        web.page("/", frame(site, f'<a href="{good}">教育局的信息</a> <a href="{missing}">旧</a>'))
+        for path in ("/about/", "/errors/", "/sitemap/"):
+            web.page(path, frame(site, "<p>页面</p>"))
+        run = crawler.crawl_site(site, base_url=f"{web.url}/")
+    found = {link.url: link for link in BrokenLink.objects.filter(run=run)}
+    assert set(found) == {missing}
+    assert found[missing].status_code == 404
