@@ -90,33 +90,42 @@ def _column_paths(pk):
     return {column.site_id: paths}
 
 
+def _whole_site(pk):
+    site = Site.objects.filter(pk=pk).first()
+    return {pk: site_paths(site)} if site else {}
+
+
+def _services(pk):
+    items = [item.get_absolute_url() for item in public_service_items(Site(pk=pk))]
+    return {pk: ["/services/", *items]}
+
+
+def _message(pk):
+    site_id = published_messages().filter(pk=pk).values_list("site_id", flat=True).first()
+    return {site_id: [f"/interaction/messages/{pk}/"]} if site_id else {}
+
+
+#: Per tag kind (publishing.page_tags): {site id: [paths]} of the pages a tag names.
+PAGES_NAMED_BY = {
+    "site": _whole_site,
+    "home": lambda pk: {pk: ["/"]},
+    "column": _column_paths,
+    "article": lambda pk: {site_id: article_paths(pk) for site_id in _article_sites(pk)},
+    "catalogue": lambda pk: {pk: ["/xxgk/", *catalogue_paths(Site(pk=pk))]},
+    "articles": lambda pk: {pk: ["/sitemap.xml"]},
+    "services": _services,
+    "messages": lambda pk: {pk: message_list_paths(Site(pk=pk))},
+    "message": _message,
+}
+
+
 def tag_paths(tag):
-    """{site id: [paths]} of the pages tag names, whether or not they were written yet."""
+    """{site id: [paths]} of the pages tag names, whether or not they were written yet. A
+    kind not known here names no new page: the pages written with it are re-rendered."""
     kind, _, ident = tag.partition(":")
-    pk = int(ident)
-    if kind == "site":
-        site = Site.objects.filter(pk=pk).first()
-        return {pk: site_paths(site)} if site else {}
-    if kind == "home":
-        return {pk: ["/"]}
-    if kind == "column":
-        return _column_paths(pk)
-    if kind == "article":
-        return {site_id: article_paths(pk) for site_id in _article_sites(pk)}
-    if kind == "catalogue":
-        return {pk: ["/xxgk/", *catalogue_paths(Site(pk=pk))]}
-    if kind == "articles":
-        return {pk: ["/sitemap.xml"]}
-    if kind == "services":
-        site = Site(pk=pk)
-        items = [item.get_absolute_url() for item in public_service_items(site)]
-        return {pk: ["/services/", *items]}
-    if kind == "messages":
-        return {pk: message_list_paths(Site(pk=pk))}
-    if kind == "message":
-        site_id = published_messages().filter(pk=pk).values_list("site_id", flat=True).first()
-        return {site_id: [f"/interaction/messages/{pk}/"]} if site_id else {}
-    raise ValueError(f"unknown content tag {tag!r}")
+    if kind not in PAGES_NAMED_BY or not ident.isdigit():
+        return {}
+    return PAGES_NAMED_BY[kind](int(ident))
 
 
 def hosts_of(site_ids):
