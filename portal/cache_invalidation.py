@@ -114,7 +114,8 @@ def _site_changed(sender, instance, **kwargs):
 @receiver(post_save, sender=SiteHost)
 @receiver(post_delete, sender=SiteHost)
 def _host_changed(sender, instance, **kwargs):
-    invalidate(page_tags.site(instance.site_id))
+    # Every site's pages may link to this site's objects at its primary host (columns.site_urls).
+    invalidate(*(page_tags.site(pk) for pk in Site.objects.values_list("pk", flat=True)))
 
 
 @receiver(post_save, sender=OfflineWindow)

@@ -67,13 +67,21 @@ def test_links_within_a_site_stay_relative(demo, edu):
     assert interpretation.get_absolute_url() in policy_hrefs
 
 
-def test_cross_site_links_follow_the_primary_host(client, demo, edu):
-    """The edu site's primary host changes: the portal's links name the new one at once."""
+def test_cross_site_links_follow_the_primary_host(
+    client, demo, edu, django_capture_on_commit_callbacks
+):
+    """The edu site's primary host changes: the portal's pages, cached with the old one,
+    name the new one at once."""
     interpretation = _portal_interpretation_of_edu_policy(demo, edu)
-    SiteHost.objects.filter(site=edu).update(is_primary=False)
-    SiteHost.objects.filter(hostname="edu.example.gov.cn").update(is_primary=True)
-    SiteHost.objects.get(hostname="edu.example.gov.cn").save()  # forgets the cached maps
+    old = f"http://edu.localhost/articles/{interpretation.policy_id}/"
+    assert old in _hrefs(client.get(interpretation.get_absolute_url()).content.decode())
+    with django_capture_on_commit_callbacks(execute=True):
+        SiteHost.objects.filter(site=edu).update(is_primary=False)
+        new_primary = SiteHost.objects.get(hostname="edu.example.gov.cn")
+        new_primary.is_primary = True
+        new_primary.save()
     hrefs = _hrefs(client.get(interpretation.get_absolute_url()).content.decode())
+    assert old not in hrefs
     assert f"http://edu.example.gov.cn/articles/{interpretation.policy_id}/" in hrefs
 
 
