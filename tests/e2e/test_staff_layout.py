@@ -97,7 +97,9 @@ def test_reviewer_finds_approve_and_return_right_under_the_reply(staff, demo):
         phone="13900001111",
         email="zhangsan@example.com",
     )
-    mailbox.route(message=message, by=user(username="dispatcher"), unit=Unit.objects.get(name="区教育局"))
+    mailbox.route(
+        message=message, by=user(username="dispatcher"), unit=Unit.objects.get(name="区教育局")
+    )
     mailbox.draft_reply(
         message=message, by=user(username="edu_liaison"), body="新小区划入第一实验小学学区。"
     )

@@ -35,9 +35,7 @@ def act_url(message, action):
     return reverse("admin:interaction_message_act", args=[message.pk, action])
 
 
-def test_the_reviewer_sees_the_reply_with_approve_and_return_right_under_it(
-    drafted, login_as
-):
+def test_the_reviewer_sees_the_reply_with_approve_and_return_right_under_it(drafted, login_as):
     html = change_page(login_as("edu_head"), drafted)
 
     section = reply_review_section(html)
@@ -65,7 +63,9 @@ def test_the_reply_is_approved_and_returned_through_the_forms_next_to_it(
     assert drafted.status == MessageStatus.ANSWERED
 
     other = services.draft_reply(
-        message=routed(subject="咨询学区划分"), by=user_named("edu_liaison"), body="学区划分见附件。"
+        message=routed(subject="咨询学区划分"),
+        by=user_named("edu_liaison"),
+        body="学区划分见附件。",
     )
     head.post(act_url(other, "return_reply"), {"comment": "请写明具体学校。"})
     other.refresh_from_db()
