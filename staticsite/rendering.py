@@ -2,9 +2,9 @@
 its file atomically under STATIC_PAGES_ROOT.
 
 A page is rendered as the application would answer an anonymous visitor on the site's host
-(Host header, the production scheme), with two middlewares swapped: the page cache (a cached
-answer would hide what the page shows) and the visit counter (a render is no visit) give way
-to one that records the tags the views declare through request.declare_page_content.
+(its Host header, the sites' SITE_SCHEME), with two middlewares swapped: the page cache (a
+cached answer would hide what the page shows) and the visit counter (a render is no visit)
+give way to one that records the tags the views declare through request.declare_page_content.
 """
 
 import hashlib
@@ -82,7 +82,9 @@ def render(host, path):
     """The page at host + path (a path with its query, as stored) answered to nobody."""
     client = _client()
     client.cookies.clear()
-    response = client.get(path, HTTP_HOST=host, secure=settings.SECURE_SSL_REDIRECT, follow=False)
+    response = client.get(
+        path, HTTP_HOST=host, secure=settings.SITE_SCHEME == "https", follow=False
+    )
     if response.streaming:
         body = b"".join(response.streaming_content)
     else:
