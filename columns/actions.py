@@ -51,11 +51,12 @@ class ActionTable:
         refusal = self.actors[action.actor](obj, user)
         if refusal:
             return PermissionDenied(refusal)
-        if obj.status not in action.sources:
-            return ValidationError(self.wrong_state(obj), code="invalid_transition")
+        # The guard speaks first: "complete these fields" helps more than "it is a draft".
         reason = action.guard(obj) if action.guard else None
         if reason:
             return ValidationError(reason)
+        if obj.status not in action.sources:
+            return ValidationError(self.wrong_state(obj), code="invalid_transition")
         return None
 
     def available(self, obj, user):

@@ -713,8 +713,7 @@ def decide_extension(*, extension, by, approve, reason="", at=None):
     extension = ExtensionRequest.objects.select_for_update().get(pk=extension.pk)
     message = _lock(extension.message)
     workflow.require_action(message, by, "decide_extension")
-    if extension.status != ExtensionRequest.Status.PENDING:
-        raise ValidationError(_("This extension request was already decided."))
+    workflow.check_extension_pending(extension)
     if approve:
         calendar = WorkingCalendar.load()
         new_due = _check_within_cap(message, extension.working_days, calendar)
@@ -729,9 +728,7 @@ def decide_extension(*, extension, by, approve, reason="", at=None):
         )
     else:
         reason = _required(reason, _("Say why the extension is refused."))
-    extension.status = (
-        ExtensionRequest.Status.APPROVED if approve else ExtensionRequest.Status.REJECTED
-    )
+    workflow.decide_extension_request(extension, approve=approve)
     extension.decided_by = by
     extension.decided_at = now
     extension.decision_reason = reason

@@ -98,6 +98,25 @@ def fire(message, name):
     return message
 
 
+#: 延期申请: pending until the dispatcher approves or refuses it, once.
+EXTENSION_OUTCOMES = {
+    True: ExtensionRequest.Status.APPROVED,
+    False: ExtensionRequest.Status.REJECTED,
+}
+
+
+def check_extension_pending(extension):
+    if extension.status != ExtensionRequest.Status.PENDING:
+        raise ValidationError(_("This extension request was already decided."))
+
+
+def decide_extension_request(extension, *, approve):
+    """Approve or refuse a pending extension request (the caller saves it)."""
+    check_extension_pending(extension)
+    extension.status = EXTENSION_OUTCOMES[approve]
+    return extension
+
+
 # --- who may take which action (执行人) ----------------------------------------------------
 
 

@@ -25,7 +25,6 @@ from .models import (
     AnnualReport,
     MonthlyScore,
     ProblemCategory,
-    ReportStatus,
     ScoreMethod,
     ScoreMonth,
     ScoreRule,
@@ -42,6 +41,11 @@ def _error_text(exc):
     if isinstance(exc, ValidationError):
         return " ".join(exc.messages)
     return str(exc) or _("You may not do this.")
+
+
+def _may(obj, request, action):
+    """Whether the page offers action: the state machine's answer for this user."""
+    return any(a.name == action for a in workflow.available_actions(obj, request.user))
 
 
 class InspectionAdmin(admin.ModelAdmin):
@@ -223,8 +227,8 @@ class SpotCheckCampaignAdmin(InspectionAdmin):
             categories=ProblemCategory.choices,
             supervisions=campaign.supervisions.select_related("unit"),
             may_act=services.is_inspector(request.user),
-            can_close=workflow.can_fire(campaign, "close"),
-            can_publish=workflow.can_fire(campaign, "publish"),
+            can_close=_may(campaign, request, "close"),
+            can_publish=_may(campaign, request, "publish"),
         )
 
     def act(self, request, campaign, action):
@@ -261,15 +265,13 @@ class SpotCheckProblemAdmin(UnitScopedAdminMixin, InspectionAdmin):
     action_names = ("answer", "verify", "send_back")
 
     def detail(self, request, problem):
-        user = request.user
         return self.page(
             request,
             "problem.html",
             str(problem),
             problem=problem,
-            may_answer=has_role(user, Role.LIAISON, problem.unit)
-            and workflow.can_fire(problem, "answer"),
-            may_verify=services.is_inspector(user) and workflow.can_fire(problem, "verify"),
+            may_answer=_may(problem, request, "answer"),
+            may_verify=_may(problem, request, "verify"),
             overdue=problem.deadline < timezone.localdate()
             and problem.status in ("open", "returned"),
         )
@@ -298,15 +300,13 @@ class SpecialSupervisionAdmin(UnitScopedAdminMixin, InspectionAdmin):
     action_names = ("submit", "clear", "send_back")
 
     def detail(self, request, supervision):
-        user = request.user
         return self.page(
             request,
             "supervision.html",
             str(supervision),
             supervision=supervision,
-            may_submit=has_role(user, Role.LIAISON, supervision.unit)
-            and workflow.can_fire(supervision, "submit"),
-            may_decide=services.is_inspector(user) and workflow.can_fire(supervision, "clear"),
+            may_submit=_may(supervision, request, "submit"),
+            may_decide=_may(supervision, request, "clear"),
         )
 
     def act(self, request, supervision, action):
@@ -422,7 +422,6 @@ class MonthlyScoreAdmin(UnitScopedAdminMixin, InspectionAdmin):
     action_names = ("self_score", "confirm")
 
     def detail(self, request, score):
-        user = request.user
         items = list(score.items.select_related("rule"))
         return self.page(
             request,
@@ -431,9 +430,8 @@ class MonthlyScoreAdmin(UnitScopedAdminMixin, InspectionAdmin):
             score=score,
             items=items,
             manual=ScoreMethod.MANUAL,
-            may_self_score=has_role(user, Role.LIAISON, score.unit)
-            and workflow.can_fire(score, "self_score"),
-            may_confirm=services.is_inspector(user) and workflow.can_fire(score, "confirm"),
+            may_self_score=_may(score, request, "self_score"),
+            may_confirm=_may(score, request, "confirm"),
             self_deadline=services.self_score_deadline(score.month),
         )
 
@@ -503,10 +501,10 @@ class AnnualReportAdmin(InspectionAdmin):
             sections=reports.sections(report),
             missing=reports.missing_fields(report),
             deadline=reports.publishing_deadline(report.year),
-            editable=report.status == ReportStatus.DRAFT,
-            can_review=workflow.can_fire(report, "review"),
-            can_reopen=workflow.can_fire(report, "reopen"),
-            can_publish=workflow.can_fire(report, "publish"),
+            editable=_may(report, request, "complete"),
+            can_review=_may(report, request, "review"),
+            can_reopen=_may(report, request, "reopen"),
+            can_publish=_may(report, request, "publish"),
         )
 
     def print_view(self, request, pk):

@@ -2,7 +2,6 @@
 workflow, records the operation log and notifies the people concerned."""
 
 import secrets
-from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,15 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from columns.audit import record
-from columns.models import Role, Site, Unit
+from columns.models import Site, Unit
 from columns.notifications import notify
-from columns.selectors import has_role, liaisons_of
+from columns.selectors import liaisons_of
 
 from . import reports, sampling, scoring, selectors, workflow
 from .models import (
     MIN_SAMPLE_RATIO,
     AnnualReport,
-    CampaignStatus,
     MonthlyScore,
     MonthlyScoreItem,
     ProblemCategory,
@@ -36,20 +34,12 @@ from .models import (
     SpotCheckSample,
     SupervisionStatus,
 )
-
-
-def is_inspector(user):
-    return user.is_superuser or has_role(user, Role.INSPECTOR)
+from .workflow import confirm_deadline, is_inspector, self_score_deadline
 
 
 def _require_inspector(user):
     if not is_inspector(user):
         raise PermissionDenied(_("Only an inspector may do this."))
-
-
-def _require_liaison(user, unit):
-    if not (user.is_superuser or has_role(user, Role.LIAISON, unit)):
-        raise PermissionDenied(_("Only the liaison of %(unit)s may do this.") % {"unit": unit})
 
 
 def _admin_url(obj):
@@ -128,14 +118,8 @@ def open_campaign(*, title, year, quarter, opened_by, ratio=MIN_SAMPLE_RATIO, se
     return campaign
 
 
-def _open_campaign_row(campaign):
-    campaign = SpotCheckCampaign.objects.select_for_update().get(pk=campaign.pk)
-    if campaign.status != CampaignStatus.OPEN:
-        raise ValidationError(
-            _("The campaign is “%(status)s”; its problems can no longer change.")
-            % {"status": campaign.get_status_display()}
-        )
-    return campaign
+def _campaign_row(campaign):
+    return SpotCheckCampaign.objects.select_for_update().get(pk=campaign.pk)
 
 
 @transaction.atomic
@@ -152,8 +136,8 @@ def record_problem(
     finding="",
 ):
     """记录问题: a problem found in a sampled unit, with evidence and a deadline (限期整改)."""
-    _require_inspector(recorded_by)
-    campaign = _open_campaign_row(campaign)
+    campaign = _campaign_row(campaign)
+    workflow.require_action(campaign, recorded_by, "problem")
     if unit is None or not campaign.samples.filter(unit=unit).exists():
         raise ValidationError(_("Problems can only be recorded for a unit drawn in this campaign."))
     if category not in ProblemCategory.values:
@@ -184,17 +168,19 @@ def record_problem(
     return problem
 
 
-def _problem_row(problem):
+def _problem_row(problem, by, action):
+    """The problem's row, locked with its campaign's (which closing settles), if by may take
+    action on it."""
     problem = SpotCheckProblem.objects.select_for_update().get(pk=problem.pk)
-    _open_campaign_row(problem.campaign)
+    problem.campaign = _campaign_row(problem.campaign)
+    workflow.require_action(problem, by, action)
     return problem
 
 
 @transaction.atomic
 def answer_problem(*, problem, response, by):
     """整改反馈: the unit says what it did about the problem."""
-    problem = _problem_row(problem)
-    _require_liaison(by, problem.unit)
+    problem = _problem_row(problem, by, "answer")
     response = _text(response, _("Say what your unit did to rectify the problem."))
     workflow.fire(problem, "answer")
     problem.response = response
@@ -217,8 +203,7 @@ def answer_problem(*, problem, response, by):
 def verify_problem(*, problem, by, accept, comment="", deadline=None):
     """核查: the inspector accepts the rectification, or sends it back with a reason (and, if
     the old one has passed, a new deadline)."""
-    _require_inspector(by)
-    problem = _problem_row(problem)
+    problem = _problem_row(problem, by, "verify" if accept else "send_back")
     comment = (comment or "").strip()
     if accept:
         workflow.fire(problem, "verify")
@@ -256,25 +241,9 @@ def close_campaign(*, campaign, by):
     A unit failed to rectify when one of its problems is not verified at closing. Closing
     waits until every unverified problem's deadline has passed and no report awaits checking.
     """
-    _require_inspector(by)
-    campaign = _open_campaign_row(campaign)
+    campaign = _campaign_row(campaign)
+    workflow.require_action(campaign, by, "close")
     problems = list(campaign.problems.all())
-    awaiting = [p for p in problems if p.status == ProblemStatus.ANSWERED]
-    if awaiting:
-        raise ValidationError(
-            _("%(count)d rectification reports still wait for your verification.")
-            % {"count": len(awaiting)}
-        )
-    today = timezone.localdate()
-    running = [p for p in problems if p.status != ProblemStatus.VERIFIED and p.deadline >= today]
-    if running:
-        raise ValidationError(
-            _(
-                "%(count)d problems are still within their rectification deadline (the last on "
-                "%(date)s); close the campaign after it."
-            )
-            % {"count": len(running), "date": max(p.deadline for p in running).isoformat()}
-        )
     failed = {p.unit_id for p in problems if p.status != ProblemStatus.VERIFIED}
     for sample in campaign.samples.all():
         sample.rectified = sample.unit_id not in failed
@@ -330,8 +299,8 @@ def _flag_repeat_failures(campaign, failed):
 @transaction.atomic
 def publish_campaign(*, campaign, by, summary=""):
     """公布抽查结果 on the portal."""
-    _require_inspector(by)
-    campaign = SpotCheckCampaign.objects.select_for_update().get(pk=campaign.pk)
+    campaign = _campaign_row(campaign)
+    workflow.require_action(campaign, by, "publish")
     workflow.fire(campaign, "publish")
     campaign.published_at = timezone.now()
     campaign.summary = (summary or "").strip() or campaign.summary
@@ -344,7 +313,7 @@ def publish_campaign(*, campaign, by, summary=""):
 def submit_self_examination(*, supervision, document, by):
     """书面检查: the flagged unit uploads its written self-examination."""
     supervision = SpecialSupervision.objects.select_for_update().get(pk=supervision.pk)
-    _require_liaison(by, supervision.unit)
+    workflow.require_action(supervision, by, "submit")
     if not document:
         raise ValidationError(_("Attach the written self-examination."))
     workflow.fire(supervision, "submit")
@@ -366,8 +335,8 @@ def submit_self_examination(*, supervision, document, by):
 @transaction.atomic
 def decide_supervision(*, supervision, by, clear):
     """The inspector clears the flag, or sends the self-examination back."""
-    _require_inspector(by)
     supervision = SpecialSupervision.objects.select_for_update().get(pk=supervision.pk)
+    workflow.require_action(supervision, by, "clear" if clear else "send_back")
     workflow.fire(supervision, "clear" if clear else "send_back")
     if clear:
         supervision.cleared_by = by
@@ -382,19 +351,6 @@ def decide_supervision(*, supervision, by, clear):
 
 
 # --- monthly scoring (月度考评) --------------------------------------------------------------
-
-
-def self_score_deadline(month):
-    """The 10th of the month after the assessed one."""
-    return _following(month.year, month.month, scoring.SELF_SCORE_DAY)
-
-
-def confirm_deadline(month):
-    return _following(month.year, month.month, scoring.CONFIRM_DAY)
-
-
-def _following(year, month, day):
-    return date(year + month // 12, month % 12 + 1, day)
 
 
 @transaction.atomic
@@ -476,12 +432,7 @@ def _checked_points(score, points):
 def self_score(*, score, points, by):
     """自评: the unit scores itself by the 10th; items scored by hand must all be given."""
     score = MonthlyScore.objects.select_for_update().select_related("month").get(pk=score.pk)
-    _require_liaison(by, score.unit)
-    if timezone.localdate() > self_score_deadline(score.month):
-        raise ValidationError(
-            _("Self-scoring for %(month)s closed on %(date)s.")
-            % {"month": score.month, "date": self_score_deadline(score.month).isoformat()}
-        )
+    workflow.require_action(score, by, "self_score")
     checked = _checked_points(score, points)
     missing = [
         item.rule.name
@@ -507,10 +458,8 @@ def self_score(*, score, points, by):
 @transaction.atomic
 def confirm_score(*, score, points, by):
     """确认: the inspector confirms (or corrects) a unit's score by the 15th."""
-    _require_inspector(by)
-    score = MonthlyScore.objects.select_for_update().get(pk=score.pk)
-    if score.month.published_at:
-        raise ValidationError(_("This month's table is published; its scores are final."))
+    score = MonthlyScore.objects.select_for_update().select_related("month").get(pk=score.pk)
+    workflow.require_action(score, by, "confirm")
     checked = _checked_points(score, points)
     workflow.fire(score, "confirm")
     for item in score.items.all():
@@ -604,31 +553,19 @@ def _check_manual(report, values):
 @transaction.atomic
 def complete_report(*, report, values, by):
     """Fill in the fields the platform cannot know; only while the report is a draft."""
-    _require_inspector(by)
     report = AnnualReport.objects.select_for_update().get(pk=report.pk)
-    if report.status != ReportStatus.DRAFT:
-        raise ValidationError(_("Only a draft can be changed; reopen the report first."))
+    workflow.require_action(report, by, "complete")
     report.manual = {**report.manual, **_check_manual(report, values)}
     report.save(update_fields=["manual"])
     record("annual_report_completed", actor=by, target=report)
     return report
 
 
-def _require_complete(report):
-    missing = reports.missing_fields(report)
-    if missing:
-        raise ValidationError(
-            _("Complete these fields first: %(fields)s.") % {"fields": "、".join(missing)}
-        )
-
-
 @transaction.atomic
 def review_report(*, report, by, approve=True):
     """审核: the reviewed report may be published; reopening makes it a draft again."""
-    _require_inspector(by)
     report = AnnualReport.objects.select_for_update().get(pk=report.pk)
-    if approve:
-        _require_complete(report)
+    workflow.require_action(report, by, "review" if approve else "reopen")
     workflow.fire(report, "review" if approve else "reopen")
     report.reviewed_by = by if approve else None
     report.reviewed_at = timezone.now() if approve else None
@@ -642,9 +579,8 @@ def review_report(*, report, by, approve=True):
 @transaction.atomic
 def publish_report(*, report, by):
     """公布: the reviewed report goes on the portal (due before 31 January)."""
-    _require_inspector(by)
     report = AnnualReport.objects.select_for_update().get(pk=report.pk)
-    _require_complete(report)
+    workflow.require_action(report, by, "publish")
     workflow.fire(report, "publish")
     report.published_at = timezone.now()
     report.save(update_fields=["status", "published_at"])
