@@ -3,6 +3,8 @@ to the dispatcher and the holding unit's staff, each view logged, masked to ever
 panel's actions go through the services and refusals leave the request unchanged."""
 
 import pytest
+from django.utils.html import escape
+from django.utils.translation import gettext as _
 
 from columns.models import OperationLog
 from disclosure.models import RequestStatus
@@ -63,13 +65,19 @@ def test_panel_actions_and_refusals(assigned, login_as):
     request = assigned()
     liaison = login_as("edu_liaison")
     refused = liaison.post(act_url(request, "draft_reply"), {"reply_type": "withheld"}, follow=True)
-    assert "legal ground" in refused.content.decode()
+    assert escape(
+        _("A reply that withholds information must give its legal ground; choose one.")
+    ) in (refused.content.decode())
     request.refresh_from_db()
     assert request.status == RequestStatus.ASSIGNED
     too_long = liaison.post(
         act_url(request, "request_extension"), {"working_days": "21", "reason": "调档"}, follow=True
     )
-    assert "at most 20 working days" in too_long.content.decode()
+    limit = _(
+        "The reply period may be extended by at most %(max)s working days in all (Art. 33 of "
+        "the regulation); %(room)s working days are left for this request."
+    ) % {"max": 20, "room": 20}
+    assert escape(limit) in too_long.content.decode()
     assert not request.extensions.exists()
     liaison.post(
         act_url(request, "draft_reply"),

@@ -2,9 +2,12 @@
 by the section head of the holding unit, kept as a .docx on the request; a reply missing what
 its type needs is refused with nothing changed."""
 
+import re
+
 import docx
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext
 
 from disclosure import services
 from disclosure.models import ReplyType, RequestStatus
@@ -46,20 +49,33 @@ def test_each_reply_type_produces_its_notice(reply_type, assigned, user_named):
         assert "区住房和城乡建设局" in text
 
 
+NEEDS_GROUND = "A reply that withholds information must give its legal ground; choose one."
+
+
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ({"reply_type": "withheld"}, "legal ground"),
-        ({"reply_type": "partial"}, "legal ground"),
-        ({"reply_type": "disclosed", "ground": "process"}, "Only a reply that withholds"),
-        ({"reply_type": "not_responsible"}, "Name the authority"),
-        ({"reply_type": ""}, "type of reply"),
-        ({"reply_type": "disclosed", "fee_amount": 50}, "Art. 42"),
+        ({"reply_type": "withheld"}, NEEDS_GROUND),
+        ({"reply_type": "partial"}, NEEDS_GROUND),
+        (
+            {"reply_type": "disclosed", "ground": "process"},
+            "Only a reply that withholds information has a legal ground.",
+        ),
+        (
+            {"reply_type": "not_responsible"},
+            "Name the authority responsible for disclosing the information, with its contact.",
+        ),
+        ({"reply_type": ""}, "Choose the type of reply."),
+        (
+            {"reply_type": "disclosed", "fee_amount": 50},
+            "A processing fee is charged only when requests clearly exceed a reasonable range "
+            "(Art. 42): say why.",
+        ),
     ],
 )
 def test_incomplete_reply_is_refused_and_nothing_changes(fields, message, assigned, user_named):
     request = assigned()
-    with pytest.raises(ValidationError, match=message):
+    with pytest.raises(ValidationError, match=re.escape(gettext(message))):
         services.draft_reply(request=request, by=user_named("edu_liaison"), **fields)
     request.refresh_from_db()
     assert request.status == RequestStatus.ASSIGNED and request.reply_type == ""

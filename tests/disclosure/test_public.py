@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.hashers import make_password
 from django.core import mail
 from django.test import Client
+from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
 from disclosure import services
@@ -57,7 +58,7 @@ def test_application_is_stored_once_with_code_and_hashed_password(
         )
     assert response.status_code == 302 and response["Location"] == "/disclosure/apply/done/"
     done = client.get("/disclosure/apply/done/").content.decode()
-    request = DisclosureRequest.objects.get()
+    request = DisclosureRequest.objects.get(phone="13711112222")
     assert request.tracking_code in done
     assert request.status == RequestStatus.ASSIGNED and request.unit.name == "区教育局"
     assert request.submitter_ip == "10.9.0.1" and request.channel == "online"
@@ -70,26 +71,40 @@ def test_application_is_stored_once_with_code_and_hashed_password(
     ("overrides", "expected"),
     [
         ({"id_number": ""}, 'href="#id_id_number"'),
-        ({"id_number": "110105194912310021"}, "18"),
-        ({"applicant_type": "commercial", "id_type": "id_card"}, "credit"),
+        (
+            {"id_number": "110105194912310021"},
+            _("This is not a valid resident identity card number: check its 18 characters."),
+        ),
+        (
+            {"applicant_type": "commercial", "id_type": "id_card"},
+            _(
+                "A person gives a personal identity document; an organisation its unified "
+                "social credit code."
+            ),
+        ),
         ({"captcha_1": "7"}, 'href="#id_captcha_1"'),
-        ({"delivery_form": "paper"}, "postal address"),
+        (
+            {"delivery_form": "paper"},
+            _("Give the postal address the information should be sent to."),
+        ),
     ],
 )
 def test_bad_input_is_refused_and_nothing_stored(client, demo, overrides, expected):
+    before = DisclosureRequest.objects.count()
     response = client.post(APPLY, form_data(**overrides))
     assert response.status_code == 200
     page = response.content.decode()
-    assert 'id="error-summary"' in page and expected in page
-    assert not DisclosureRequest.objects.exists()
+    assert 'id="error-summary"' in page and str(expected) in page
+    assert DisclosureRequest.objects.count() == before
 
 
 def test_a_false_picture_is_refused(client, demo):
     fake = io.BytesIO(b"%PDF-1.4 not a picture")
     fake.name = "身份证.jpg"
+    before = DisclosureRequest.objects.count()
     response = client.post(APPLY, {**form_data(), "images": fake})
     assert 'id="error-summary"' in response.content.decode()
-    assert not DisclosureRequest.objects.exists()
+    assert DisclosureRequest.objects.count() == before
 
 
 def test_a_real_picture_is_kept(client, demo):
@@ -98,7 +113,7 @@ def test_a_real_picture_is_kept(client, demo):
     buffer.seek(0)
     buffer.name = "身份证.jpg"
     client.post(APPLY, {**form_data(), "images": buffer})
-    assert DisclosureRequest.objects.get().attachments.count() == 1
+    assert DisclosureRequest.objects.get(phone="13711112222").attachments.count() == 1
 
 
 def test_submissions_are_limited_per_address(client, demo, settings):
@@ -106,7 +121,7 @@ def test_submissions_are_limited_per_address(client, demo, settings):
     client.post(APPLY, form_data(), REMOTE_ADDR="10.9.0.2")
     response = client.post(APPLY, form_data(), REMOTE_ADDR="10.9.0.2")
     assert 'id="error-summary"' in response.content.decode()
-    assert DisclosureRequest.objects.count() == 1
+    assert DisclosureRequest.objects.filter(submitter_ip="10.9.0.2").count() == 1
 
 
 def test_tracking_shows_status_then_reply_and_notice_never_the_applicant(
