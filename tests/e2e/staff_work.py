@@ -72,12 +72,15 @@ def problems():
         inspections.record_problem(
             campaign=campaign,
             unit=edu,
-            category="stale_column",
+            category=category,
             description=description,
             deadline=timezone.localdate() + timedelta(days=7),
             recorded_by=inspector,
         )
-        for description in ("“教育动态”栏目超过两周未更新。", "首页有一处链接无法打开。")
+        for category, description in (
+            ("stale_column", "“教育动态”栏目超过两周未更新。"),
+            ("broken_link", "首页有一处链接无法打开。"),
+        )
     ]
     inspections.answer_problem(
         problem=recorded[1], response="已修复该链接。", by=user("edu_liaison")
