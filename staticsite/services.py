@@ -14,7 +14,7 @@ from kombu.exceptions import OperationalError as BrokerUnavailable
 from publishing import page_tags
 
 from . import pages, rendering
-from .models import ContentTag, PendingRender, PublishedPage
+from .models import ContentTag, FileChange, PendingRender, PublishedPage
 
 logger = logging.getLogger(__name__)
 
@@ -92,27 +92,42 @@ def _tag_ids(names):
     return list(ContentTag.objects.filter(name__in=names).values_list("pk", flat=True))
 
 
+def place(file, body):
+    """Write a page's file and note it for the public hosts (分发), in the caller's transaction."""
+    rendering.write_atomically(file, body)
+    FileChange.objects.create(file=file, at=timezone.now())
+
+
+def withdraw(file):
+    """Delete a page's file and note it for the public hosts."""
+    rendering.remove(file)
+    FileChange.objects.create(file=file, deleted=True, at=timezone.now())
+
+
 @transaction.atomic
-def publish_page(*, site_id, host, path):
+def publish_page(*, site_id, host, path, force=False):
     """Render host + path and write its file, or delete the file when the page is no longer
     a public page that is the same for everyone (gone, withdrawn, offline, or visitor
-    dependent): the application then answers it. Returns WRITTEN, UNCHANGED or REMOVED."""
+    dependent): the application then answers it. Returns WRITTEN, UNCHANGED or REMOVED.
+    force writes the file even when it is unchanged (a public host served other bytes)."""
     started = timezone.now()
     file = rendering.file_for(host, path)
     rendered = rendering.render(host, path)
     page = PublishedPage.objects.filter(host=host, path=path).first()
     if not rendered.publishable:
-        rendering.remove(file)
+        withdraw(file)
         if page is not None:
             page.delete()
         return REMOVED
     fingerprint = rendered.fingerprint
     outcome = UNCHANGED
-    if page is None or page.fingerprint != fingerprint or page.file != file:
+    # Same bytes as stored and on disk: the file stays (its mtime too, for distribution).
+    if (
+        page is None
+        or page.fingerprint != fingerprint
+        or rendering.file_fingerprint(file) != fingerprint
+    ):
         rendering.write_atomically(file, rendered.body)
-        outcome = WRITTEN
-    elif rendering.file_fingerprint(file) != fingerprint:
-        rendering.write_atomically(file, rendered.body)  # missing or changed on disk
         outcome = WRITTEN
     fields = {
         "site_id": site_id,
@@ -179,6 +194,53 @@ def pages_with_old_templates():
     current = rendering.templates_fingerprint()
     stale = PublishedPage.objects.exclude(templates_fingerprint=current)
     return set(stale.values_list("site_id", "host", "path"))
+
+
+# --- sites offline or closed (临时下线, 关闭) ---------------------------------------------------
+
+
+@transaction.atomic
+def take_down(site_id):
+    """Delete every file of a site: nginx then passes its addresses to the application, which
+    answers the maintenance page (503) or the closing notice (410)."""
+    written = PublishedPage.objects.select_for_update().filter(site_id=site_id)
+    for file in written.values_list("file", flat=True):
+        withdraw(file)
+    written.delete()
+
+
+def follow_site_availability():
+    """What the beat does every minute, for the moments no edit signals: a site whose offline
+    window has begun, or that is closed, loses its files; a site whose window ended after it
+    was last republished whole is republished (its pages also lose the window's notice).
+    Returns ({sites taken down}, {sites republished})."""
+    from columns.models import OfflineWindow, Site
+
+    now = timezone.now()
+    windows = OfflineWindow.objects.in_force()
+    down = set(
+        windows.filter(starts_at__lte=now, ends_at__gt=now).values_list("site_id", flat=True)
+    )
+    down |= set(Site.objects.exclude(status=Site.Status.OPEN).values_list("pk", flat=True))
+    taken_down = set(
+        PublishedPage.objects.filter(site_id__in=down).values_list("site_id", flat=True)
+    )
+    for site_id in taken_down:
+        take_down(site_id)
+    # ContentTag site:N changed_at: when the whole site was last queued for republication.
+    queued = dict(
+        ContentTag.objects.filter(name__startswith="site:").values_list("name", "changed_at")
+    )
+    back = set()
+    for site_id, ended in (
+        windows.filter(ends_at__lte=now).exclude(site_id__in=down).values_list("site_id", "ends_at")
+    ):
+        last = queued.get(page_tags.site(site_id))
+        if last is None or last < ended:
+            back.add(site_id)
+    for site_id in back:
+        republish_later({page_tags.site(site_id)})
+    return taken_down, back
 
 
 # --- the check ----------------------------------------------------------------------------------
