@@ -119,9 +119,7 @@ def save_article(*, article, by, note=""):
                 )
                 % {"status": stored.get_status_display()}
             )
-        article.status = stored.status
-        if article.status != ArticleStatus.DRAFT:
-            workflow.fire(article, "revise")
+        workflow.revise(article, stored_status=stored.status)
     article.body = clean_html(article.body)
     article.full_clean()
     article.save()

@@ -91,6 +91,15 @@ def fire(article, name):
     return article
 
 
+def revise(article, *, stored_status):
+    """Edited content keeps the article's stored state (whatever the edited copy says), and
+    returned, withdrawn or expired work becomes a draft again."""
+    article.status = stored_status
+    if article.status != S.DRAFT:
+        fire(article, "revise")
+    return article
+
+
 #: 审核过程: a run is in progress until its last step approves or any step returns.
 RUN_OUTCOMES = {"approve": ReviewRun.Status.APPROVED, "return": ReviewRun.Status.RETURNED}
 
