@@ -25,17 +25,21 @@ demo: venv
 
 # The monitor's probes and link checks reach the demo's sites (localhost, edu.localhost) here.
 MONITORING_SITE_ADDRESS ?= 127.0.0.1:$(PORT)
-# Ctrl-C reaches web, worker and beat themselves (one process group): each shuts down on its own
-# and the shell waits for them. Should one of them exit by itself, the others are stopped too.
+# Web, worker and beat run as jobs of their own (set -m), out of the terminal's reach: Ctrl-C
+# goes to the shell alone (make's direct child, by exec), which asks each of them once (SIGTERM)
+# to shut down, waits for them and exits 0; a process still starting up is simply ended. Should
+# one exit by itself, the others are stopped too and make reports its status. The shell's own
+# job notices ("[1] Done ...") are silenced once the three have started.
 run: demo
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	@echo "Portal on http://127.0.0.1:$(PORT)/  admin on http://127.0.0.1:$(PORT)/admin/  (Ctrl-C stops all)"
-	@MONITORING_SITE_ADDRESS=$(MONITORING_SITE_ADDRESS) bash -c 'trap "wait; exit 0" INT; \
-	  trap "kill -TERM \$$(jobs -p) 2>/dev/null; wait; exit 0" TERM; \
+	@exec env MONITORING_SITE_ADDRESS=$(MONITORING_SITE_ADDRESS) bash -c 'set -m; \
+	  stop() { kill -TERM $$(jobs -p) 2>/dev/null; wait; }; \
+	  trap "stop; exit 0" INT TERM HUP; \
 	  $(VENV)/bin/celery -A portal worker --loglevel=warning --concurrency=2 & \
 	  $(VENV)/bin/celery -A portal beat --loglevel=warning & \
 	  $(VENV)/bin/gunicorn portal.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile - & \
-	  wait -n; status=$$?; kill -TERM $$(jobs -p) 2>/dev/null; wait; exit $$status'
+	  exec 2>/dev/null; wait -n; status=$$?; stop; exit $$status'
 
 # Two test processes, one per core; each has its own test database and Redis database.
 TEST_WORKERS ?= 2
