@@ -34,6 +34,7 @@ from monitoring.inspections import services as inspections
 from monitoring.inspections.models import SpecialSupervision, SpotCheckProblem
 from publishing import services as publishing
 from publishing.models import Article, ArticleStatus, Attachment, ServiceDocument, ServiceItem
+from tests.conftest import PLATFORM_APPS
 
 from ..interaction.test_submission import form_data
 from ..monitoring.test_inspections import campaign_with
@@ -334,13 +335,13 @@ def test_every_file_field_of_the_platform_is_registered():
     fields = {
         (model, field.name)
         for config in apps.get_app_configs()
-        if config.name in ("columns", "publishing", "interaction", "monitoring", "portal")
+        if config.name in PLATFORM_APPS
         for model in config.get_models()
         for field in model._meta.get_fields()
         if isinstance(field, models.FileField)
     }
     assert fields == {(holder.model, holder.field) for holder in media.registered()}
-    assert len(fields) == 8
+    assert len(fields) == 10
     for model, name in fields:
         assert type(model._meta.get_field(name).storage).__name__ != "FileSystemStorage"
 
