@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from . import workflow
+from .admin_links import change_url
 from .audit import record
 from .models import (
     Column,
@@ -323,7 +324,7 @@ def _notify_assignment(column, old_unit, new_unit, actor):
         [r for r in recipients if r.pk != getattr(actor, "pk", None)],
         kind="column_assigned",
         title=title,
-        url=f"/admin/columns/column/{column.pk}/change/",
+        url=change_url(column),
     )
 
 
@@ -498,7 +499,7 @@ def file_objection(*, column, filed_by, reason, proposed_unit=None):
         column=column, unit=unit, filed_by=filed_by, reason=reason, proposed_unit=proposed_unit
     )
     record("objection_filed", actor=filed_by, target=objection, detail={"column": column.pk})
-    url = f"/admin/columns/columnobjection/{objection.pk}/change/"
+    url = change_url(objection)
     notify(
         operators(),
         kind="objection_filed",
@@ -570,7 +571,7 @@ def decide_objection(*, objection, decided_by, accept, reason, new_unit=None):
         kind="objection_decided",
         title=title,
         body=reason,
-        url=f"/admin/columns/columnobjection/{objection.pk}/change/",
+        url=change_url(objection),
         key=f"objection:{objection.pk}:decided",
     )
     return objection
@@ -630,7 +631,7 @@ def request_special_topic(
         ends_on=ends_on,
     )
     record("topic_requested", actor=requested_by, target=topic)
-    url = f"/admin/columns/specialtopicrequest/{topic.pk}/change/"
+    url = change_url(topic)
     notify(
         operators(),
         kind="topic_requested",
@@ -691,7 +692,7 @@ def decide_topic_request(*, topic_request, decided_by, approve, reason=""):
         kind="topic_decided",
         title=title,
         body=reason,
-        url=f"/admin/columns/specialtopicrequest/{topic.pk}/change/",
+        url=change_url(topic),
         key=f"topic:{topic.pk}:decided",
     )
     return topic

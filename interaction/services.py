@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from columns.admin_links import change_url, changelist_url
 from columns.audit import record
 from columns.models import Role, Unit
 from columns.notifications import notify
@@ -40,6 +41,7 @@ from .models import (
     MessageKind,
     MessageStatus,
     Rating,
+    WorkingDayOverride,
 )
 from .working_days import (
     CalendarSource,
@@ -58,11 +60,6 @@ MAX_CONTENT = 3000
 MAX_REPLY = 5000
 #: Unambiguous characters for tracking codes and query passwords (no 0/O, 1/I/L).
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-
-
-def _admin_url(message):
-    # A literal path: beat workers may run where PORTAL_ROLE=public leaves no admin URLconf.
-    return f"/admin/interaction/message/{message.pk}/change/"
 
 
 # --- deadlines ------------------------------------------------------------------------------
@@ -335,7 +332,7 @@ def submit_message(
             kind="message_received",
             title=(_("Held for moderation: %(subject)s") if held else _("New message: %(subject)s"))
             % {"subject": subject},
-            url=_admin_url(message),
+            url=change_url(message),
             key=f"message:{message.pk}:received",
         )
         _email_citizen(
@@ -404,7 +401,7 @@ def supply_info(*, message, text):
         _unit_staff(message.unit, Role.LIAISON),
         kind="message_info_supplied",
         title=_("The citizen answered: %(subject)s") % {"subject": message.subject},
-        url=_admin_url(message),
+        url=change_url(message),
         key=f"message:{message.pk}:info:{now.isoformat()}",
     )
     return message
@@ -446,7 +443,7 @@ def reopen(*, message, reason):
         kind="message_reopened",
         title=_("Reopened by the citizen: %(subject)s") % {"subject": message.subject},
         body=reason,
-        url=_admin_url(message),
+        url=change_url(message),
         key=f"message:{message.pk}:reopened",
     )
     return message
@@ -488,7 +485,7 @@ def _notify_unit_assigned(message):
         kind="message_assigned",
         title=_("Message to answer by %(due)s: %(subject)s")
         % {"due": f"{local_date(message.due_at):%Y-%m-%d}", "subject": message.subject},
-        url=_admin_url(message),
+        url=change_url(message),
         key=f"message:{message.pk}:assigned:{message.unit_id}:{message.assigned_at.isoformat()}",
     )
 
@@ -530,7 +527,7 @@ def request_transfer(*, message, by, reason, at=None):
         title=_("Transfer requested by %(unit)s: %(subject)s")
         % {"unit": message.unit, "subject": message.subject},
         body=reason,
-        url=_admin_url(message),
+        url=change_url(message),
         key=f"message:{message.pk}:transfer:{now.isoformat()}",
     )
     return message
@@ -677,7 +674,7 @@ def request_extension(*, message, by, working_days, reason, at=None):
         title=_("Extension of %(n)s working days asked for: %(subject)s")
         % {"n": working_days, "subject": message.subject},
         body=reason,
-        url=_admin_url(message),
+        url=change_url(message),
         key=f"extension:{extension.pk}",
     )
     return extension
@@ -756,7 +753,7 @@ def decide_extension(*, extension, by, approve, reason="", at=None):
         )
         % {"subject": message.subject},
         body=reason,
-        url=_admin_url(message),
+        url=change_url(message),
         key=f"extension:{extension.pk}:decided",
     )
     return extension
@@ -778,7 +775,7 @@ def draft_reply(*, message, by, body, at=None):
         _unit_staff(message.unit, Role.SECTION_HEAD),
         kind="message_reply_drafted",
         title=_("Reply to approve: %(subject)s") % {"subject": message.subject},
-        url=_admin_url(message),
+        url=change_url(message),
         key=f"message:{message.pk}:drafted:{now.isoformat()}",
     )
     return message
@@ -803,7 +800,7 @@ def approve_reply(*, message, by, at=None):
                 _unit_staff(message.unit, Role.DEPUTY_LEADER),
                 kind="message_reply_drafted",
                 title=_("Reply to approve: %(subject)s") % {"subject": message.subject},
-                url=_admin_url(message),
+                url=change_url(message),
                 key=f"message:{message.pk}:leader:{now.isoformat()}",
             )
             return message
@@ -853,7 +850,7 @@ def return_reply(*, message, by, comment):
         kind="message_reply_returned",
         title=_("Reply returned: %(subject)s") % {"subject": message.subject},
         body=comment,
-        url=_admin_url(message),
+        url=change_url(message),
         key=f"message:{message.pk}:returned:{timezone.now().isoformat()}",
     )
     return message
@@ -927,7 +924,7 @@ def _alert(pk, now):
         recipients,
         kind=f"message_{kind}",
         title=title,
-        url=_admin_url(message),
+        url=change_url(message),
         key=f"message:{message.pk}:{kind}:v{message.deadline_version}",
     )
     _schedule_alerts(message)
@@ -1001,7 +998,7 @@ def check_calendar_coverage(today=None):
             "message's due date is then counted again."
         )
         % {"year": year},
-        url="/admin/interaction/workingdayoverride/",
+        url=changelist_url(WorkingDayOverride),
         key=f"calendar-missing:{year}",
     )
     return health
@@ -1055,7 +1052,7 @@ def _recount_deadline(pk, calendar, by):
         title=_("New due date %(due)s: %(subject)s")
         % {"due": f"{new_day:%Y-%m-%d}", "subject": message.subject},
         body=note,
-        url=_admin_url(message),
+        url=change_url(message),
         key=f"message:{message.pk}:recount:v{message.deadline_version}",
     )
     _email_citizen(

@@ -6,6 +6,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from columns.admin_links import change_url
 from columns.models import Site
 from columns.notifications import notify
 from columns.selectors import operators
@@ -45,7 +46,7 @@ def probe_site(site, *, base_url=None, at=None):
                 kind="site_outage",
                 title=_("Site unreachable: %(site)s") % {"site": site},
                 body=outcome.problem,
-                url=f"/admin/monitoring/outage/{current.pk}/change/",
+                url=change_url(current),
                 key=f"outage:{site.pk}:{at.isoformat()}",
             )
     return probe

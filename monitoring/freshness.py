@@ -14,6 +14,7 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from columns.admin_links import changelist_url
 from columns.models import Column, ColumnCategory, Site
 from columns.notifications import notify
 from columns.selectors import liaisons_of, update_rules
@@ -323,7 +324,7 @@ def _alert(turned):
                 "every %(days)s days."
             )
             % {"site": column.site, "last": last, "days": freshness.max_gap_days},
-            url=f"/admin/monitoring/columnfreshness/?column__id__exact={column.pk}",
+            url=changelist_url(ColumnFreshness, column__id__exact=column.pk),
             key=f"freshness:{column.pk}:{freshness.state}:{freshness.since.isoformat()}",
         )
 

@@ -16,6 +16,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from columns.admin_links import change_url, changelist_url
 from columns.models import Column, ColumnCategory
 from interaction import workflow as mailbox_workflow
 from interaction.models import Message, MessageKind
@@ -84,7 +85,7 @@ def _column_evidence(freshness):
         % {"state": freshness.get_state_display(), "last": last, "days": freshness.max_gap_days},
         unit=str(column.unit or ""),
         unit_id=column.unit_id,
-        url=f"/admin/monitoring/columnfreshness/?column__id__exact={column.pk}",
+        url=changelist_url(ColumnFreshness, column__id__exact=column.pk),
     )
 
 
@@ -101,7 +102,7 @@ def _link_evidence(link):
         detail=f"{link.problem} · {owner or link.page_url}",
         unit=str(link.unit or ""),
         unit_id=link.unit_id,
-        url=f"/admin/monitoring/brokenlink/{link.pk}/change/",
+        url=change_url(link),
     )
 
 
@@ -127,7 +128,7 @@ def site_unreachable(site, t, now):
             Evidence(
                 label=timezone.localtime(outage.started_at).strftime("%Y-%m-%d %H:%M"),
                 detail=outage.first_error,
-                url=f"/admin/monitoring/outage/{outage.pk}/change/",
+                url=change_url(outage),
             )
         )
     return outcome
@@ -163,7 +164,7 @@ def homepage_stale(site, t, now):
                 else _("no item with a publication time: counts as not updated"),
                 unit=str(column.unit or ""),
                 unit_id=column.unit_id,
-                url=f"/admin/monitoring/columnfreshness/?column__id__exact={column.pk}",
+                url=changelist_url(ColumnFreshness, column__id__exact=column.pk),
             )
         )
     return Outcome(
@@ -225,7 +226,7 @@ def serious_errors(site, t, now):
                         detail=f"{finding.rule_label}: {finding.match}",
                         unit=str(article.unit),
                         unit_id=article.unit_id,
-                        url=f"/admin/publishing/article/{article.pk}/change/",
+                        url=change_url(article),
                     )
                 )
     forged = Article.objects.filter(
@@ -245,7 +246,7 @@ def serious_errors(site, t, now):
                 },
                 unit=str(article.unit),
                 unit_id=article.unit_id,
-                url=f"/admin/publishing/article/{article.pk}/change/",
+                url=change_url(article),
             )
         )
     return Outcome(
@@ -261,7 +262,7 @@ def _message_evidence(message, detail):
         detail=detail,
         unit=str(message.unit or ""),
         unit_id=message.unit_id,
-        url=f"/admin/interaction/message/{message.pk}/change/",
+        url=change_url(message),
     )
 
 
@@ -337,7 +338,7 @@ def services_unusable(site, t, now):
                     detail=_("missing: %(items)s") % {"items": "、".join(missing)},
                     unit=str(item.unit or ""),
                     unit_id=item.unit_id,
-                    url=f"/admin/publishing/serviceitem/{item.pk}/change/",
+                    url=change_url(item),
                 )
             )
     return Outcome(

@@ -11,6 +11,7 @@ from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from columns.admin_links import change_url, changelist_url
 from columns.models import Site, Unit
 from columns.selectors import sees_everything, unit_of
 from interaction import workflow as mailbox_workflow
@@ -89,7 +90,7 @@ def drill_down(kind, *, sites, unit=None, now=None):
                 "unit": str(f.column.unit or ""),
                 "date": f.last_published_at,
                 "detail": _("rule: every %(days)s days") % {"days": f.max_gap_days},
-                "url": f"/admin/monitoring/columnfreshness/?column__id__exact={f.column_id}",
+                "url": changelist_url(ColumnFreshness, column__id__exact=f.column_id),
             }
             for f in rows
         ]
@@ -107,7 +108,7 @@ def drill_down(kind, *, sites, unit=None, now=None):
                 "unit": str(link.unit or ""),
                 "date": link.run.started_at,
                 "detail": f"{link.problem} · {link.article or link.page_url}",
-                "url": f"/admin/monitoring/brokenlink/{link.pk}/change/",
+                "url": change_url(link),
             }
             for link in rows
         ]
@@ -121,7 +122,7 @@ def drill_down(kind, *, sites, unit=None, now=None):
                 "unit": str(message.unit or ""),
                 "date": message.due_at,
                 "detail": message.get_status_display(),
-                "url": f"/admin/interaction/message/{message.pk}/change/",
+                "url": change_url(message),
             }
             for message in rows.order_by("due_at")
         ]
@@ -135,7 +136,7 @@ def drill_down(kind, *, sites, unit=None, now=None):
                 "unit": str(article.unit),
                 "date": article.published_at,
                 "detail": article.get_kind_display(),
-                "url": f"/admin/publishing/article/{article.pk}/change/",
+                "url": change_url(article),
             }
             for article in rows.order_by("-published_at")
         ]

@@ -12,6 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from columns.admin_links import change_url
 from columns.notifications import notify
 from columns.selectors import liaisons_of, operators
 
@@ -117,7 +118,7 @@ def check_fingerprint(fingerprint, *, base_url=None, fetcher=None):
                     kind="tamper_alert",
                     title=_("Page may have been tampered with: %(title)s") % {"title": article},
                     body=f"{url}\n{reason}",
-                    url=f"/admin/monitoring/tamperalert/{alert.pk}/change/",
+                    url=change_url(alert),
                     key=f"tamper:{fingerprint.pk}:{alert.served_digest}",
                 )
             return alert

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from columns.admin_links import change_url
 from columns.audit import record
 from columns.models import Role
 from columns.notifications import notify
@@ -77,11 +78,6 @@ def holders_of(role, unit):
     if role not in workflow.CROSS_UNIT_REVIEW_ROLES:
         users = users.filter(staff_profile__unit=unit)
     return list(users.distinct())
-
-
-def _admin_url(article):
-    # A literal path: beat workers may run where PORTAL_ROLE=public leaves no admin URLconf.
-    return f"/admin/publishing/article/{article.pk}/change/"
 
 
 # --- content --------------------------------------------------------------------------------
@@ -236,7 +232,7 @@ def _notify_step(run):
         kind="review_waiting",
         title=_("Waiting for your review (%(step)s): %(title)s")
         % {"step": step["name"], "title": run.article.title},
-        url=_admin_url(run.article),
+        url=change_url(run.article),
         key=f"review:{run.pk}:step:{run.current_index}",
     )
 
@@ -281,7 +277,7 @@ def decide(*, run, step_index, by, outcome, comment=""):
         target=article,
         detail={"run": run.pk, "step": step["name"], "outcome": outcome, "comment": comment},
     )
-    url = _admin_url(article)
+    url = change_url(article)
     if outcome == ReviewDecision.Outcome.RETURN:
         workflow.finish_run(run, "return", at=now)
         run.save(update_fields=["status", "finished_at", "current_role"])
@@ -423,7 +419,7 @@ def _publish(article, *, by):
         [article.author],
         kind="article_published",
         title=_("Published: %(title)s") % {"title": article},
-        url=_admin_url(article),
+        url=change_url(article),
         key=f"article:{article.pk}:published:{article.published_at.isoformat()}",
     )
     transaction.on_commit(lambda: article_published.send(sender=Article, article=article))
@@ -610,7 +606,7 @@ def alert_deadlines():
                     "due": timezone.localtime(article.due_at).strftime("%Y-%m-%d %H:%M"),
                     "title": article,
                 },
-                url=_admin_url(article),
+                url=change_url(article),
                 key=f"article:{article.pk}:due:{article.due_at.isoformat()}",
             )
         )

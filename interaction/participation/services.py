@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from columns.admin_links import change_url
 from columns.audit import record
 from columns.notifications import notify
 from columns.selectors import liaisons_of
@@ -53,11 +54,6 @@ def _require_manager(user, unit):
     refusal = workflow.manager_refusal(user, unit)
     if refusal:
         raise PermissionDenied(refusal)
-
-
-def _admin_url(obj):
-    # A literal path: beat workers may run where PORTAL_ROLE=public leaves no admin URLconf.
-    return f"/admin/interaction/{obj._meta.model_name}/{obj.pk}/change/"
 
 
 def _citizen_text(value, *, what, max_length=MAX_TEXT):
@@ -133,7 +129,7 @@ def comment_on(*, consultation, content, name, phone="", email="", ip_address=No
             liaisons_of(consultation.unit),
             kind="participation_held",
             title=_("A comment on “%(title)s” waits for moderation") % {"title": consultation},
-            url=_admin_url(comment),
+            url=change_url(comment),
             key=f"consultation-comment:{comment.pk}:held",
         )
     return comment
@@ -445,7 +441,7 @@ def ask_question(*, interview, nickname, content, ip_address=None):
         liaisons_of(interview.unit),
         kind="participation_question",
         title=_("A question for “%(title)s” waits for screening") % {"title": interview},
-        url=_admin_url(question),
+        url=change_url(question),
         key=f"interview-question:{question.pk}",
     )
     return question

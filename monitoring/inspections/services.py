@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from columns.admin_links import change_url, changelist_url
 from columns.audit import record
 from columns.models import Site, Unit
 from columns.notifications import notify
@@ -40,11 +41,6 @@ from .workflow import confirm_deadline, is_inspector, self_score_deadline
 def _require_inspector(user):
     if not is_inspector(user):
         raise PermissionDenied(_("Only an inspector may do this."))
-
-
-def _admin_url(obj):
-    # A literal path: beat workers may run where PORTAL_ROLE=public leaves no admin URLconf.
-    return f"/admin/monitoring/{obj._meta.model_name}/{obj.pk}/change/"
 
 
 def _text(value, message):
@@ -162,7 +158,7 @@ def record_problem(
         title=_("Rectify by %(date)s: %(problem)s")
         % {"date": problem.deadline.isoformat(), "problem": problem.get_category_display()},
         body=problem.description,
-        url=_admin_url(problem),
+        url=change_url(problem),
         key=f"problem:{problem.pk}:recorded",
     )
     return problem
@@ -193,7 +189,7 @@ def answer_problem(*, problem, response, by):
         kind="rectification",
         title=_("Rectification reported by %(unit)s") % {"unit": problem.unit},
         body=response,
-        url=_admin_url(problem),
+        url=change_url(problem),
         key=f"problem:{problem.pk}:answered:{problem.responded_at.isoformat()}",
     )
     return problem
@@ -228,7 +224,7 @@ def verify_problem(*, problem, by, accept, comment="", deadline=None):
             kind="rectification",
             title=_("Rectification sent back: %(problem)s") % {"problem": problem},
             body=comment,
-            url=_admin_url(problem),
+            url=change_url(problem),
             key=f"problem:{problem.pk}:returned:{timezone.now().isoformat()}",
         )
     return problem
@@ -290,7 +286,7 @@ def _flag_repeat_failures(campaign, failed):
                 "%(campaign)s)."
             )
             % {"unit": unit, "previous": previous, "campaign": campaign},
-            url=_admin_url(supervision),
+            url=change_url(supervision),
             key=f"supervision:{supervision.pk}:opened",
         )
     return flagged
@@ -326,7 +322,7 @@ def submit_self_examination(*, supervision, document, by):
         selectors.inspectors(),
         kind="special_supervision",
         title=_("%(unit)s submitted its written self-examination") % {"unit": supervision.unit},
-        url=_admin_url(supervision),
+        url=change_url(supervision),
         key=f"supervision:{supervision.pk}:submitted:{supervision.submitted_at.isoformat()}",
     )
     return supervision
@@ -386,7 +382,7 @@ def compute_month(*, year, month):
             kind="monthly_score",
             title=_("Self-score %(month)s by %(date)s")
             % {"month": assessment, "date": self_score_deadline(assessment).isoformat()},
-            url=_admin_url(score),
+            url=change_url(score),
             key=f"score:{score.pk}:computed",
         )
     record("monthly_scores_computed", target=assessment, detail={"rule_set": rule_set.pk})
@@ -524,7 +520,7 @@ def generate_annual_reports(*, year):
                 "The %(year)s annual reports are drafted; complete and publish them by %(date)s"
             )
             % {"year": year, "date": reports.publishing_deadline(year)},
-            url="/admin/monitoring/annualreport/",
+            url=changelist_url(AnnualReport),
             key=f"annual-report:{year}:drafted",
         )
     return generated
@@ -603,7 +599,7 @@ def send_reminders(*, today=None):
                 kind="reminder",
                 title=_("Reminder: self-score %(month)s by %(date)s")
                 % {"month": score.month, "date": deadline.isoformat()},
-                url=_admin_url(score),
+                url=change_url(score),
                 key=f"score:{score.pk}:self-score-reminder",
             )
         )
@@ -614,7 +610,7 @@ def send_reminders(*, today=None):
                 kind="reminder",
                 title=_("Reminder: confirm the scores of %(month)s by %(date)s")
                 % {"month": month, "date": confirm_deadline(month).isoformat()},
-                url="/admin/monitoring/monthlyscore/",
+                url=changelist_url(MonthlyScore),
                 key=f"month:{month.pk}:confirm-reminder",
             )
         )
@@ -625,7 +621,7 @@ def send_reminders(*, today=None):
                 kind="reminder",
                 title=_("Reminder: rectify by %(date)s: %(problem)s")
                 % {"date": problem.deadline.isoformat(), "problem": problem},
-                url=_admin_url(problem),
+                url=change_url(problem),
                 key=f"problem:{problem.pk}:due:{problem.deadline.isoformat()}",
             )
         )
@@ -636,7 +632,7 @@ def send_reminders(*, today=None):
                 kind="reminder",
                 title=_("Rectification overdue since %(date)s: %(problem)s")
                 % {"date": problem.deadline.isoformat(), "problem": problem},
-                url=_admin_url(problem),
+                url=change_url(problem),
                 key=f"problem:{problem.pk}:overdue:{problem.deadline.isoformat()}",
             )
         )
@@ -647,7 +643,7 @@ def send_reminders(*, today=None):
                 kind="reminder",
                 title=_("Reminder: publish “%(report)s” by %(date)s")
                 % {"report": report, "date": reports.publishing_deadline(report.year).isoformat()},
-                url=_admin_url(report),
+                url=change_url(report),
                 key=f"report:{report.pk}:publish-reminder",
             )
         )
