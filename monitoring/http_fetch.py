@@ -71,7 +71,7 @@ def malformed_problem(url):
     return ""
 
 
-def _site_opener(url):
+def site_opener(url):
     """The opener for one of the site's own pages.
 
     With MONITORING_SITE_ADDRESS set, connections to url's host open at that address instead
@@ -188,7 +188,7 @@ class Fetcher:
         started = time.monotonic()
         with self._slot(urlsplit(url).hostname):
             try:
-                with _site_opener(url).open(request, timeout=self.timeout) as response:
+                with site_opener(url).open(request, timeout=self.timeout) as response:
                     html = None
                     content_type = response.headers.get("Content-Type", "")
                     if read_html and "html" in content_type:

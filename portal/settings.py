@@ -472,6 +472,17 @@ STATIC_PAGES_ROOT = Path(os.environ.get("STATIC_PAGES_ROOT", VAR_DIR / "pages"))
 STATIC_PAGES_ENABLED = env_bool("STATIC_PAGES_ENABLED", not TESTING)
 # How long a render waits after a change, so that a burst of edits renders each page once.
 STATIC_PAGES_COALESCE_SECONDS = float(os.environ.get("STATIC_PAGES_COALESCE_SECONDS", "2"))
+# How many live answers the hourly tamper check (staticsite.tamper) requests through the web
+# server at MONITORING_SITE_ADDRESS; every file on disk is checked.
+STATIC_PAGES_TAMPER_SAMPLE = int(os.environ.get("STATIC_PAGES_TAMPER_SAMPLE", "50"))
+# The application answers the files itself (`make run`, no nginx); in production nginx does.
+STATIC_PAGES_SERVE = env_bool("STATIC_PAGES_SERVE")
+if STATIC_PAGES_SERVE:
+    # Below the middlewares that add security headers, above the site's database lookups.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("portal.middleware.SiteMiddleware"),
+        "staticsite.serving.PublishedFileMiddleware",
+    )
 
 # --- Monitoring (monitoring/) ---------------------------------------------------------------
 MONITORING_SITE_SCHEME = os.environ.get("MONITORING_SITE_SCHEME", "http")

@@ -55,3 +55,33 @@ class PendingRender(models.Model):
 
     def __str__(self):
         return f"{self.host}{self.path}"
+
+
+class FileChange(models.Model):
+    """文件变更 — a file the publisher placed or deleted under STATIC_PAGES_ROOT, in order: what
+    the public hosts must be told. Kept until every public host has acknowledged it."""
+
+    file = models.CharField(max_length=800)
+    deleted = models.BooleanField(default=False)
+    at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{'-' if self.deleted else '+'}{self.file}"
+
+
+class PublicHost(models.Model):
+    """公网发布主机 (分发目标) — a public web host whose nginx serves its own copy of the files:
+    the workers send it every change after the last one it acknowledged (its receiver's
+    answer to the PUT or DELETE), so a host that was down catches up on the next run."""
+
+    name = models.CharField(max_length=100, unique=True)
+    receiver_url = models.URLField(
+        help_text="The host's receiver (deploy/nginx/portal-pages-receiver.conf), e.g. "
+        "http://10.0.0.31:8090/"
+    )
+    acknowledged = models.BigIntegerField(default=0)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    def __str__(self):
+        return self.name

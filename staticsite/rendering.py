@@ -21,7 +21,11 @@ from django.test import Client, override_settings
 from django.test.client import ClientHandler
 
 #: Middlewares a render goes without, and the one that takes the page cache's place.
-SKIPPED_MIDDLEWARE = ("monitoring.visits.VisitCountingMiddleware",)
+SKIPPED_MIDDLEWARE = (
+    "monitoring.visits.VisitCountingMiddleware",
+    # A render makes the file: it must never answer from the file it replaces.
+    "staticsite.serving.PublishedFileMiddleware",
+)
 PAGE_CACHE_MIDDLEWARE = "portal.caching.PublicPageCacheMiddleware"
 RECORDER_MIDDLEWARE = "staticsite.rendering.DeclaredContentRecorder"
 

@@ -8,4 +8,18 @@ BEAT_SCHEDULE = {
         "task": "staticsite.tasks.render_pending",
         "schedule": crontab(),
     },
+    # A public host that was down or refused a file catches up within a minute of coming back.
+    "staticsite-distribute": {
+        "task": "staticsite.tasks.distribute",
+        "schedule": crontab(),
+    },
+    # An offline window begins or ends at a moment no edit signals.
+    "staticsite-follow-site-availability": {
+        "task": "staticsite.tasks.follow_site_availability",
+        "schedule": crontab(),
+    },
+    "staticsite-check-served-pages": {
+        "task": "staticsite.tasks.check_served_pages",
+        "schedule": crontab(minute=17),
+    },
 }

@@ -116,9 +116,11 @@ def wait_for_port(port, process, seconds=60):
     pytest.fail(f"nothing listened on {port} within {seconds} s")
 
 
-def nginx_site(conf, *, http_port, https_port, upstream_port, certificate, media):
-    """deploy/nginx/<conf> with loopback ports, a test certificate and test media."""
+def nginx_site(conf, *, http_port, https_port, upstream_port, certificate, media, pages=None):
+    """deploy/nginx/<conf> with loopback ports, a test certificate, test media and pages."""
     text = installed((DEPLOY / "nginx" / conf).read_text())
+    if pages is not None:
+        text = text.replace("/srv/portal/pages", str(pages))
     text = re.sub(r"\n\s*listen \[::\]:\d+[^;]*;", "", text)
     text = re.sub(r"listen 80;", f"listen 127.0.0.1:{http_port};", text)
     text = re.sub(r"listen 443 ssl", f"listen 127.0.0.1:{https_port} ssl", text)
@@ -161,6 +163,7 @@ class Installation:
         self.directory = directory
         self.processes = []
         self.media = directory / "media"
+        self.pages = directory / "pages"
         self.env_file = directory / "portal.env"
         values = read_env_file(DEPLOY / "portal.env.example")
         values.update(
@@ -169,6 +172,7 @@ class Installation:
             REDIS_URL=settings.REDIS_URL,
             CACHE_REDIS_URL=settings.CACHE_REDIS_URL,
             MEDIA_ROOT=str(self.media),
+            STATIC_PAGES_ROOT=str(self.pages),
             PORTAL_VAR_DIR=str(directory / "var"),
             BACKUP_DIR=str(directory / "backups"),
             EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
@@ -224,6 +228,7 @@ class Installation:
         self.worker = self.start("portal-worker")
         self.beat = self.start("portal-beat")
         self.media.mkdir(exist_ok=True)
+        self.pages.mkdir(exist_ok=True)
         sites = [
             nginx_site(
                 "portal-public.conf",
@@ -232,6 +237,7 @@ class Installation:
                 upstream_port=self.ports["public"],
                 certificate=certificate,
                 media=self.media,
+                pages=self.pages,
             ),
             nginx_site(
                 "portal-admin.conf",

@@ -66,6 +66,14 @@ def published(demo, settings, tmp_path, activity):
     """The portal and the edu site published on one host each (their other host names
     removed), every page but most of the portal's article pages; then changes publish."""
     settings.STATIC_PAGES_ROOT = tmp_path / "pages"
+    publish_two_sites()
+    settings.STATIC_PAGES_ENABLED = True
+    activity.clear()
+    return settings.STATIC_PAGES_ROOT
+
+
+def publish_two_sites():
+    """Publish the portal and the edu site into STATIC_PAGES_ROOT, on one host each."""
     SiteHost.objects.exclude(hostname__in=[PORTAL_HOST, EDU_HOST]).delete()
     targets = set()
     for site in Site.objects.filter(site_code__in=["5201020001", "5201020002"]):
@@ -80,9 +88,6 @@ def published(demo, settings, tmp_path, activity):
         if t[1] != PORTAL_HOST or not t[2].startswith("/articles/") or t[2] in kept
     }
     services.rebuild(targets)
-    settings.STATIC_PAGES_ENABLED = True
-    activity.clear()
-    return settings.STATIC_PAGES_ROOT
 
 
 def drain():
