@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +25,7 @@ from interaction.models.mailbox import mask_name
 from interaction.working_days import WorkingCalendar, local_date
 
 from . import notices, selectors, services, workflow
+from .forms import RegistrationForm
 from .models import (
     AppealCount,
     DisclosureRequest,
@@ -104,6 +106,7 @@ class DisclosureRequestAdmin(ApplicantGuard, UnitScopedAdminMixin, admin.ModelAd
     list_filter = ["status", "reply_type", "applicant_type", "unit"]
     search_fields = ["tracking_code", "description", "name", "=phone", "=id_number"]
     change_form_template = "admin/disclosure/disclosurerequest/change_form.html"
+    change_list_template = "admin/disclosure/disclosurerequest/change_list.html"
     readonly_fields = [
         "tracking_code",
         "site",
@@ -172,11 +175,57 @@ class DisclosureRequestAdmin(ApplicantGuard, UnitScopedAdminMixin, admin.ModelAd
         view = self.admin_site.admin_view
         return [
             path(
+                "register/", view(self.register_view), name="disclosure_disclosurerequest_register"
+            ),
+            path(
                 "<int:pk>/act/<str:action>/",
                 view(self.act_view),
                 name="disclosure_disclosurerequest_act",
             ),
         ] + super().get_urls()
+
+    def register_view(self, request):
+        """登记 a request handed in, posted or faxed: receipt counted by channel (Art. 31)."""
+        if not selectors.is_dispatcher(request.user):
+            raise PermissionDenied
+        form = RegistrationForm(request.POST or None, initial={"site": request.site})
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                registered, password = services.register_request(by=request.user, **data)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Registered as %(code)s, received on %(day)s. Tell the applicant the "
+                        "tracking code and the query password %(password)s (shown only now)."
+                    )
+                    % {
+                        "code": registered.tracking_code,
+                        "day": f"{local_date(registered.received_at):%Y-%m-%d}",
+                        "password": password,
+                    },
+                )
+                return redirect("admin:disclosure_disclosurerequest_change", registered.pk)
+        return TemplateResponse(
+            request,
+            "admin/disclosure/disclosurerequest/register.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": _("Register a request received in person, by post or by fax"),
+                "form": form,
+            },
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "may_register": selectors.is_dispatcher(request.user),
+        }
+        return super().changelist_view(request, extra_context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)

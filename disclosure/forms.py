@@ -4,14 +4,14 @@ captcha, picture checks and labels as the mailbox's."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from columns.models import Unit
+from columns.models import Site, Unit
 from interaction.forms import TOO_LONG, CitizenForm, ImagesField, captcha_field, phone_number
 
-from .models import ApplicantType, DeliveryForm, IdentityDocument
+from .models import ApplicantType, DeliveryForm, IdentityDocument, RequestChannel
 from .services import MAX_DESCRIPTION
 
 
-class ApplicationForm(CitizenForm):
+class ApplicationFields(CitizenForm):
     """政府信息公开申请表 — the fields of Art. 29: who applies (with identity document), how to
     reach them, the information wanted, and the form of delivery."""
 
@@ -57,12 +57,36 @@ class ApplicationForm(CitizenForm):
     delivery_form = forms.ChoiceField(
         label=_("Form of delivery"), choices=DeliveryForm.choices, widget=forms.RadioSelect
     )
+
+
+class ApplicationForm(ApplicationFields):
+    """The public form: the application with pictures and the captcha."""
+
     images = ImagesField(
         label=_("Pictures"),
         required=False,
         help_text=_("Up to 3 JPG or PNG pictures, each at most 2 MB."),
     )
     captcha = captcha_field()
+
+
+class RegistrationForm(ApplicationFields):
+    """登记 — the dispatcher enters a request that came in person, by post or by fax."""
+
+    site = forms.ModelChoiceField(label=_("Site"), queryset=Site.objects.order_by("pk"))
+    channel = forms.ChoiceField(
+        label=_("Submitted"),
+        choices=[c for c in RequestChannel.choices if c[0] != RequestChannel.ONLINE],
+    )
+    submitted_on = forms.DateField(
+        label=_("Handed in or sent on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    confirmed_on = forms.DateField(
+        label=_("Signed for or confirmed with the applicant on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Not needed for requests handed in: that day is the day of receipt."),
+    )
 
 
 class TrackForm(CitizenForm):

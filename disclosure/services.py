@@ -233,6 +233,141 @@ def check_identity(applicant_type, id_type, id_number):
     return number
 
 
+def receipt_day(channel, *, submitted_on, confirmed_on=None):
+    """收到申请之日 (Art. 31): handed in, the day of submission; by registered post, the day
+    the office signed for it; by ordinary letter, fax or online, the day the office confirmed
+    it with the applicant (online, the portal confirms at once)."""
+    if channel not in RequestChannel.values:
+        raise ValidationError(_("Choose how the request was submitted."))
+    if channel == RequestChannel.IN_PERSON:
+        return submitted_on
+    if confirmed_on is None:
+        raise ValidationError(
+            _(
+                "Give the day the post was signed for, or the day receipt was confirmed with "
+                "the applicant: that day counts as receipt (Art. 31)."
+            )
+        )
+    if confirmed_on < submitted_on:
+        raise ValidationError(_("Receipt cannot be earlier than the day the request was sent."))
+    return confirmed_on
+
+
+def _check_application(
+    *, applicant_type, name, id_type, id_number, phone, description, delivery_form, email,
+    address, purpose, unit
+):  # fmt: skip
+    """The content of an application (Art. 29), whatever its channel; returns the cleaned
+    identity number, name, phone and description."""
+    number = check_identity(applicant_type, id_type, id_number)
+    name = _required(name, _("Give your name or your organisation's name."))
+    phone = _required(phone, _("Give a phone number we can reach you on."))
+    description = _required(
+        description, _("Describe the information you ask for: its title, number or subject.")
+    )
+    if len(description) > MAX_DESCRIPTION or len(purpose or "") > MAX_DESCRIPTION:
+        raise ValidationError(_("At most %(n)s characters.") % {"n": MAX_DESCRIPTION})
+    if delivery_form not in DeliveryForm.values:
+        raise ValidationError(_("Choose how you want to receive the information."))
+    if delivery_form == DeliveryForm.EMAIL and not (email or "").strip():
+        raise ValidationError(_("Give your e-mail address to receive the information by e-mail."))
+    if delivery_form in (DeliveryForm.PAPER, DeliveryForm.DISC) and not (address or "").strip():
+        raise ValidationError(_("Give the postal address the information should be sent to."))
+    if unit is not None and not isinstance(unit, Unit):
+        raise ValidationError(_("Choose the authority from the list."))
+    return number, name, phone, description
+
+
+def _store(request, *, password, unit, by=None):
+    """Save a new request once under a free tracking code, with its first deadline and its
+    handling record; assigned at once when the authority is known."""
+    calendar = WorkingCalendar.load()
+    request.query_password = make_password(password)
+    request.period_start = local_date(request.received_at)
+    _place_deadline(request, calendar)
+    for _attempt in range(5):
+        request.tracking_code = f"GK{local_date(request.submitted_at):%Y%m%d}{_new_code(6)}"
+        try:
+            with transaction.atomic():
+                request.save()
+            break
+        except IntegrityError:
+            request.pk = None
+    else:
+        raise RuntimeError("no free tracking code after 5 attempts")
+    _record_deadline(request, reason=RequestDeadline.Reason.RECEIPT)
+    _note(request, "submitted", by=by, from_status="", detail={"channel": request.channel})
+    if unit is not None:
+        request.unit = unit
+        _fire(request, "assign", by=by, detail={"unit": unit.pk})
+        _notify_assigned(request)
+    else:
+        notify(
+            selectors.dispatchers(),
+            kind="disclosure_received",
+            title=_("New disclosure request %(code)s") % {"code": request.tracking_code},
+            url=_admin_url(request),
+            key=f"disclosure:{request.pk}:received",
+        )
+
+
+@transaction.atomic
+def register_request(
+    *,
+    site,
+    by,
+    channel,
+    submitted_on,
+    confirmed_on=None,
+    applicant_type,
+    name,
+    id_type,
+    id_number,
+    phone,
+    description,
+    delivery_form,
+    email="",
+    address="",
+    purpose="",
+    unit=None,
+):
+    """登记: the dispatcher enters a request handed in, posted or faxed; its receipt is
+    counted by channel (Art. 31). Returns (request, password) for the reply to the applicant."""
+    if not selectors.is_dispatcher(by):
+        raise PermissionDenied(_("Only the dispatcher may do this."))
+    if channel == RequestChannel.ONLINE:
+        raise ValidationError(_("Online requests come in through the form on the site."))
+    received_on = receipt_day(channel, submitted_on=submitted_on, confirmed_on=confirmed_on)
+    if received_on > local_date(timezone.now()):
+        raise ValidationError(_("Receipt cannot be in the future."))
+    number, name, phone, description = _check_application(
+        applicant_type=applicant_type, name=name, id_type=id_type, id_number=id_number,
+        phone=phone, description=description, delivery_form=delivery_form, email=email,
+        address=address, purpose=purpose, unit=unit,
+    )  # fmt: skip
+    password = _new_code(8)
+    request = DisclosureRequest(
+        site=site,
+        applicant_type=applicant_type,
+        name=name,
+        id_type=id_type,
+        id_number=number,
+        phone=phone,
+        email=(email or "").strip(),
+        address=(address or "").strip(),
+        description=description,
+        purpose=(purpose or "").strip(),
+        delivery_form=delivery_form,
+        channel=channel,
+        requested_unit=unit,
+        submitted_at=start_of_day(submitted_on),
+        received_at=start_of_day(received_on),
+    )
+    _store(request, password=password, unit=unit, by=by)
+    record("disclosure_registered", actor=by, target=request, detail={"channel": channel})
+    return request, password
+
+
 def submit_request(
     *,
     site,
@@ -256,26 +391,14 @@ def submit_request(
     (Art. 31 (三)): the confirmation page. An application naming the authority goes to it at
     once; otherwise the dispatcher assigns it. Returns (request, password).
     """
-    number = check_identity(applicant_type, id_type, id_number)
-    name = _required(name, _("Give your name or your organisation's name."))
-    phone = _required(phone, _("Give a phone number we can reach you on."))
-    description = _required(
-        description, _("Describe the information you ask for: its title, number or subject.")
-    )
-    if len(description) > MAX_DESCRIPTION or len(purpose or "") > MAX_DESCRIPTION:
-        raise ValidationError(_("At most %(n)s characters.") % {"n": MAX_DESCRIPTION})
-    if delivery_form not in DeliveryForm.values:
-        raise ValidationError(_("Choose how you want to receive the information."))
-    if delivery_form == DeliveryForm.EMAIL and not (email or "").strip():
-        raise ValidationError(_("Give your e-mail address to receive the information by e-mail."))
-    if delivery_form in (DeliveryForm.PAPER, DeliveryForm.DISC) and not (address or "").strip():
-        raise ValidationError(_("Give the postal address the information should be sent to."))
-    if unit is not None and not isinstance(unit, Unit):
-        raise ValidationError(_("Choose the authority from the list."))
+    number, name, phone, description = _check_application(
+        applicant_type=applicant_type, name=name, id_type=id_type, id_number=id_number,
+        phone=phone, description=description, delivery_form=delivery_form, email=email,
+        address=address, purpose=purpose, unit=unit,
+    )  # fmt: skip
     if len(images) > MAX_IMAGES:
         raise ValidationError(_("Attach at most %(n)s pictures.") % {"n": MAX_IMAGES})
     password = _new_code(8)
-    calendar = WorkingCalendar.load()
     with transaction.atomic():
         rate_limits.refuse_when_stored(
             DisclosureRequest,
@@ -304,38 +427,12 @@ def submit_request(
             channel=RequestChannel.ONLINE,
             requested_unit=unit,
             submitter_ip=ip,
-            query_password=make_password(password),
             submitted_at=now,
             received_at=now,
-            period_start=local_date(now),
         )
-        _place_deadline(request, calendar)
-        for _attempt in range(5):
-            request.tracking_code = f"GK{local_date(now):%Y%m%d}{_new_code(6)}"
-            try:
-                with transaction.atomic():
-                    request.save()
-                break
-            except IntegrityError:
-                request.pk = None
-        else:
-            raise RuntimeError("no free tracking code after 5 attempts")
-        _record_deadline(request, reason=RequestDeadline.Reason.RECEIPT)
+        _store(request, password=password, unit=unit)
         for upload in images:
             RequestAttachment.objects.create(request=request, image=upload)
-        _note(request, "submitted", from_status="")
-        if unit is not None:
-            request.unit = unit
-            _fire(request, "assign", detail={"unit": unit.pk, "by": "applicant"})
-            _notify_assigned(request)
-        else:
-            notify(
-                selectors.dispatchers(),
-                kind="disclosure_received",
-                title=_("New disclosure request %(code)s") % {"code": request.tracking_code},
-                url=_admin_url(request),
-                key=f"disclosure:{request.pk}:received",
-            )
         _email_applicant(
             request,
             _("Your request for government information was received: %(code)s")

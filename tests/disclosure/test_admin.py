@@ -2,12 +2,15 @@
 to the dispatcher and the holding unit's staff, each view logged, masked to everyone else; the
 panel's actions go through the services and refusals leave the request unchanged."""
 
+from datetime import date
+
 import pytest
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from columns.models import OperationLog
-from disclosure.models import RequestStatus
+from disclosure.models import DisclosureRequest, RequestStatus
+from interaction.working_days import local_date
 
 from .conftest import ID_NUMBER
 
@@ -89,3 +92,29 @@ def test_panel_actions_and_refusals(assigned, login_as):
     download = login_as("edu_head").get(request.notice.url)
     assert download.status_code == 200
     assert login_as("fin_head").get(request.notice.url).status_code == 404
+
+
+def test_dispatcher_registers_a_paper_request_and_others_cannot(login_as, demo, unit_named):
+    url = "/admin/disclosure/disclosurerequest/register/"
+    assert login_as("edu_liaison").get(url).status_code == 403
+    assert 'name="confirmed_on"' in login_as("dispatcher").get(url).content.decode()
+    response = login_as("dispatcher").post(
+        url,
+        {
+            "site": demo.pk,
+            "channel": "in_person",
+            "submitted_on": "2026-12-01",
+            "applicant_type": "person",
+            "name": "吴八",
+            "id_type": "id_card",
+            "id_number": ID_NUMBER,
+            "phone": "13500002222",
+            "unit": unit_named("区教育局").pk,
+            "description": "示例区2026年学校食堂检查结果",
+            "delivery_form": "on_site",
+        },
+    )
+    assert response.status_code == 302
+    request = DisclosureRequest.objects.get(phone="13500002222")
+    assert request.channel == "in_person" and request.status == RequestStatus.ASSIGNED
+    assert local_date(request.received_at) == date(2026, 12, 1)

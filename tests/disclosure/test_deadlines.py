@@ -9,7 +9,13 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from disclosure import services, tasks
-from disclosure.models import RequestAlert, RequestDeadline, RequestExtension, RequestStatus
+from disclosure.models import (
+    DisclosureRequest,
+    RequestAlert,
+    RequestDeadline,
+    RequestExtension,
+    RequestStatus,
+)
 from interaction.working_days import local_date
 
 
@@ -159,3 +165,66 @@ def test_reminder_and_escalation_go_out_once(clock, assigned):
     assert kinds == [RequestAlert.Kind.OVERDUE, RequestAlert.Kind.REMINDER]
     overdue = request.alerts.get(kind=RequestAlert.Kind.OVERDUE)
     assert "edu_deputy" in overdue.recipients and "dispatcher" in overdue.recipients
+
+
+@pytest.mark.parametrize(
+    ("channel", "submitted", "confirmed", "received", "due"),
+    [
+        # Handed in on Friday 27 September 2024: that day is receipt.
+        ("in_person", date(2024, 9, 27), None, date(2024, 9, 27), date(2024, 10, 30)),
+        # Posted on the 26th, signed for on Monday 30 September.
+        ("post_signed", date(2024, 9, 26), date(2024, 9, 30), date(2024, 9, 30), date(2024, 11, 1)),
+        # An ordinary letter or a fax counts from the day receipt was confirmed.
+        (
+            "post_unsigned",
+            date(2024, 9, 25),
+            date(2024, 10, 8),
+            date(2024, 10, 8),
+            date(2024, 11, 4),
+        ),
+        ("fax", date(2024, 10, 8), date(2024, 10, 8), date(2024, 10, 8), date(2024, 11, 4)),
+    ],
+)
+def test_receipt_is_counted_per_channel(
+    clock, demo, user_named, unit_named, channel, submitted, confirmed, received, due
+):
+    clock.on(date(2024, 10, 9))
+    request, password = services.register_request(
+        site=demo,
+        by=user_named("dispatcher"),
+        channel=channel,
+        submitted_on=submitted,
+        confirmed_on=confirmed,
+        applicant_type="person",
+        name="周七",
+        id_type="id_card",
+        id_number="11010519491231002X",
+        phone="13500001111",
+        description="示例区2024年防汛应急预案",
+        delivery_form="paper",
+        address="示例区人民路2号",
+        unit=unit_named("区教育局"),
+    )
+    assert local_date(request.received_at) == received
+    assert local_date(request.due_at) == due and len(password) == 8
+    assert request.status == RequestStatus.ASSIGNED and request.channel == channel
+
+
+def test_posted_request_without_its_receipt_day_is_refused(clock, demo, user_named):
+    clock.on(date(2024, 10, 9))
+    before = DisclosureRequest.objects.count()
+    with pytest.raises(ValidationError, match="31"):
+        services.register_request(
+            site=demo,
+            by=user_named("dispatcher"),
+            channel="post_signed",
+            submitted_on=date(2024, 10, 8),
+            applicant_type="person",
+            name="周七",
+            id_type="id_card",
+            id_number="11010519491231002X",
+            phone="13500001111",
+            description="示例区2024年防汛应急预案",
+            delivery_form="on_site",
+        )
+    assert DisclosureRequest.objects.count() == before
