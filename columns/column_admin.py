@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from mptt.admin import DraggableMPTTAdmin
 
-from . import services, tree_io, workflow
+from . import services, tree_io, workflow, xlsx
 from .admin_scoping import ColumnScopedAdminMixin, UnitScopedAdminMixin
 from .audit import record
 from .models import (
@@ -265,16 +265,10 @@ class ColumnAdmin(ColumnScopedAdminMixin, DraggableMPTTAdmin):
         record(
             "column_tree_exported", actor=request.user, detail={"rows": len(rows)}, request=request
         )
-        stamp = timezone.localdate().isoformat()
+        filename = f"{_('Column tree')}-{timezone.localdate().isoformat()}.{fmt}"
         if fmt == "csv":
-            response = HttpResponse(tree_io.write_csv(rows), content_type="text/csv")
-        else:
-            response = HttpResponse(
-                tree_io.write_xlsx(rows),
-                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            )
-        response["Content-Disposition"] = f'attachment; filename="columns-{stamp}.{fmt}"'
-        return response
+            return xlsx.attachment(tree_io.write_csv(rows), filename, "text/csv; charset=utf-8")
+        return xlsx.attachment(tree_io.write_xlsx(rows), filename)
 
     def import_view(self, request):
         if not services.is_operator(request.user):

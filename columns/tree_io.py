@@ -13,8 +13,9 @@ from datetime import date, datetime
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
+from . import xlsx
 from .models import ColumnCategory
 
 #: (key, header): the header is what the operator sees; reading accepts either.
@@ -76,21 +77,15 @@ def write_csv(rows):
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(headers())
-    writer.writerows(rows)
+    # Excel runs a CSV cell starting with = + - @ as it would in a workbook.
+    writer.writerows([xlsx.literal(v) if isinstance(v, str) else v for v in row] for row in rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
 def write_xlsx(rows):
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("columns")
-    sheet.append(headers())
-    for row in rows:
-        sheet.append(row)
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    workbook = xlsx.Workbook()
+    workbook.table(_("columns"), headers(), rows)
+    return workbook.to_bytes()
 
 
 def read_rows(uploaded):
@@ -151,7 +146,7 @@ def _text(cell):
         return cell.isoformat()
     if isinstance(cell, float) and cell.is_integer():
         return str(int(cell))
-    return str(cell).strip()
+    return xlsx.unmarked(str(cell).strip())
 
 
 def parse_category(text):

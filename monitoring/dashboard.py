@@ -122,7 +122,7 @@ def drill_view(request, kind, admin_context):
     headers = [_("Item"), _("Site"), _("Column"), _("Unit"), _("Date"), _("Detail")]
     if request.GET.get("export") == "xlsx":
         return xlsx_response(
-            f"{kind}.xlsx",
+            f"{selectors.DRILL_KINDS[kind]}.xlsx",
             [
                 (
                     selectors.DRILL_KINDS[kind],
@@ -152,7 +152,7 @@ def _export_units(request, table):
     headers = [_("Unit"), *selectors.DRILL_KINDS.values()]
     rows = [[str(r["unit"]), *(r[k] for k in selectors.DRILL_KINDS)] for r in table]
     return xlsx_response(
-        "units.xlsx", [(_("Units"), headers, rows)], user=request.user, request=request
+        f"{_('Units')}.xlsx", [(_("Units"), headers, rows)], user=request.user, request=request
     )
 
 
@@ -183,4 +183,4 @@ def _export_indicators(request, assessments):
                 ],
             )
         )
-    return xlsx_response("indicators.xlsx", sheets, user=request.user, request=request)
+    return xlsx_response(f"{_('Indicators')}.xlsx", sheets, user=request.user, request=request)

@@ -3,7 +3,6 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from tinymce.widgets import TinyMCE
 
+from columns import xlsx
 from columns.admin_cells import cut, short_moment
 from columns.admin_scoping import ColumnScopedAdminMixin
 from columns.models import Column
@@ -705,10 +705,8 @@ class WordingCorrectionAdmin(CheckListAdmin):
         if not self.has_view_permission(request) or file_format not in dictionary_file.FORMATS:
             raise PermissionDenied
         data, content_type = dictionary_file.export_dictionary(file_format)
-        response = HttpResponse(data, content_type=content_type)
-        filename = f"wording-dictionary-{timezone.localdate():%Y%m%d}.{file_format}"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        filename = f"{_('Wording dictionary')}-{timezone.localdate():%Y%m%d}.{file_format}"
+        return xlsx.attachment(data, filename, content_type)
 
     def import_view(self, request):
         """导入纠错词典: every row stored, or none and each bad row named."""

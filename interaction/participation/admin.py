@@ -9,7 +9,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -382,12 +381,7 @@ class SurveyAdmin(ParticipationAdmin):
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
         survey = self.get_object(request, str(pk))
-        response = HttpResponse(
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        response["Content-Disposition"] = f'attachment; filename="survey-{survey.pk}.xlsx"'
-        survey_workbook(survey).save(response)
-        return response
+        return survey_workbook(survey).response(f"{survey.title}.xlsx")
 
 
 # --- 在线访谈 -------------------------------------------------------------------------------

@@ -4,46 +4,36 @@ Phone numbers are never stored, so no export can reveal them; free-text answers 
 for the unit that reads them.
 """
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
+
+from columns import xlsx
 
 from . import selectors
 from .models import QuestionKind
 
 
-def _plain(text):
-    """Citizens' text as a literal cell: a leading = + - @ would make Excel run it as a formula."""
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
-
-
 def survey_workbook(survey):
-    workbook = Workbook()
-    summary = workbook.active
-    summary.title = _("Totals")
-    bold = Font(bold=True)
+    """The survey's export (columns.xlsx keeps citizens' text from running as a formula)."""
+    workbook = xlsx.Workbook()
+    summary = workbook.sheet(_("Totals"))
     results = selectors.survey_results(survey)
-    summary.append([survey.title])
-    summary.append([_("Responses"), results["total"]])
-    summary.append([])
+    summary.heading(survey.title)
+    summary.row([_("Responses"), results["total"]])
+    summary.blank()
     for number, row in enumerate(results["questions"], start=1):
-        summary.append([f"{number}. {row['question'].text}"])
-        summary.cell(row=summary.max_row, column=1).font = bold
+        summary.heading(f"{number}. {row['question'].text}")
         if row["is_choice"]:
-            summary.append([_("Option"), _("Answers"), _("Share (%)")])
+            summary.row([_("Option"), _("Answers"), _("Share (%)")])
             for option in row["options"]:
-                summary.append([option["text"], option["votes"], option["percent"]])
+                summary.row([option["text"], option["votes"], option["percent"]])
         else:
-            summary.append([_("Written answers"), row["answered"]])
-        summary.append([])
-    summary.column_dimensions["A"].width = 48
+            summary.row([_("Written answers"), row["answered"]])
+        summary.blank()
+    summary.width(1, 48)
 
-    sheet = workbook.create_sheet(_("Responses"))
+    sheet = workbook.sheet(_("Responses"))
     questions = list(selectors.survey_questions(survey))
-    sheet.append([_("No."), _("Submitted at"), *[q.text for q in questions]])
-    for cell in sheet[1]:
-        cell.font = bold
+    sheet.header([_("No."), _("Submitted at"), *[q.text for q in questions]])
     responses = survey.responses.prefetch_related("answers__choices").order_by("submitted_at", "pk")
     for number, response in enumerate(responses, start=1):
         by_question = {a.question_id: a for a in response.answers.all()}
@@ -53,9 +43,8 @@ def survey_workbook(survey):
             if answer is None:
                 cells.append("")
             elif question.kind == QuestionKind.TEXT:
-                cells.append(_plain(answer.text))
+                cells.append(answer.text)
             else:
                 cells.append("；".join(c.text for c in answer.choices.all()))
-        submitted = timezone.localtime(response.submitted_at).strftime("%Y-%m-%d %H:%M")
-        sheet.append([number, submitted, *cells])
+        sheet.row([number, response.submitted_at, *cells])
     return workbook

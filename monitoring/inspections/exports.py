@@ -1,50 +1,34 @@
 """The annual report as an Excel workbook (xlsx), for the archive and higher authorities."""
 
-from io import BytesIO
-
-from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+
+from columns import xlsx
 
 from . import reports
 
 
 def report_workbook(report):
-    """The report's sections and figures, then items per column, as xlsx bytes."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Annual report")
-    sheet.append([str(report)])
-    sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append([_("Status"), report.get_status_display()])
+    """The report's sections and figures, then items per column (columns.xlsx writes it)."""
+    workbook = xlsx.Workbook()
+    sheet = workbook.sheet(_("Annual report"), wrap=True)
+    sheet.heading(report, size=14)
+    sheet.row([_("Status"), report.get_status_display()])
     for title, rows in reports.sections(report):
-        sheet.append([])
-        sheet.append([str(title)])
-        sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
+        sheet.blank()
+        sheet.heading(title)
         for field, value in rows:
-            sheet.append([str(field.label), value])
-    sheet.column_dimensions["A"].width = 48
-    sheet.column_dimensions["B"].width = 24
+            sheet.row([field.label, value])
+    sheet.width(1, 48)
+    sheet.width(2, 24)
     if report.per_column:
-        columns = book.create_sheet(_("Items per column"))
-        columns.append([_("Column"), _("Items published")])
-        for row in report.per_column:
-            columns.append(["　" * row["depth"] + row["column"], row["count"]])
-        columns.column_dimensions["A"].width = 40
-    for row in sheet.iter_rows():
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
+        columns = workbook.table(
+            _("Items per column"),
+            [_("Column"), _("Items published")],
+            (["　" * row["depth"] + row["column"], row["count"]] for row in report.per_column),
+        )
+        columns.width(1, 40)
+    return workbook
 
 
 def xlsx_response(report):
-    response = HttpResponse(
-        report_workbook(report),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    name = f"annual-report-{report.year}-{report.kind}-{report.site_id or 'all'}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return report_workbook(report).response(f"{report}.xlsx")

@@ -90,7 +90,7 @@ def test_unit_table_exports_to_xlsx_and_the_export_is_logged(demo, login_as, use
     exported = {r[0]: r[1:] for r in rows[1:]}
     assert exported["区住房和城乡建设局"][0] == shown["区住房和城乡建设局"]["stale"]
     assert OperationLog.objects.filter(
-        action="export", actor=user_named("inspector"), detail__file="units.xlsx"
+        action="export", actor=user_named("inspector"), detail__file="单位.xlsx"
     ).exists()
 
 

@@ -3,6 +3,7 @@ inspection notices are caught, correct government texts stay clean, and the oper
 of names sets the order the check expects."""
 
 import io
+from urllib.parse import unquote
 
 import openpyxl
 import pytest
@@ -186,10 +187,15 @@ def upload(client, name, data):
 def test_exported_dictionary_imports_back_the_same(login_as, file_format):
     operator = login_as("operator")
     WordingCorrection.objects.create(wrong="文件精伸", right="文件精神", note="本区自查发现")
+    # A note Excel would run as a formula is exported as text and read back as written.
+    WordingCorrection.objects.create(wrong="紧急通知书", right="紧急通知", note="=HYPERLINK(1)")
     before = dictionary_rows()
     response = operator.get(reverse(EXPORT_URL, args=[file_format]))
     assert response.status_code == 200
-    assert f".{file_format}" in response["Content-Disposition"]
+    filename = unquote(response["Content-Disposition"].split("''", 1)[1])
+    assert filename.startswith("纠错词典-") and filename.endswith(f".{file_format}")
+    if file_format == "csv":
+        assert "'=HYPERLINK(1)" in response.content.decode("utf-8-sig")
     exported = response.content
 
     WordingCorrection.objects.all().delete()
