@@ -125,7 +125,7 @@ def test_submissions_are_limited_per_address(client, demo, settings):
 
 
 def test_tracking_shows_status_then_reply_and_notice_never_the_applicant(
-    client, assigned, user_named
+    client, assigned, user_named, django_capture_on_commit_callbacks
 ):
     request = assigned(name="王小明", phone="13900002222")
     password = "ABCDEFGH"
@@ -144,7 +144,10 @@ def test_tracking_shows_status_then_reply_and_notice_never_the_applicant(
         ground="process",
         body="附：布局调整方案（公开部分）",
     )
-    services.approve_reply(request=request, by=user_named("edu_head"))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approve_reply(request=request, by=user_named("edu_head"))
+    answered_mail = [m for m in mail.outbox if m.to == ["wangxm@example.com"]]
+    assert len(answered_mail) == 1 and "第三十七条" in answered_mail[0].body
     page = client.get("/disclosure/track/status/").content.decode()
     assert "第三十七条" in page and "第十六条第二款" in page and "notice-download" in page
     for personal in ("王小明", "13900002222", ID_NUMBER, "wangxm@example.com"):
