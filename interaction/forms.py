@@ -9,7 +9,7 @@ from columns.models import Unit
 
 from .images import MAX_IMAGES, validate_message_image
 from .models import Channel, MessageKind, Rating
-from .services import MAX_CONTENT, MAX_SUBJECT
+from .services.submission import MAX_CONTENT, MAX_SUBJECT
 
 phone_number = RegexValidator(
     r"^\+?[0-9][0-9 \-]{5,18}[0-9]$",

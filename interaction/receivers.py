@@ -4,7 +4,7 @@ from django.dispatch import receiver
 
 from columns.signals import liaison_handed_over
 
-from .services import hand_over_messages
+from .services.handling import hand_over_messages
 
 
 @receiver(liaison_handed_over)

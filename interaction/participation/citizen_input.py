@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from publishing.content_checks import Severity
 
 from .. import rate_limits
-from ..services import moderate
+from ..services.submission import moderate
 
 
 def screen_text(text):

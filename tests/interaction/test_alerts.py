@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from columns.models import Notification
 from interaction import services, tasks
@@ -109,8 +110,8 @@ def test_two_beat_workers_at_once_send_each_alert_once(demo, routed):
     Message.objects.update(next_alert_at=None)  # the demo's own alerts are not this test's
     messages = [routed(subject=f"并发提醒{i}") for i in range(20)]
     Message.objects.filter(pk__in=[m.pk for m in messages]).update(
-        due_at=services.timezone.now() - timedelta(hours=1),
-        next_alert_at=services.timezone.now() - timedelta(hours=1),
+        due_at=timezone.now() - timedelta(hours=1),
+        next_alert_at=timezone.now() - timedelta(hours=1),
     )
     outcomes = run_at_once(services.send_deadline_alerts, services.send_deadline_alerts)
     assert [kind for kind, _sent in outcomes] == ["ok", "ok"], outcomes
