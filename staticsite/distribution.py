@@ -19,7 +19,7 @@ from django.db.models import Min
 from django.utils import timezone
 
 from . import rendering
-from .models import FileChange, PublicHost
+from .models import FileChange, PublicHost, PublishedPage
 
 logger = logging.getLogger(__name__)
 
@@ -56,10 +56,40 @@ def _send(host, file, deleted):
         raise ReceiverError(f"{url}: answered {status}")
 
 
+def _send_all(host, files):
+    try:
+        for file, deleted in files:
+            _send(host, file, deleted)
+    except ReceiverError as exc:
+        host.last_error = str(exc)
+        host.save(update_fields=["last_error"])
+        raise
+
+
+def _acknowledge(host, position):
+    host.acknowledged = position
+    host.acknowledged_at = timezone.now()
+    host.last_error = ""
+    host.save(update_fields=["acknowledged", "acknowledged_at", "last_error"])
+
+
+def send_everything(host):
+    """A host that never acknowledged anything (new, or reset by the operator after its disk
+    was replaced) receives every published file; it is then at the last change noted before
+    the first file was read, so what changed meanwhile follows in the next round."""
+    position = FileChange.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    files = PublishedPage.objects.order_by("pk").values_list("file", flat=True)
+    _send_all(host, ((file, False) for file in files.iterator()))
+    _acknowledge(host, position)
+    return files.count()
+
+
 def distribute_to(host, *, batch=5000):
     """Send host the changes after its acknowledged one, each file once in its latest state
     (a page written ten times is sent once); returns the number of files sent. Raises
     ReceiverError after recording it on the host: its position stays where it was."""
+    if host.acknowledged_at is None:
+        return send_everything(host)
     rows = (
         FileChange.objects.filter(pk__gt=host.acknowledged)
         .order_by("pk")
@@ -77,17 +107,8 @@ def distribute_to(host, *, batch=5000):
     latest = {}
     for _pk, file, deleted in changes:
         latest[file] = deleted  # the last change of a file says what it is now
-    try:
-        for file, deleted in latest.items():
-            _send(host, file, deleted)
-    except ReceiverError as exc:
-        host.last_error = str(exc)
-        host.save(update_fields=["last_error"])
-        raise
-    host.acknowledged = changes[-1][0]
-    host.acknowledged_at = timezone.now()
-    host.last_error = ""
-    host.save(update_fields=["acknowledged", "acknowledged_at", "last_error"])
+    _send_all(host, latest.items())
+    _acknowledge(host, changes[-1][0])
     return len(latest)
 
 
@@ -97,11 +118,11 @@ def distribute():
     done = {}
     for host in PublicHost.objects.order_by("name"):
         try:
+            done[host.name] = 0
             sent = distribute_to(host)
             while sent:
-                done[host.name] = done.get(host.name, 0) + sent
+                done[host.name] += sent
                 sent = distribute_to(host)
-            done.setdefault(host.name, 0)
         except ReceiverError as exc:
             logger.warning("public host %s behind: %s", host.name, exc)
             done[host.name] = str(exc)
@@ -111,17 +132,3 @@ def distribute():
     else:
         FileChange.objects.all().delete()  # one host serving the root itself: nobody to tell
     return done
-
-
-def resend_everything(host):
-    """A new host, or one whose disk was replaced: note every current file again and put the
-    host before them, so the next round sends it the whole set."""
-    from .models import PublishedPage
-
-    now = timezone.now()
-    first = None
-    for file in PublishedPage.objects.values_list("file", flat=True).iterator():
-        change = FileChange.objects.create(file=file, at=now)
-        first = first or change.pk
-    if first is not None:
-        PublicHost.objects.filter(pk=host.pk).update(acknowledged=first - 1)

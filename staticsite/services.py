@@ -123,11 +123,12 @@ def publish_page(*, site_id, host, path, force=False):
     outcome = UNCHANGED
     # Same bytes as stored and on disk: the file stays (its mtime too, for distribution).
     if (
-        page is None
+        force
+        or page is None
         or page.fingerprint != fingerprint
         or rendering.file_fingerprint(file) != fingerprint
     ):
-        rendering.write_atomically(file, rendered.body)
+        place(file, rendered.body)
         outcome = WRITTEN
     fields = {
         "site_id": site_id,
