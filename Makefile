@@ -30,10 +30,15 @@ MONITORING_SITE_ADDRESS ?= 127.0.0.1:$(PORT)
 # to shut down, waits for them and exits 0; a process still starting up is simply ended. Should
 # one exit by itself, the others are stopped too and make reports its status. The shell's own
 # job notices ("[1] Done ...") are silenced once the three have started.
+# The public pages are published as files (staticsite/) by the worker, queued here, and the
+# application answers them from the files first (STATIC_PAGES_SERVE), as nginx does in production.
+# SITE_PORT: links from one demo site to another carry the port (columns.site_urls).
 run: demo
 	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py publish_static --all --queue
 	@echo "Portal on http://127.0.0.1:$(PORT)/  admin on http://127.0.0.1:$(PORT)/admin/  (Ctrl-C stops all)"
-	@exec env MONITORING_SITE_ADDRESS=$(MONITORING_SITE_ADDRESS) bash -c 'set -m; \
+	@exec env MONITORING_SITE_ADDRESS=$(MONITORING_SITE_ADDRESS) SITE_PORT=$(PORT) \
+	  STATIC_PAGES_SERVE=1 bash -c 'set -m; \
 	  stop() { kill -TERM $$(jobs -p) 2>/dev/null; wait; }; \
 	  trap "stop; exit 0" INT TERM HUP; \
 	  $(VENV)/bin/celery -A portal worker --loglevel=warning --concurrency=2 & \

@@ -23,8 +23,13 @@ class Command(BaseCommand):
             action="store_true",
             help="only pages rendered with other templates or translations than the current",
         )
+        parser.add_argument(
+            "--queue",
+            action="store_true",
+            help="queue the pages for the workers instead of rendering them here (make run)",
+        )
 
-    def handle(self, *args, site_codes=None, all=False, templates=False, **options):
+    def handle(self, *args, site_codes=None, all=False, templates=False, queue=False, **options):
         if templates:
             targets = services.pages_with_old_templates()
         else:
@@ -37,6 +42,10 @@ class Command(BaseCommand):
             targets = set()
             for site in sites:
                 targets |= services.site_targets(site)
+        if queue:
+            services.enqueue(targets)
+            self.stdout.write(f"{len(targets)} pages queued for the workers")
+            return
         started = time.monotonic()
         done = services.rebuild(targets, progress=self._bar)
         seconds = time.monotonic() - started
