@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from columns.admin_links import change_url
 from columns.audit import record
 from columns.models import Role, Unit
 from columns.notifications import notify
@@ -67,11 +68,6 @@ ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
 #: 统一社会信用代码: 18 characters of digits and capitals without I, O, Z, S, V.
 CREDIT_CODE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
-
-
-def _admin_url(request):
-    # A literal path: beat workers may run where PORTAL_ROLE=public leaves no admin URLconf.
-    return f"/admin/disclosure/disclosurerequest/{request.pk}/change/"
 
 
 def _tracking_url(request):
@@ -306,7 +302,7 @@ def _store(request, *, password, unit, by=None):
             selectors.dispatchers(),
             kind="disclosure_received",
             title=_("New disclosure request %(code)s") % {"code": request.tracking_code},
-            url=_admin_url(request),
+            url=change_url(request),
             key=f"disclosure:{request.pk}:received",
         )
 
@@ -494,7 +490,7 @@ def supply_clarification(*, request, text):
         _unit_staff(request.unit, Role.LIAISON),
         kind="disclosure_clarified",
         title=_("The applicant clarified request %(code)s") % {"code": request.tracking_code},
-        url=_admin_url(request),
+        url=change_url(request),
         key=f"disclosure:{request.pk}:clarified:{timezone.now().isoformat()}",
     )
     return request
@@ -509,7 +505,7 @@ def _notify_assigned(request):
         kind="disclosure_assigned",
         title=_("Disclosure request to answer by %(due)s: %(code)s")
         % {"due": f"{local_date(request.due_at):%Y-%m-%d}", "code": request.tracking_code},
-        url=_admin_url(request),
+        url=change_url(request),
         key=f"disclosure:{request.pk}:assigned:{request.unit_id}",
     )
 
@@ -674,7 +670,7 @@ def request_extension(*, request, by, working_days, reason):
         title=_("Extension of %(n)s working days asked for: %(code)s")
         % {"n": working_days, "code": request.tracking_code},
         body=reason,
-        url=_admin_url(request),
+        url=change_url(request),
         key=f"disclosure-extension:{extension.pk}",
     )
     return extension
@@ -764,7 +760,7 @@ def draft_reply(
         _unit_staff(request.unit, Role.SECTION_HEAD),
         kind="disclosure_reply_drafted",
         title=_("Reply notice to approve: %(code)s") % {"code": request.tracking_code},
-        url=_admin_url(request),
+        url=change_url(request),
         key=f"disclosure:{request.pk}:drafted:{timezone.now().isoformat()}",
     )
     return request
@@ -782,7 +778,7 @@ def return_reply(*, request, by, comment):
         kind="disclosure_reply_returned",
         title=_("Reply returned: %(code)s") % {"code": request.tracking_code},
         body=comment,
-        url=_admin_url(request),
+        url=change_url(request),
         key=f"disclosure:{request.pk}:returned:{timezone.now().isoformat()}",
     )
     return request
@@ -889,7 +885,7 @@ def _alert(pk, now):
         recipients,
         kind=f"disclosure_{kind}",
         title=title,
-        url=_admin_url(request),
+        url=change_url(request),
         key=f"disclosure:{request.pk}:{kind}:v{request.deadline_version}",
     )
     _schedule_alerts(request)
@@ -968,7 +964,7 @@ def _recount(pk, calendar, by):
         _alert_recipients(request, overdue=False),
         kind="disclosure_deadline_recounted",
         title=note,
-        url=_admin_url(request),
+        url=change_url(request),
         key=f"disclosure:{request.pk}:recount:v{request.deadline_version}",
     )
     return 1
