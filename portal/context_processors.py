@@ -1,6 +1,6 @@
 """Template context every page needs: the site the request is for and its main navigation."""
 
-from publishing.views import ColumnTree
+from publishing.selectors import ColumnTree
 
 
 def current_site(request):

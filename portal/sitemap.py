@@ -20,8 +20,7 @@ from monitoring.inspections.selectors import (
     published_months,
     published_reports,
 )
-from publishing.selectors import published_articles
-from publishing.views import public_service_items
+from publishing.selectors import public_service_items, published_articles
 
 #: Most URLs one sitemap file may hold (sitemaps.org).
 SITEMAP_LIMIT = 50_000

@@ -6,8 +6,7 @@ from django.utils.translation import gettext as _
 from columns.site_urls import absolute_url, object_url
 
 from . import page_tags
-from .selectors import public_articles_in
-from .views import ColumnTree
+from .selectors import ColumnTree, public_articles_in
 
 FEED_SIZE = 20
 

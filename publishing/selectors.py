@@ -1,14 +1,52 @@
-"""Reads of articles: what the public sees, what waits for a reviewer, where a submission is."""
+"""Reads of publishing: what the public sees (the column tree, articles, the 政府信息公开
+catalogue, service items), what waits for a reviewer, where a submission is."""
 
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from columns.models import Column, ColumnCategory, Role
+from columns.models import Column, ColumnCategory, Role, Unit
 from columns.selectors import columns_for_user, has_role, roles_of, unit_of
 
-from .models import Article, ArticleStatus, HeadlineDirective, ReviewRun
+from .models import Article, ArticleStatus, HeadlineDirective, ReviewRun, ServiceItem
+
+
+class ColumnTree:
+    """栏目树 — a site's columns read in one query: the navigation, breadcrumbs, sub-columns
+    and every column's public URL (column.public_url) without a query per column."""
+
+    def __init__(self, site):
+        self.columns = list(Column.objects.filter(site=site).order_by("tree_id", "lft"))
+        self.by_pk = {}
+        for column in self.columns:  # tree order: a parent comes before its children
+            parent = self.by_pk.get(column.parent_id)
+            column.public_url = f"{parent.public_url if parent else '/columns/'}{column.slug}/"
+            self.by_pk[column.pk] = column
+
+    def roots(self):
+        return sorted((c for c in self.columns if c.parent_id is None), key=lambda c: c.position)
+
+    def ancestors(self, column, include_self=False):
+        return [
+            c
+            for c in self.columns
+            if c.tree_id == column.tree_id
+            and (c.lft < column.lft < c.rght or (include_self and c.pk == column.pk))
+        ]
+
+    def children(self, column):
+        return [c for c in self.columns if c.parent_id == column.pk]
+
+    def at_path(self, path):
+        """The column at /columns/<path>/, or a Chinese 404."""
+        url = "/columns/" + "/".join(s for s in path.split("/") if s) + "/"
+        for column in self.columns:
+            if column.public_url == url:
+                return column
+        raise Http404(_("No column answers at this address; it may have been moved or removed."))
 
 
 def published_articles(site=None):
@@ -253,3 +291,34 @@ def review_sheet(article):
         overrides = sorted(run.finding_overrides.all(), key=lambda o: (o.decided_at, o.pk))
         sheet.append({"run": run, "steps": steps, "overrides": overrides})
     return sheet
+
+
+def catalogue_items(site, *, unit=None, year=None, category=""):
+    """信息公开目录 — the site's published items with an index number, narrowed by unit,
+    year of the index number and column category when given."""
+    items = published_articles(site).filter(index_number__isnull=False)
+    if unit is not None:
+        items = items.filter(unit_id=unit)
+    if year is not None:
+        items = items.filter(index_number__contains=f"/{year}-")
+    if category:
+        items = items.filter(column__category=category)
+    return items
+
+
+def units_with_columns(site):
+    """The units owning a column of site: the catalogue's and the guide's unit list."""
+    return Unit.objects.filter(columns__site=site).distinct().order_by("pk")
+
+
+def public_service_items(site):
+    """办事事项 — the site's published service items, by unit and position."""
+    return (
+        ServiceItem.objects.filter(is_published=True, site=site)
+        .select_related("unit")
+        .order_by("unit_id", "position", "pk")
+    )
+
+
+def units_with_service_items(site):
+    return Unit.objects.filter(service_items__site=site).distinct().order_by("pk")

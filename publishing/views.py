@@ -16,16 +16,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from columns.models import Column, ColumnCategory, Unit
+from columns.models import Column, ColumnCategory
 from columns.offline import announced_windows
 
 from . import page_tags
-from .models import ServiceItem
 from .selectors import (
+    ColumnTree,
+    catalogue_items,
     previewable_articles,
     public_article,
     public_articles_in,
+    public_service_items,
     published_articles,
+    units_with_columns,
+    units_with_service_items,
 )
 
 PAGE_SIZE = 20
@@ -39,41 +43,6 @@ class BadRequest(Exception):
 
 def bad_request(request, message):
     return render(request, "portal/400.html", {"message": message}, status=400)
-
-
-class ColumnTree:
-    """栏目树 — a site's columns read in one query: the navigation, breadcrumbs, sub-columns
-    and every column's public URL (column.public_url) without a query per column."""
-
-    def __init__(self, site):
-        self.columns = list(Column.objects.filter(site=site).order_by("tree_id", "lft"))
-        self.by_pk = {}
-        for column in self.columns:  # tree order: a parent comes before its children
-            parent = self.by_pk.get(column.parent_id)
-            column.public_url = f"{parent.public_url if parent else '/columns/'}{column.slug}/"
-            self.by_pk[column.pk] = column
-
-    def roots(self):
-        return sorted((c for c in self.columns if c.parent_id is None), key=lambda c: c.position)
-
-    def ancestors(self, column, include_self=False):
-        return [
-            c
-            for c in self.columns
-            if c.tree_id == column.tree_id
-            and (c.lft < column.lft < c.rght or (include_self and c.pk == column.pk))
-        ]
-
-    def children(self, column):
-        return [c for c in self.columns if c.parent_id == column.pk]
-
-    def at_path(self, path):
-        """The column at /columns/<path>/, or a Chinese 404."""
-        url = "/columns/" + "/".join(s for s in path.split("/") if s) + "/"
-        for column in self.columns:
-            if column.public_url == url:
-                return column
-        raise Http404(_("No column answers at this address; it may have been moved or removed."))
 
 
 def public_context(request, tree=None, **context):
@@ -206,7 +175,7 @@ def article_print(request, pk):
 def disclosure_home(request):
     """政府信息公开 — the section's front page: guide, catalogue, annual reports."""
     page_tags.depend(request, page_tags.catalogue(request.site.pk))
-    latest = published_articles(request.site).filter(index_number__isnull=False)[:10]
+    latest = catalogue_items(request.site)[:10]
     return render(
         request,
         "publishing/public/disclosure_home.html",
@@ -216,7 +185,7 @@ def disclosure_home(request):
 
 def disclosure_guide(request):
     """政府信息公开指南 — how to find and request government information on this site."""
-    units = Unit.objects.filter(columns__site=request.site).distinct().order_by("pk")
+    units = units_with_columns(request.site)
     return render(
         request, "publishing/public/disclosure_guide.html", public_context(request, units=units)
     )
@@ -234,7 +203,6 @@ def _int_param(request, name, message):
 def disclosure_catalogue(request):
     """信息公开目录 — items with an index number, filterable by unit, year and category."""
     page_tags.depend(request, page_tags.catalogue(request.site.pk))
-    items = published_articles(request.site).filter(index_number__isnull=False)
     try:
         unit = _int_param(request, "unit", _("Choose a unit from the list."))
         year = _int_param(request, "year", _("The year must be four digits, such as 2026."))
@@ -243,16 +211,11 @@ def disclosure_catalogue(request):
             raise BadRequest(_("Choose a category from the list."))
         if year is not None and not 1949 <= year <= 9999:
             raise BadRequest(_("The year must be four digits, such as 2026."))
-        if unit is not None:
-            items = items.filter(unit_id=unit)
-        if year is not None:
-            items = items.filter(index_number__contains=f"/{year}-")
-        if category:
-            items = items.filter(column__category=category)
+        items = catalogue_items(request.site, unit=unit, year=year, category=category)
         page = page_number(request, Paginator(items.order_by("-index_number"), PAGE_SIZE))
     except BadRequest as exc:
         return bad_request(request, str(exc))
-    units = Unit.objects.filter(columns__site=request.site).distinct().order_by("pk")
+    units = units_with_columns(request.site)
     this_year = timezone.localtime().year
     context = public_context(
         request,
@@ -284,14 +247,6 @@ def annual_reports(request, template="publishing/public/annual_reports.html", ex
 # --- 办事服务 ---------------------------------------------------------------------------------
 
 
-def public_service_items(site):
-    return (
-        ServiceItem.objects.filter(is_published=True, site=site)
-        .select_related("unit")
-        .order_by("unit_id", "position", "pk")
-    )
-
-
 def service_catalogue(request):
     """办事服务 — the catalogue of service items, by unit."""
     page_tags.depend(request, page_tags.services(request.site.pk))
@@ -302,9 +257,8 @@ def service_catalogue(request):
         return bad_request(request, str(exc))
     if unit is not None:
         items = items.filter(unit_id=unit)
-    units = Unit.objects.filter(service_items__site=request.site).distinct()
     context = public_context(
-        request, items=list(items), units=units.order_by("pk"), chosen_unit=unit
+        request, items=list(items), units=units_with_service_items(request.site), chosen_unit=unit
     )
     return render(request, "publishing/public/service_catalogue.html", context)
 

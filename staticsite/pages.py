@@ -13,8 +13,13 @@ from columns.models import Column, Site, SiteHost
 from interaction.selectors import published_messages
 from interaction.views import MESSAGE_PAGE_SIZE
 from publishing.models import Article
-from publishing.selectors import public_articles_in, published_articles
-from publishing.views import ANNUAL_REPORTS_SLUG, PAGE_SIZE, ColumnTree, public_service_items
+from publishing.selectors import (
+    ColumnTree,
+    public_articles_in,
+    public_service_items,
+    published_articles,
+)
+from publishing.views import ANNUAL_REPORTS_SLUG, PAGE_SIZE
 
 #: Pages of every site that list nothing paginated.
 FIXED_PATHS = (
