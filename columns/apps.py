@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class ColumnsConfig(AppConfig):
     name = "columns"
-    verbose_name = _("Sites, units and columns")
+    verbose_name = _("Sites, columns and platform kernel")
 
     #: Model permissions each role's group gets (least privilege [Q§17]); every app of the
     #: platform may declare the same attribute for its own models, and
