@@ -2,12 +2,14 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -142,6 +144,10 @@ class AttachmentInline(admin.TabularInline):
         return self._editable(obj) and super().has_delete_permission(request, obj)
 
 
+#: An article past editing shows its body rendered in place of the editor's field.
+_READ_BODY = {"body": "rendered_body"}
+
+
 @admin.register(Article)
 class ArticleAdmin(ColumnScopedAdminMixin, admin.ModelAdmin):
     form = ArticleForm
@@ -236,10 +242,25 @@ class ArticleAdmin(ColumnScopedAdminMixin, admin.ModelAdmin):
 
         return FormWithUser
 
+    def get_fieldsets(self, request, obj=None):
+        if obj is None or obj.status in workflow.EDITABLE_STATES:
+            return self.fieldsets
+        # Read-only, staff read the body as the public page shows it, not its HTML source.
+        return [
+            (name, {**options, "fields": [_READ_BODY.get(f, f) for f in options["fields"]]})
+            for name, options in self.fieldsets
+        ]
+
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.status not in workflow.EDITABLE_STATES:
-            return [f for fieldset in self.fieldsets for f in fieldset[1]["fields"]]
+            return flatten_fieldsets(self.get_fieldsets(request, obj))
         return self.ALWAYS_READONLY
+
+    @admin.display(description=Article._meta.get_field("body").verbose_name)
+    def rendered_body(self, article):
+        # Stored sanitised (services.save_article); cleaned again here, as cheap as it is
+        # idempotent, so the staff page never trusts a row written some other way.
+        return mark_safe(clean_html(article.body))
 
     def has_change_permission(self, request, obj=None):
         if obj is not None and obj.status not in workflow.EDITABLE_STATES:

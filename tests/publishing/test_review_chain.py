@@ -1,5 +1,7 @@
 """三审 through the admin as the demo accounts, and the refusals of the review rules."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -229,3 +231,22 @@ def test_review_sheet_lists_every_step_with_reviewer_time_and_decision(login_as,
     assert timezone.localtime(decided_at).strftime("%Y-%m-%d %H:%M") in html
     assert "@media print" in open("static/publishing/review_sheet.css").read()
     assert "review_sheet.css" in html
+
+
+def test_submitted_article_shows_its_body_rendered_not_as_html_source(login_as, column_named):
+    author = login_as("edu_liaison")
+    body = "<p>第一段<strong>重点</strong></p><ul><li>一项</li></ul>"
+    form = article_form(column_named("edu-news"), title="只读正文", body=body)
+    assert author.post(add_url(), form).status_code == 302
+    article = Article.objects.get(title="只读正文")
+    author.post(act_url(article, "submit"))
+    article.refresh_from_db()
+    assert article.status == ArticleStatus.IN_REVIEW
+
+    page = login_as("edu_head").get(change_url(article)).content.decode()
+    field = re.search(
+        r'<div class="[^"]*field-rendered_body.*?<div class="readonly">(.*?)</div>', page, re.S
+    )
+    assert field, "the read-only change page shows the body in place of the editor's field"
+    assert field.group(1).strip() == body
+    assert "&lt;p&gt;" not in page and "field-body" not in page
