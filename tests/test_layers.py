@@ -1,8 +1,9 @@
 """The layer rule of README's layout: each app imports only the apps below it.
 
-columns ← publishing ← interaction ← disclosure ← monitoring ← portal ← staticsite. Every
-import statement of every module counts, those inside functions too; a new app of the
-project must be given its place here before its imports are accepted.
+columns ← publishing ← interaction ← disclosure ← monitoring ← portal ← staticsite, as
+portal.platform_apps lists them. Every import statement of every module counts, those inside
+functions too; a new app of the project must be given its place there before its imports
+are accepted.
 """
 
 import ast
