@@ -1,7 +1,8 @@
 """政民互动 · 留言 — the citizen mailbox: messages, their records, deadlines and alerts.
 
 A message's status changes only through interaction.workflow, fired by interaction.services;
-its due time only through services.set_deadline, each change kept as a DeadlineChange.
+its due time only through interaction.services.deadline_versions, each change kept as a
+DeadlineChange.
 """
 
 from django.conf import settings
