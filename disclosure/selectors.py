@@ -16,6 +16,7 @@ from .models import (
     AppealCount,
     ApplicantType,
     DisclosureRequest,
+    RequestEvent,
     RequestExtension,
     RequestStatus,
     WithholdingGround,
@@ -212,3 +213,21 @@ def annual_report(site, year):
         "carried_out": row("carried_out", _("4. Carried over to next year"), carried_out),
         "appeals": [(label, appeals.get(kind)) for kind, label in AppealCount.Kind.choices],
     }
+
+
+# --- the applicant's tracking page --------------------------------------------------------------
+
+
+def tracked_request(site, pk):
+    """The request an applicant tracks (its pk kept in their session), if it is on this site."""
+    return DisclosureRequest.objects.filter(pk=pk, site=site).select_related("unit").first()
+
+
+def applicant_timeline(request):
+    """The steps of request the applicant is shown, in order (internal events left out)."""
+    return request.events.filter(action__in=RequestEvent.LABELS)
+
+
+def open_question(request):
+    """The latest 补正 request, which the applicant is asked to answer."""
+    return request.events.filter(action="request_clarification").last()

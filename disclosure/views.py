@@ -11,9 +11,9 @@ from django.views.decorators.http import require_POST
 
 from columns.client_address import client_address
 
-from . import notices, services, workflow
+from . import notices, selectors, services, workflow
 from .forms import ApplicationForm, ClarificationForm, TrackForm
-from .models import DisclosureRequest, RequestEvent, RequestStatus
+from .models import RequestStatus
 
 JUST_SUBMITTED = "disclosure:just-submitted"
 TRACKED = "disclosure:tracked"
@@ -91,11 +91,7 @@ def track(request):
 
 def _tracked(request):
     pk = request.session.get(TRACKED)
-    application = (
-        DisclosureRequest.objects.filter(pk=pk, site=request.site).select_related("unit").first()
-        if pk
-        else None
-    )
+    application = selectors.tracked_request(request.site, pk) if pk else None
     if application is None:
         raise Http404
     return application
@@ -108,12 +104,12 @@ def track_status(request, clarification_form=None):
     answered = application.status in workflow.ANSWERED_STATES
     context = {
         "application": application,
-        "events": application.events.filter(action__in=RequestEvent.LABELS),
+        "events": selectors.applicant_timeline(application),
         "answered": answered,
         "reply": notices.paragraphs(application)[2:] if answered else None,
     }
     if application.status == RequestStatus.CLARIFICATION:
-        context["question"] = application.events.filter(action="request_clarification").last()
+        context["question"] = selectors.open_question(application)
         context["clarification_form"] = clarification_form or ClarificationForm()
     return render(request, "disclosure/track_status.html", context)
 

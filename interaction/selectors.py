@@ -10,7 +10,7 @@ from columns.models import Role
 from columns.selectors import has_role, roles_of, sees_everything, unit_of
 
 from . import workflow
-from .models import ExtensionRequest, Message, MessageStatus
+from .models import ExtensionRequest, Message, MessageEvent, MessageStatus
 
 UNIT_STAFF_ROLES = (Role.LIAISON, Role.SECTION_HEAD, Role.DEPUTY_LEADER, Role.PRINCIPAL_LEADER)
 
@@ -165,3 +165,21 @@ def overdue_messages(user, now=None):
     return by_urgency(
         messages_for_user(user).filter(status__in=workflow.OPEN_STATES, due_at__lt=now)
     )
+
+
+# --- the citizen's tracking page ----------------------------------------------------------------
+
+
+def tracked_message(site, pk):
+    """The message a citizen tracks (its pk kept in their session), if it is on this site."""
+    return Message.objects.filter(pk=pk, site=site).first()
+
+
+def citizen_timeline(message):
+    """The steps of message the citizen is shown, in order (internal events left out)."""
+    return message.events.filter(action__in=MessageEvent.LABELS).select_related("unit")
+
+
+def open_question(message):
+    """The latest request for more information, which the citizen is asked to answer."""
+    return message.events.filter(action="request_info").last()

@@ -17,7 +17,7 @@ from publishing.views import BadRequest, bad_request, page_number
 
 from . import selectors, services
 from .forms import MessageForm, RatingForm, ReopenForm, SupplyInfoForm, TrackForm
-from .models import Channel, Message, MessageEvent, MessageKind, MessageStatus, Rating
+from .models import Channel, MessageKind, MessageStatus, Rating
 
 #: Session keys: the code and password shown once after submission; the message a visitor
 #: has proven (by code and password) they may follow.
@@ -131,7 +131,7 @@ def track(request):
 
 def _tracked(request):
     pk = request.session.get(TRACKED)
-    message = Message.objects.filter(pk=pk, site=request.site).first() if pk else None
+    message = selectors.tracked_message(request.site, pk) if pk else None
     if message is None:
         raise Http404
     return message
@@ -144,7 +144,7 @@ def track_status(request, forms=None):
     forms = forms or {}
     context = {
         "message": message,
-        "events": message.events.filter(action__in=MessageEvent.LABELS).select_related("unit"),
+        "events": selectors.citizen_timeline(message),
         "today": timezone.localdate(),
     }
     if message.status == MessageStatus.ANSWERED:
@@ -156,7 +156,7 @@ def track_status(request, forms=None):
     ):
         context["reopen_form"] = forms.get("reopen") or ReopenForm()
     if message.status == MessageStatus.AWAITING_INFO:
-        context["question"] = message.events.filter(action="request_info").last()
+        context["question"] = selectors.open_question(message)
         context["supply_form"] = forms.get("supply") or SupplyInfoForm()
     return render(request, "interaction/track_status.html", context)
 

@@ -5,7 +5,6 @@ from django.shortcuts import get_object_or_404, render
 
 from . import reports, selectors
 from .exports import xlsx_response
-from .models import AnnualReport, ReportStatus, ScoreMonth
 
 
 def index(request):
@@ -35,9 +34,7 @@ def campaign(request, pk):
 
 def month_table(request, year, month):
     """月度考评表 — the month's confirmed scores, ranked."""
-    assessment = get_object_or_404(
-        ScoreMonth.objects.exclude(published_at=None), year=year, month=month
-    )
+    assessment = get_object_or_404(selectors.published_months(), year=year, month=month)
     return render(
         request,
         "monitoring/inspections/month.html",
@@ -60,9 +57,7 @@ def year_ranking(request, year):
 
 
 def _published_report(pk):
-    return get_object_or_404(
-        AnnualReport.objects.filter(status=ReportStatus.PUBLISHED).select_related("site"), pk=pk
-    )
+    return get_object_or_404(selectors.published_reports(), pk=pk)
 
 
 def report(request, pk):
