@@ -136,3 +136,22 @@ def test_a_file_changed_on_disk_is_alerted_restored_and_sent_again(hosts, settin
     distribution.distribute()
     assert served(a, "/") == served(b, "/") == original
     assert tamper.check_served(sample=10) == []
+
+
+def test_public_hosts_command_adds_lists_and_resets_and_refuses_a_bad_address():
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="URL"):
+        call_command("public_hosts", "--add", "web-public-1", "not an address")
+    assert not PublicHost.objects.exists()
+    out = StringIO()
+    call_command("public_hosts", "--add", "web-public-1", "http://10.0.0.31:8090/", stdout=out)
+    assert "web-public-1\thttp://10.0.0.31:8090/\tat 0 (never)" in out.getvalue()
+    PublicHost.objects.update(acknowledged=42, acknowledged_at="2026-12-01T00:00:00Z")
+    call_command("public_hosts", "--reset", "web-public-1", stdout=StringIO())
+    assert PublicHost.objects.get().acknowledged_at is None
+    with pytest.raises(CommandError, match="no public host named web-public-9"):
+        call_command("public_hosts", "--remove", "web-public-9")
+    assert PublicHost.objects.count() == 1

@@ -1,0 +1,110 @@
+"""Benchmark: a published page (staticsite) through nginx ÷ a static file of the same size
+through the same nginx (target: at least 0.9), both measured in one run with wrk.
+
+nginx runs deploy/nginx/portal-public.conf on loopback (tests/staticsite/front.py: its TLS
+server speaking plain HTTP, no upstream needed: nothing here reaches the application). The
+published page is an article page of the demo portal written by staticsite.services.
+publish_page into the host's root and requested at its own address (the map, the try_files
+and the security headers included); the static file is the same bytes under /static/ (the
+collectstatic location, with its own headers). wrk: one thread, 8 connections, 10 s each,
+after a warm-up; the detail says how many bytes each answer carried.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench \\
+        .venv/bin/python bench/bench_static.py
+"""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+os.environ.pop("PORTAL_TESTING", None)
+os.environ["DEBUG"] = "0"
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+
+from columns.models import Site  # noqa: E402
+from publishing.selectors import published_articles  # noqa: E402
+from staticsite import rendering, services  # noqa: E402
+from tests.staticsite.front import PublicHostOnLoopback  # noqa: E402
+
+TARGET_RATIO = 0.9
+CONNECTIONS = 8
+DURATION = "10s"
+STATIC_NAME = "bench-static-page.html"
+
+
+def wrk(url, host):
+    """Requests per second, and the count of non-2xx answers."""
+    command = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{DURATION}", "-H", f"Host: {host}", url]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    rate = float(re.search(r"Requests/sec:\s+([0-9.]+)", output).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    return rate, int(errors.group(1)) if errors else 0
+
+
+def main():
+    if not Site.objects.filter(site_code="5201020001").exists():
+        call_command("load_demo", stdout=open(os.devnull, "w"))
+    site = Site.objects.get(site_code="5201020001")
+    host_name = site.primary_host
+    article = published_articles(site).order_by("pk").first()
+    path = article.get_absolute_url()
+    front = PublicHostOnLoopback(upstream_port=9, name="bench")  # no application: port 9
+    settings.STATIC_PAGES_ROOT = front.pages
+    services.publish_page(site_id=site.pk, host=host_name, path=path)
+    body = (front.pages / rendering.file_for(host_name, path)).read_bytes()
+    static_dir = Path(settings.STATIC_ROOT)
+    static_dir.mkdir(parents=True, exist_ok=True)
+    static_file = static_dir / STATIC_NAME
+    static_file.write_bytes(body)
+    static_file.chmod(0o644)
+    front.start()
+    try:
+        base = f"http://{front.address}"
+        wrk(base + path, host_name)  # warm-up
+        page_rate, page_errors = wrk(base + path, host_name)
+        file_rate, file_errors = wrk(f"{base}/static/{STATIC_NAME}", host_name)
+    finally:
+        front.stop()
+        static_file.unlink(missing_ok=True)
+        shutil.rmtree(front.directory, ignore_errors=True)
+    ratio = page_rate / file_rate
+    results = [
+        {
+            "name": "published page through nginx / static file through nginx",
+            "value": round(ratio, 2),
+            "unit": "ratio",
+            "target": f">= {TARGET_RATIO}",
+            "met": ratio >= TARGET_RATIO,
+            "ratio": round(ratio / TARGET_RATIO, 2),
+            "detail": (
+                f"{page_rate:.0f} vs {file_rate:.0f} req/s, {len(body)} bytes each, "
+                f"wrk -c{CONNECTIONS} {DURATION}; non-2xx {page_errors}/{file_errors}"
+            ),
+        },
+        {
+            "name": "published page through nginx",
+            "value": round(page_rate),
+            "unit": "req/s",
+            "target": "reported",
+            "met": True,
+            "detail": f"{path} at {host_name}, nginx 1 worker, application not running",
+        },
+    ]
+    print(json.dumps({"results": results}, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
