@@ -34,5 +34,24 @@ The API (for serving, distribution to public hosts, tamper detection, benchmarks
 - rendering.render(host, path) renders without writing; rendering.write_atomically(file,
   body) places bytes (restoring a tampered file is write_atomically with a fresh render).
 
-Commands: publish_static --site CODE | --all | --templates, and check_static.
+Commands: publish_static --site CODE | --all | --templates [--queue], check_static, and
+public_hosts.
+
+Serving: deploy/nginx/portal-public.conf does the lookup above with Django's production
+security headers and Cache-Control: no-cache; `make run` has serving.PublishedFileMiddleware
+(STATIC_PAGES_SERVE=1) do the same inside the application. A site offline (临时下线) or closed
+loses its files (services.follow_site_availability, on the beat every minute) and is
+republished whole when its window ends.
+
+Distribution (分发) to the public web hosts, decided as push with acknowledgement: every file
+written or deleted is noted (models.FileChange, via services.place / services.withdraw); each
+models.PublicHost has a receiver (nginx WebDAV, deploy/nginx/portal-pages-receiver.conf) and
+the last change it acknowledged; distribution.distribute (tasks.distribute, after each render
+run and every minute) PUTs or DELETEs the changes after that position, each file once in its
+latest state, and moves it only past what the receiver acknowledged. A host that was down
+catches up at the next round; one that never acknowledged receives every published file.
+
+Tamper detection (防篡改): tamper.check_served (hourly) hashes every file against its
+fingerprint and samples live answers at MONITORING_SITE_ADDRESS; a difference notifies the
+operators and the page is written again (publish_page(force=True)) and sent again.
 """
