@@ -177,6 +177,7 @@ class DisclosureRequestAdmin(ApplicantGuard, UnitScopedAdminMixin, admin.ModelAd
             path(
                 "register/", view(self.register_view), name="disclosure_disclosurerequest_register"
             ),
+            path("inbox/", view(self.inbox_view), name="disclosure_disclosurerequest_inbox"),
             path(
                 "<int:pk>/act/<str:action>/",
                 view(self.act_view),
@@ -217,6 +218,31 @@ class DisclosureRequestAdmin(ApplicantGuard, UnitScopedAdminMixin, admin.ModelAd
                 "opts": self.model._meta,
                 "title": _("Register a request received in person, by post or by fax"),
                 "form": form,
+            },
+        )
+
+    def inbox_view(self, request):
+        """依申请公开待办 — to assign, to answer, to approve, extensions; nearest due first."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        titles = {
+            "to_assign": _("To assign to the holding unit"),
+            "to_answer": _("My unit's requests to answer or deliver"),
+            "to_approve": _("Reply notices waiting for my approval"),
+            "extensions": _("Extensions waiting for my decision"),
+        }
+        sections = [
+            {"key": key, "title": titles[key], "items": list(rows)}
+            for key, rows in selectors.inbox(request.user).items()
+        ]
+        return TemplateResponse(
+            request,
+            "admin/disclosure/disclosurerequest/inbox.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": _("Disclosure requests to do"),
+                "sections": sections,
             },
         )
 

@@ -118,3 +118,21 @@ def test_dispatcher_registers_a_paper_request_and_others_cannot(login_as, demo, 
     request = DisclosureRequest.objects.get(phone="13500002222")
     assert request.channel == "in_person" and request.status == RequestStatus.ASSIGNED
     assert local_date(request.received_at) == date(2026, 12, 1)
+
+
+def test_inbox_shows_each_role_its_part(assigned, login_as, user_named):
+    from disclosure import services
+
+    drafted = assigned()
+    services.draft_reply(request=drafted, by=user_named("edu_liaison"), reply_type="not_held")
+    extended = assigned()
+    services.request_extension(
+        request=extended, by=user_named("edu_liaison"), working_days=5, reason="调档"
+    )
+    url = "/admin/disclosure/disclosurerequest/inbox/"
+    head = login_as("edu_head").get(url).content.decode()
+    assert 'id="inbox-to_approve"' in head and drafted.tracking_code in head
+    deputy = login_as("edu_deputy").get(url).content.decode()
+    assert 'id="inbox-extensions"' in deputy and extended.tracking_code in deputy
+    finance = login_as("fin_liaison").get(url).content.decode()
+    assert drafted.tracking_code not in finance and extended.tracking_code not in finance
