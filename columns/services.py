@@ -499,25 +499,29 @@ def file_objection(*, column, filed_by, reason, proposed_unit=None):
         column=column, unit=unit, filed_by=filed_by, reason=reason, proposed_unit=proposed_unit
     )
     record("objection_filed", actor=filed_by, target=objection, detail={"column": column.pk})
-    url = change_url(objection)
-    notify(
-        operators(),
+    _announce_filed(
+        objection,
         kind="objection_filed",
-        title=_("%(unit)s objects to being responsible for “%(column)s”")
+        filed_by=filed_by,
+        unit=unit,
+        reason=reason,
+        to_operators=_("%(unit)s objects to being responsible for “%(column)s”")
         % {"unit": unit.name, "column": column.name},
-        body=reason,
-        url=url,
-        key=f"objection:{objection.pk}:filed",
-    )
-    notify(
-        [filed_by, *liaisons_of(unit)],
-        kind="objection_filed",
-        title=_("Your objection to “%(column)s” was filed") % {"column": column.name},
-        body=reason,
-        url=url,
+        to_unit=_("Your objection to “%(column)s” was filed") % {"column": column.name},
         key=f"objection:{objection.pk}:filed",
     )
     return objection
+
+
+def _announce_filed(request, *, kind, filed_by, unit, reason, to_operators, to_unit, key):
+    """A unit's request to the operators (异议, 专题申请) is filed: the operators hear of it,
+    and the filer and the unit's liaisons are told it arrived."""
+    url = change_url(request)
+    for recipients, title in (
+        (operators(), to_operators),
+        ([filed_by, *liaisons_of(unit)], to_unit),
+    ):
+        notify(recipients, kind=kind, title=title, body=reason, url=url, key=key)
 
 
 @transaction.atomic
@@ -631,22 +635,15 @@ def request_special_topic(
         ends_on=ends_on,
     )
     record("topic_requested", actor=requested_by, target=topic)
-    url = change_url(topic)
-    notify(
-        operators(),
+    _announce_filed(
+        topic,
         kind="topic_requested",
-        title=_("%(unit)s requests the special topic “%(name)s”")
+        filed_by=requested_by,
+        unit=unit,
+        reason=reason,
+        to_operators=_("%(unit)s requests the special topic “%(name)s”")
         % {"unit": unit.name, "name": topic.name},
-        body=reason,
-        url=url,
-        key=f"topic:{topic.pk}:requested",
-    )
-    notify(
-        [requested_by, *liaisons_of(unit)],
-        kind="topic_requested",
-        title=_("Your request for the special topic “%(name)s” was filed") % {"name": topic.name},
-        body=reason,
-        url=url,
+        to_unit=_("Your request for the special topic “%(name)s” was filed") % {"name": topic.name},
         key=f"topic:{topic.pk}:requested",
     )
     return topic
