@@ -3,17 +3,22 @@ and passes the rest to the application; `make run`'s middleware does the same; a
 or closed is not served from files."""
 
 import http.client
+import re
 import shutil
 from datetime import timedelta
 
 import pytest
+from csp.utils import build_policy
 from django.contrib.auth import get_user_model
+from django.http import HttpResponse
+from django.middleware.security import SecurityMiddleware
 from django.test import Client
 from django.utils import timezone
 
 from columns.models import OfflineWindow, Site
 from staticsite import rendering, services
 from staticsite.models import FileChange, PendingRender, PublishedPage
+from tests.deploy.installation import DEPLOY
 
 from .conftest import EDU_HOST, PORTAL_HOST, drain, page_file, publish_two_sites
 from .front import APPLICATION_MARK, PublicHostOnLoopback, StandInApplication
@@ -208,3 +213,35 @@ def test_a_closed_site_loses_its_files_at_the_next_tick(edu_published, public_ho
     assert services.follow_site_availability() == ({edu_published.pk}, set())
     assert not PublishedPage.objects.filter(site=edu_published).exists()
     assert get(public_host.port, "/", EDU_HOST)[2].startswith(APPLICATION_MARK)
+
+
+def _published_location_headers():
+    """{name: value} of the add_header lines in portal-public.conf's published-page location."""
+    text = (DEPLOY / "nginx" / "portal-public.conf").read_text()
+    block = text[text.index("try_files /$host$published_file") : text.index("location @portal")]
+    return {
+        name: value.strip('"')
+        for name, value in re.findall(r'add_header (\S+) ("[^"]*"|\S+) always;', block)
+    }
+
+
+def test_nginx_sends_the_security_headers_django_sends_in_production(settings, rf):
+    # The production values (PORTAL_PRODUCTION=1) of the settings SecurityMiddleware reads.
+    settings.SECURE_HSTS_SECONDS = 31536000
+    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = settings.SECURE_HSTS_PRELOAD = True
+    django = SecurityMiddleware(lambda request: HttpResponse())(rf.get("/", secure=True))
+    nginx = _published_location_headers()
+    for name in (
+        "Strict-Transport-Security",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "Cross-Origin-Opener-Policy",
+    ):
+        assert nginx[name] == django[name], name
+    assert nginx["X-Frame-Options"] == settings.X_FRAME_OPTIONS
+
+    def directives(policy):
+        return {part.strip() for part in policy.split(";")}
+
+    policy = build_policy(config=settings.CONTENT_SECURITY_POLICY["DIRECTIVES"])
+    assert directives(nginx["Content-Security-Policy"]) == directives(policy)
