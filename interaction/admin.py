@@ -1,15 +1,13 @@
 """Admin of the mailbox and the calendar: presentation and wiring; rules live in services.
 
 Messages are read-only pages here: every change is a business action posted from the panel
-on the message's page (route, transfer, reply, approve, extend, …) to services.
+on the message's page (route, transfer, reply, approve, extend, …) to services. The panel,
+that action endpoint and the to-do list are pages of their own in interaction.admin_views.
 """
 
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib import admin
 from django.db.models import Case, IntegerField, Value, When
-from django.shortcuts import redirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
@@ -17,10 +15,9 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from columns.admin_cells import cut, short_date
 from columns.admin_scoping import UnitScopedAdminMixin
 from columns.audit import record
-from columns.models import Unit
 from columns.personal_data_admin import PersonalDataAdminMixin
 
-from . import masking, selectors, services, workflow
+from . import admin_views, selectors, services, workflow
 from .models import (
     CalendarYear,
     DeadlineAlert,
@@ -30,7 +27,6 @@ from .models import (
     Message,
     MessageEvent,
     MessageImage,
-    MessageKind,
     MessageStatus,
     WorkingDayOverride,
 )
@@ -182,7 +178,7 @@ def working_days_left_column(calendar):
 
     @admin.display(description=gettext_lazy("working days left"), ordering="due_at")
     def working_days_left(message):
-        left = _days_left(calendar, today, message)
+        left = admin_views.days_left(calendar, today, message)
         return "—" if left is None else left
 
     return working_days_left
@@ -295,228 +291,22 @@ class MessageAdmin(MessageContactGuard, UnitScopedAdminMixin, admin.ModelAdmin):
     def get_urls(self):
         view = self.admin_site.admin_view
         return [
-            path("inbox/", view(self.inbox_view), name="interaction_message_inbox"),
-            path("<int:pk>/act/<str:action>/", view(self.act_view), name="interaction_message_act"),
+            path(
+                "inbox/",
+                view(admin_views.InboxView.as_view(model_admin=self)),
+                name="interaction_message_inbox",
+            ),
+            path(
+                "<int:pk>/act/<str:action>/",
+                view(admin_views.MessageActionView.as_view(model_admin=self)),
+                name="interaction_message_act",
+            ),
         ] + super().get_urls()
-
-    # --- pages ----------------------------------------------------------------------------
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         message = self.get_object(request, object_id)
-        extra_context = {**(extra_context or {}), **self._panel(request, message)}
+        extra_context = {**(extra_context or {}), **admin_views.panel(request, message)}
         return super().change_view(request, object_id, form_url, extra_context)
-
-    def _panel(self, request, message):
-        user = request.user
-        may = {action.name: action for action in workflow.available_actions(message, user)}
-        # The reply's review form holds both buttons, approve and return.
-        may["review_reply"] = "approve_reply" in may
-        calendar = WorkingCalendar.load()
-        return {
-            "message": message,
-            # What the public will read once the reply is out, personal data masked.
-            "public_preview": masking.public_version(message) if message.publish_allowed else None,
-            "contact": (
-                services.view_contact(message=message, by=user, request=request)
-                if selectors.may_see_contact(user, message)
-                else None
-            ),
-            "due_on": local_date(message.due_at),
-            "days_left": _days_left(calendar, local_date(timezone.now()), message),
-            "units": Unit.objects.order_by("pk"),
-            "kinds": MessageKind.choices,
-            "pending_extension": message.extensions.filter(
-                status=ExtensionRequest.Status.PENDING
-            ).first(),
-            "transfer_reason": (
-                message.events.filter(action="request_transfer").last()
-                if message.status == MessageStatus.TRANSFER_REQUESTED
-                else None
-            ),
-            "may": may,
-        }
-
-    def act_view(self, request, pk, action):
-        """One POST endpoint per business action; the service decides and explains refusals."""
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        message = self.get_object(request, str(pk))
-        back = reverse("admin:interaction_message_change", args=[message.pk])
-        if request.method != "POST":
-            return redirect(back)
-        if action not in PANEL_ACTIONS:
-            raise PermissionDenied
-        take, done = PANEL_ACTIONS[action]
-        try:
-            result = take(message, request.POST, request.user)
-        except (
-            ValidationError,
-            PermissionDenied,
-            ValueError,
-            Unit.DoesNotExist,
-            ExtensionRequest.DoesNotExist,
-        ) as exc:
-            messages.error(request, _error_text(exc))
-            return redirect(back)
-        messages.success(request, done(result) if callable(done) else done)
-        if action in ("route", "approve_reply", "decide_transfer"):
-            return redirect("admin:interaction_message_inbox")
-        return redirect(back)
-
-    def inbox_view(self, request):
-        """留言待办 — by section: to route, extensions, to answer, to approve; most urgent first."""
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        calendar = WorkingCalendar.load()
-        today = local_date(timezone.now())
-        titles = {
-            "to_route": _("To route (received, held or asked to transfer)"),
-            "extensions": _("Extension requests"),
-            "to_answer": _("My unit's messages to answer"),
-            "to_approve": _("Replies waiting for my approval"),
-            "to_approve_as_leader": _("Replies waiting for the leader's approval"),
-        }
-        sections = []
-        for key, rows in selectors.inbox(request.user).items():
-            items = []
-            for row in rows:
-                message = row.message if isinstance(row, ExtensionRequest) else row
-                items.append(
-                    {
-                        "message": message,
-                        "extension": row if isinstance(row, ExtensionRequest) else None,
-                        "due_on": local_date(message.due_at),
-                        "days_left": _days_left(calendar, today, message),
-                    }
-                )
-            sections.append({"key": key, "title": titles[key], "items": items})
-        return TemplateResponse(
-            request,
-            "admin/interaction/message/inbox.html",
-            {
-                **self.admin_site.each_context(request),
-                "opts": self.model._meta,
-                "title": _("Mailbox to-do"),
-                "sections": sections,
-            },
-        )
-
-
-def _unit_from(data, field):
-    return Unit.objects.get(pk=int(data.get(field) or 0))
-
-
-def _decide_transfer(message, data, user):
-    approve = data.get("outcome") == "approve"
-    return services.decide_transfer(
-        message=message,
-        by=user,
-        approve=approve,
-        unit=_unit_from(data, "unit") if approve else None,
-        reason=data.get("reason", ""),
-    )
-
-
-def _merge(message, data, user):
-    into = Message.objects.filter(tracking_code=data.get("into", "").strip().upper()).first()
-    if into is None:
-        raise ValidationError(_("No message has this tracking code."))
-    return services.merge(message=message, into=into, by=user)
-
-
-def _decide_extension(message, data, user):
-    return services.decide_extension(
-        extension=message.extensions.get(pk=int(data.get("extension") or 0)),
-        by=user,
-        approve=data.get("outcome") == "approve",
-        reason=data.get("reason", ""),
-    )
-
-
-def _reply_approved(message):
-    if message.status == MessageStatus.ANSWERED:
-        return _("Approved: the reply was sent to the citizen.")
-    return _("Approved: the reply waits for the leader.")
-
-
-#: The panel's forms: action (as in workflow.ACTION_TABLE) -> (the service call with the
-#: form's data, what the user is told when it is done).
-PANEL_ACTIONS = {
-    "release": (
-        lambda m, data, user: services.release(message=m, by=user),
-        gettext_lazy("Accepted: the message can be routed now."),
-    ),
-    "discard": (
-        lambda m, data, user: services.discard(message=m, by=user, reason=data.get("reason", "")),
-        gettext_lazy("The message was not accepted."),
-    ),
-    "route": (
-        lambda m, data, user: services.route(message=m, by=user, unit=_unit_from(data, "unit")),
-        gettext_lazy("Sent to the unit."),
-    ),
-    "decide_transfer": (_decide_transfer, gettext_lazy("Transfer decided.")),
-    "change_kind": (
-        lambda m, data, user: services.change_kind(
-            message=m, by=user, kind=data.get("kind", ""), reason=data.get("reason", "")
-        ),
-        gettext_lazy("Type changed; the due date was computed again."),
-    ),
-    "merge": (_merge, gettext_lazy("Merged.")),
-    "close": (
-        lambda m, data, user: services.close(message=m, by=user),
-        gettext_lazy("Closed."),
-    ),
-    "decide_extension": (_decide_extension, gettext_lazy("Extension decided.")),
-    "request_transfer": (
-        lambda m, data, user: services.request_transfer(
-            message=m, by=user, reason=data.get("reason", "")
-        ),
-        gettext_lazy("Transfer requested from the dispatcher."),
-    ),
-    "request_info": (
-        lambda m, data, user: services.request_info(
-            message=m, by=user, question=data.get("question", "")
-        ),
-        gettext_lazy("The citizen was asked; the clock stands still until they answer."),
-    ),
-    "request_extension": (
-        lambda m, data, user: services.request_extension(
-            message=m,
-            by=user,
-            working_days=int(data.get("working_days") or 0),
-            reason=data.get("reason", ""),
-        ),
-        gettext_lazy("Extension requested from the dispatcher."),
-    ),
-    "draft_reply": (
-        lambda m, data, user: services.draft_reply(message=m, by=user, body=data.get("body", "")),
-        gettext_lazy("Reply saved and sent for approval."),
-    ),
-    "approve_reply": (
-        lambda m, data, user: services.approve_reply(message=m, by=user),
-        _reply_approved,
-    ),
-    "return_reply": (
-        lambda m, data, user: services.return_reply(
-            message=m, by=user, comment=data.get("comment", "")
-        ),
-        gettext_lazy("The reply was returned to the unit."),
-    ),
-}
-
-
-def _days_left(calendar, today, message):
-    if message.status not in workflow.CLOCK_RUNNING:
-        return None
-    return calendar.working_days_between(today, local_date(message.due_at))
-
-
-def _error_text(exc):
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)
-    if isinstance(exc, ValueError | Unit.DoesNotExist | ExtensionRequest.DoesNotExist):
-        return _("The form was incomplete; reload the page and try again.")
-    return str(exc) or _("You may not do this.")
 
 
 @admin.register(DeadlineAlert)

@@ -1,4 +1,6 @@
-"""Admin for articles and the review chain: presentation and wiring; rules live in services."""
+"""Admin for articles and the review chain: presentation and wiring; rules live in services,
+the articles' own pages (review panel, actions, to-do lists, Word import, sheet, revisions)
+in publishing.admin_views."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -8,7 +10,6 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -18,20 +19,15 @@ from tinymce.widgets import TinyMCE
 from columns import xlsx
 from columns.admin_cells import cut, short_moment
 from columns.admin_scoping import ColumnScopedAdminMixin
-from columns.models import Column
-from columns.pickers import ColumnChoiceField
-from columns.selectors import columns_for_user
 
-from . import selectors, services, word_import, workflow
+from . import admin_views, services, workflow
 from .content_checks import dictionary_file
-from .content_checks.highlight import mark_findings
 from .models import (
     Article,
     ArticleStatus,
     Attachment,
     BlockedDomain,
     CheckListVersion,
-    ContentFinding,
     FindingOverride,
     HeadlineDirective,
     LeaderName,
@@ -40,10 +36,8 @@ from .models import (
     ReviewRun,
     ReviewStep,
     SensitiveWord,
-    Validity,
     WordingCorrection,
 )
-from .revisions import revision_history
 from .sanitising import clean_html
 
 
@@ -93,29 +87,6 @@ class ArticleForm(forms.ModelForm):
         if self.instance.author_id is None and self.user is not None:
             self.instance.author = self.user
         return cleaned
-
-
-class WordImportForm(forms.Form):
-    """从 Word 导入: the document and the column its draft goes to."""
-
-    file = forms.FileField(
-        label=gettext_lazy("Word document"),
-        help_text=gettext_lazy(
-            "A .docx file. Its headings, paragraphs, tables and pictures become a draft; its "
-            "document number and title are recognised; Word's formatting is dropped."
-        ),
-        widget=forms.ClearableFileInput(
-            attrs={
-                "accept": ".docx,application/vnd.openxmlformats-officedocument"
-                ".wordprocessingml.document"
-            }
-        ),
-    )
-    column = ColumnChoiceField(label=gettext_lazy("column"), queryset=Column.objects.none())
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["column"].queryset = columns_for_user(user).select_related("site")
 
 
 class AttachmentInline(admin.TabularInline):
@@ -292,260 +263,40 @@ class ArticleAdmin(ColumnScopedAdminMixin, admin.ModelAdmin):
             )
 
     def get_urls(self):
-        view = self.admin_site.admin_view
+        def page(view_class):
+            return self.admin_site.admin_view(view_class.as_view(model_admin=self))
+
         return [
-            path("inbox/", view(self.inbox_view), name="publishing_article_inbox"),
-            path("mine/", view(self.mine_view), name="publishing_article_mine"),
-            path("import-word/", view(self.import_word_view), name="publishing_article_import"),
-            path("<int:pk>/act/<str:action>/", view(self.act_view), name="publishing_article_act"),
-            path("<int:pk>/sheet/", view(self.sheet_view), name="publishing_article_sheet"),
+            path("inbox/", page(admin_views.InboxView), name="publishing_article_inbox"),
+            path("mine/", page(admin_views.MineView), name="publishing_article_mine"),
+            path(
+                "import-word/",
+                page(admin_views.WordImportView),
+                name="publishing_article_import",
+            ),
+            path(
+                "<int:pk>/act/<str:action>/",
+                page(admin_views.ArticleActionView),
+                name="publishing_article_act",
+            ),
+            path(
+                "<int:pk>/sheet/",
+                page(admin_views.ReviewSheetView),
+                name="publishing_article_sheet",
+            ),
             path(
                 "<int:pk>/revisions/",
-                view(self.revisions_view),
+                page(admin_views.RevisionsView),
                 name="publishing_article_revisions",
             ),
         ] + super().get_urls()
-
-    # --- pages ----------------------------------------------------------------------------
-
-    def _article(self, request, pk):
-        if not self.has_view_or_change_permission(request):
-            raise PermissionDenied
-        return self.get_object(request, str(pk))
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
         article = self.get_object(request, object_id) if object_id else None
         if article is not None:
-            extra_context.update(self._panel(request, article))
+            extra_context.update(admin_views.panel(request, article))
         return super().change_view(request, object_id, form_url, extra_context)
-
-    def _panel(self, request, article):
-        run = selectors.latest_run(article)
-        step = None
-        if run is not None and run.status == ReviewRun.Status.IN_PROGRESS:
-            step = run.steps[run.current_index]
-        overrides = {}
-        if run is not None:
-            for override in run.finding_overrides.select_related("decided_by"):
-                overrides[(override.fingerprint, override.source)] = override
-        findings = [
-            (finding, overrides.get((finding.fingerprint, finding.source)))
-            for finding in article.content_findings.all()
-        ]
-        findings_in_body = [finding for finding, _override in findings if finding.source == "body"]
-        return {
-            "article": article,
-            "run": run,
-            "step": step,
-            "findings": findings,
-            "marked_body": mark_findings(article.body, [f.match for f in findings_in_body]),
-            "decisions": run.decisions.select_related("decided_by") if run else [],
-            "may": {
-                action.name: action for action in workflow.available_actions(article, request.user)
-            },
-            "validity_choices": [
-                (Validity.INVALID, Validity.INVALID.label),
-                (Validity.REPEALED, Validity.REPEALED.label),
-            ],
-        }
-
-    def act_view(self, request, pk, action):
-        """One POST endpoint per business action; the service decides and explains refusals."""
-        article = self._article(request, pk)
-        back = reverse("admin:publishing_article_change", args=[article.pk])
-        if request.method != "POST":
-            return redirect(back)
-        if action not in PANEL_ACTIONS:
-            raise PermissionDenied
-        take, done = PANEL_ACTIONS[action]
-        try:
-            take(article, request.POST, request.user)
-        except (
-            ValidationError,
-            PermissionDenied,
-            ReviewRun.DoesNotExist,
-            ContentFinding.DoesNotExist,
-            ValueError,
-        ) as exc:
-            messages.error(request, _error_text(exc))
-            return redirect(back)
-        messages.success(request, done)
-        if action == "decide":
-            return redirect("admin:publishing_article_inbox")
-        return redirect(back)
-
-    def inbox_view(self, request):
-        """待我审核 — the runs waiting for this reviewer, with how long each has waited."""
-        now = timezone.now()
-        runs = [(run, now - run.waiting_since) for run in selectors.review_inbox(request.user)]
-        return TemplateResponse(
-            request,
-            "admin/publishing/article/inbox.html",
-            {
-                **self.admin_site.each_context(request),
-                "opts": self.model._meta,
-                "title": _("Waiting for my review"),
-                "runs": runs,
-            },
-        )
-
-    def mine_view(self, request):
-        """我的提交 — where each of the author's articles stands in its review."""
-        rows = []
-        for article in selectors.submissions_of(request.user):
-            runs = sorted(article.review_runs.all(), key=lambda r: (r.submitted_at, r.pk))
-            run = runs[-1] if runs else None
-            decisions = sorted(run.decisions.all(), key=lambda d: d.step_index) if run else []
-            rows.append(
-                {"article": article, "run": run, "last": decisions[-1] if decisions else None}
-            )
-        return TemplateResponse(
-            request,
-            "admin/publishing/article/mine.html",
-            {
-                **self.admin_site.each_context(request),
-                "opts": self.model._meta,
-                "title": _("My submissions"),
-                "rows": rows,
-            },
-        )
-
-    def import_word_view(self, request):
-        """从 Word 导入 — upload a .docx, get a draft to edit."""
-        if not self.has_add_permission(request):
-            raise PermissionDenied
-        form = WordImportForm(request.POST or None, request.FILES or None, user=request.user)
-        if request.method == "POST" and form.is_valid():
-            try:
-                imported = word_import.import_word(
-                    upload=form.cleaned_data["file"],
-                    column=form.cleaned_data["column"],
-                    by=request.user,
-                )
-            except ValidationError as error:
-                form.add_error("file", error)
-            else:
-                messages.success(request, _("Imported from Word as a draft; check it and save."))
-                for skipped in imported.skipped_images:
-                    messages.warning(request, _("Left out: %(why)s") % {"why": skipped})
-                return redirect("admin:publishing_article_change", imported.article.pk)
-        return TemplateResponse(
-            request,
-            "admin/publishing/article/import_word.html",
-            {
-                **self.admin_site.each_context(request),
-                "opts": self.model._meta,
-                "title": _("Import from Word"),
-                "form": form,
-            },
-        )
-
-    def sheet_view(self, request, pk):
-        """信息发布审核单 — the printable review sheet for the unit's paper archive."""
-        article = self._article(request, pk)
-        return TemplateResponse(
-            request,
-            "publishing/staff/review_sheet.html",
-            {"article": article, "runs": selectors.review_sheet(article), "now": timezone.now()},
-        )
-
-    def revisions_view(self, request, pk):
-        """修订记录 — every saved revision, and what changed from the one before."""
-        article = self._article(request, pk)
-        history = revision_history(
-            article=article, number=request.GET.get("n"), by=request.user, request=request
-        )
-        return TemplateResponse(
-            request,
-            "admin/publishing/article/revisions.html",
-            {
-                **self.admin_site.each_context(request),
-                "opts": self.model._meta,
-                "title": _("Revisions of “%(title)s”") % {"title": article},
-                "article": article,
-                **history,
-            },
-        )
-
-
-#: The review panel's forms: action (as in workflow.ACTION_TABLE; "decide" posts approve or
-#: return as its outcome) -> (the service call with the form's data, what the user is told).
-PANEL_ACTIONS = {
-    "submit": (
-        lambda article, data, user: services.submit(article=article, by=user),
-        gettext_lazy("Submitted for review."),
-    ),
-    "decide": (
-        lambda article, data, user: services.decide(
-            run=article.review_runs.get(pk=data.get("run")),
-            step_index=int(data.get("step_index", -1)),
-            by=user,
-            outcome=data.get("outcome", ""),
-            comment=data.get("comment", ""),
-        ),
-        gettext_lazy("Your decision has been recorded."),
-    ),
-    "override": (
-        lambda article, data, user: services.override_finding(
-            run=article.review_runs.get(pk=data.get("run")),
-            finding=article.content_findings.get(pk=data.get("finding")),
-            by=user,
-            reason=data.get("reason", ""),
-        ),
-        gettext_lazy("Let through; the reason is recorded on the review."),
-    ),
-    "publish": (
-        lambda article, data, user: services.publish(article=article, by=user),
-        gettext_lazy("Published."),
-    ),
-    "schedule": (
-        lambda article, data, user: services.schedule(
-            article=article, by=user, at=_parse_local(data.get("at"))
-        ),
-        gettext_lazy("Scheduled."),
-    ),
-    "withdraw": (
-        lambda article, data, user: services.withdraw(
-            article=article, by=user, reason=data.get("reason", "")
-        ),
-        gettext_lazy("Withdrawn."),
-    ),
-    "mark_invalid": (
-        lambda article, data, user: services.mark_invalid(
-            article=article, by=user, validity=data.get("validity")
-        ),
-        gettext_lazy("Validity changed."),
-    ),
-    "order_headline": (
-        lambda article, data, user: services.order_headline(
-            article=article, by=user, reason=data.get("reason", "")
-        ),
-        gettext_lazy("Headline ordered."),
-    ),
-}
-
-
-def _parse_local(value):
-    """A datetime-local form value, read in the site's time zone."""
-    parsed = parse_datetime((value or "").replace("T", " ")) if value else None
-    if parsed is None:
-        raise ValidationError(_("Give the publish time as date and time."))
-    if timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed)
-    return parsed
-
-
-def _error_text(exc):
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)
-    if isinstance(exc, ReviewRun.DoesNotExist):
-        return _("This review no longer exists.")
-    if isinstance(exc, ContentFinding.DoesNotExist):
-        return _("The check has run again since; reload the page to see its findings.")
-    if isinstance(exc, ValueError):
-        return _("The form was incomplete; reload the page and try again.")
-    return str(exc) or _("You may not do this.")
 
 
 class ReviewStepInline(admin.TabularInline):
