@@ -89,11 +89,6 @@ class RegistrationForm(ApplicationFields):
     )
 
 
-class TrackForm(CitizenForm):
-    code = forms.CharField(label=_("Tracking code"), max_length=20)
-    password = forms.CharField(label=_("Query password"), max_length=20, widget=forms.PasswordInput)
-
-
 class ClarificationForm(CitizenForm):
     text = forms.CharField(
         label=_("Your clarification"),

@@ -10,9 +10,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from columns.client_address import client_address
+from interaction.views import track_case, tracked_case
 
 from . import notices, selectors, services, workflow
-from .forms import ApplicationForm, ClarificationForm, TrackForm
+from .forms import ApplicationForm, ClarificationForm
 from .models import RequestStatus
 
 JUST_SUBMITTED = "disclosure:just-submitted"
@@ -73,28 +74,17 @@ def done(request):
 @never_cache
 def track(request):
     """查询申请 — the tracking code and the query password, both needed."""
-    form = TrackForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            application = services.track(
-                code=form.cleaned_data["code"],
-                password=form.cleaned_data["password"],
-                ip=client_address(request),
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            request.session[TRACKED] = application.pk
-            return redirect("disclosure:track_status")
-    return render(request, "disclosure/track.html", {"form": form, "nav": "track"})
+    return track_case(
+        request,
+        track=services.track,
+        session_key=TRACKED,
+        status_url="disclosure:track_status",
+        template="disclosure/track.html",
+    )
 
 
 def _tracked(request):
-    pk = request.session.get(TRACKED)
-    application = selectors.tracked_request(request.site, pk) if pk else None
-    if application is None:
-        raise Http404
-    return application
+    return tracked_case(request, TRACKED, selectors.tracked_request)
 
 
 @never_cache

@@ -128,7 +128,8 @@ class MessageForm(CitizenForm):
 
 
 class TrackForm(CitizenForm):
-    """查询留言 — the tracking code and the query password, both needed."""
+    """查询 — the tracking code and the query password of a message (or, in disclosure, of a
+    request), both needed."""
 
     code = forms.CharField(label=_("Tracking code"), max_length=20)
     password = forms.CharField(label=_("Query password"), max_length=20, widget=forms.PasswordInput)

@@ -113,10 +113,23 @@ def message_done(request):
 @never_cache
 def track(request):
     """查询留言 — asks for both the tracking code and the query password."""
+    return track_case(
+        request,
+        track=services.track,
+        session_key=TRACKED,
+        status_url="interaction:track_status",
+        template="interaction/track.html",
+    )
+
+
+def track_case(request, *, track, session_key, status_url, template):
+    """查询 — a citizen opens their own case (a message here, a request in disclosure) with
+    its tracking code and query password, both needed; the case found is remembered in the
+    session for its status page (tracked_case)."""
     form = TrackForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            message = services.track(
+            case = track(
                 code=form.cleaned_data["code"],
                 password=form.cleaned_data["password"],
                 ip=client_address(request),
@@ -124,17 +137,22 @@ def track(request):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            request.session[TRACKED] = message.pk
-            return redirect("interaction:track_status")
-    return render(request, "interaction/track.html", {"form": form, "nav": "track"})
+            request.session[session_key] = case.pk
+            return redirect(status_url)
+    return render(request, template, {"form": form, "nav": "track"})
+
+
+def tracked_case(request, session_key, find):
+    """The case track_case remembered, as find(site, pk) reads it on this site; else 404."""
+    pk = request.session.get(session_key)
+    case = find(request.site, pk) if pk else None
+    if case is None:
+        raise Http404
+    return case
 
 
 def _tracked(request):
-    pk = request.session.get(TRACKED)
-    message = selectors.tracked_message(request.site, pk) if pk else None
-    if message is None:
-        raise Http404
-    return message
+    return tracked_case(request, TRACKED, selectors.tracked_message)
 
 
 @never_cache
