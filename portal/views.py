@@ -102,13 +102,14 @@ def sitemap_xml(request):
     """sitemap.xml — every public page of the site that is the same for every visitor, at
     the site's primary host, for search engines (portal.sitemap says which)."""
     site = request.site
-    # Messages, consultations, surveys and interviews have no tag yet: their changes reach
-    # this page when one of these tags changes or the entry expires (a day at most).
+    # Consultations, surveys and interviews have no tag yet: their changes reach this page
+    # when one of these tags changes or the entry expires (a day at most).
     page_tags.depend(
         request,
         page_tags.site(site.pk),
         page_tags.all_articles(site.pk),
         page_tags.services(site.pk),
+        page_tags.messages(site.pk),
     )
     pages = sitemap.sitemap_pages(site, ColumnTree(site).columns)
     return render(

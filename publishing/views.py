@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 
 from columns.models import Column, ColumnCategory
 from columns.offline import announced_windows
+from columns.site_urls import object_url
 
 from . import page_tags
 from .selectors import (
@@ -151,7 +152,7 @@ def article_preview(request, pk):
     if article is None:
         raise Http404(_("This article does not exist or you may not see it."))
     request.site = article.column.site
-    url = f"{request.scheme}://{request.site.primary_host}{article.get_absolute_url()}"
+    url = object_url(article)
     context = _article_context(request, article, url)
     response = render(request, "publishing/public/article_preview.html", context)
     response["X-Robots-Tag"] = "noindex, nofollow"

@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerUnavailable
@@ -104,7 +104,6 @@ def withdraw(file):
     FileChange.objects.create(file=file, deleted=True, at=timezone.now())
 
 
-@transaction.atomic
 def publish_page(*, site_id, host, path, force=False):
     """Render host + path and write its file, or delete the file when the page is no longer
     a public page that is the same for everyone (gone, withdrawn, offline, or visitor
@@ -112,7 +111,13 @@ def publish_page(*, site_id, host, path, force=False):
     force writes the file even when it is unchanged (a public host served other bytes)."""
     started = timezone.now()
     file = rendering.file_for(host, path)
+    # Rendered before the writes' transaction, which stays short (on SQLite it locks all).
     rendered = rendering.render(host, path)
+    with transaction.atomic():
+        return _store_page(site_id, host, path, file, rendered, started, force)
+
+
+def _store_page(site_id, host, path, file, rendered, started, force):
     page = PublishedPage.objects.filter(host=host, path=path).first()
     if not rendered.publishable:
         withdraw(file)
@@ -145,22 +150,36 @@ def publish_page(*, site_id, host, path, force=False):
 
 def render_pending(*, seconds=None):
     """Render queued pages one by one until the queue is empty or `seconds` have passed;
-    returns {outcome: count}. Each page is taken with SELECT … FOR UPDATE SKIP LOCKED on
-    PostgreSQL (workers share the queue, none waits on another) and its row deleted in the
-    transaction that wrote it: a worker killed mid-render leaves the row queued."""
+    returns {outcome: count}. A page's row is deleted only after its file is written: a
+    worker killed mid-render leaves the row queued.
+
+    On PostgreSQL each page is taken with SELECT … FOR UPDATE SKIP LOCKED (workers share the
+    queue, none waits on another) and its row deleted in the transaction that wrote it. SQLite
+    has no row locks (a write transaction locks the whole database, and a render inside one
+    would stop every other writer for its length), so there the page is rendered outside any
+    transaction and its row deleted only if no change queued it again meanwhile.
+    """
     deadline = None if seconds is None else time.monotonic() + seconds
+    row_locks = connection.features.has_select_for_update_skip_locked
     done = {}
     while deadline is None or time.monotonic() < deadline:
-        with transaction.atomic():
-            row = (
-                PendingRender.objects.select_for_update(skip_locked=True)
-                .order_by("queued_at", "pk")
-                .first()
-            )
+        if row_locks:
+            with transaction.atomic():
+                row = (
+                    PendingRender.objects.select_for_update(skip_locked=True)
+                    .order_by("queued_at", "pk")
+                    .first()
+                )
+                if row is None:
+                    break
+                outcome = publish_page(site_id=row.site_id, host=row.host, path=row.path)
+                row.delete()
+        else:
+            row = PendingRender.objects.order_by("queued_at", "pk").first()
             if row is None:
                 break
             outcome = publish_page(site_id=row.site_id, host=row.host, path=row.path)
-            row.delete()
+            PendingRender.objects.filter(pk=row.pk, queued_at=row.queued_at).delete()
         done[outcome] = done.get(outcome, 0) + 1
     return done
 

@@ -59,7 +59,10 @@ def sign_in(page, username):
 
 
 def screenshot(page, name):
-    """Save a full-page screenshot under test-artifacts/ for a person to look at."""
+    """Save a full-page screenshot under test-artifacts/ for a person to look at, when asked
+    for with PORTAL_SCREENSHOTS=1: a full-page capture costs the suite up to a second each."""
+    if not os.environ.get("PORTAL_SCREENSHOTS"):
+        return None
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
