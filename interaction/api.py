@@ -3,6 +3,7 @@ contact data. The public exchanges are in the open-data API (portal.api, /api/me
 
 from django.conf import settings
 from django.http import Http404
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import generics, serializers
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import IsAuthenticated
@@ -11,6 +12,14 @@ from columns.passwords import PasswordCurrent
 
 from . import selectors, workflow
 from .models import Message
+
+
+class ActionSerializer(serializers.Serializer):
+    """One action the requesting user may take (its name, its label, the fields it asks)."""
+
+    name = serializers.CharField()
+    label = serializers.CharField()
+    fields = serializers.ListField(child=serializers.CharField())
 
 
 class StaffMessageSerializer(serializers.ModelSerializer):
@@ -36,6 +45,7 @@ class StaffMessageSerializer(serializers.ModelSerializer):
             "actions",
         ]
 
+    @extend_schema_field(ActionSerializer(many=True))
     def get_actions(self, message):
         """What the requesting user may do to the message now, as the admin's buttons offer."""
         return [

@@ -32,9 +32,9 @@ from interaction.participation import services as participation
 from interaction.participation.models import Guest, Interview
 from monitoring.inspections import services as inspections
 from monitoring.inspections.models import SpecialSupervision, SpotCheckProblem
+from portal.platform_apps import PLATFORM_APPS
 from publishing import services as publishing
 from publishing.models import Article, ArticleStatus, Attachment, ServiceDocument, ServiceItem
-from tests.conftest import PLATFORM_APPS
 
 from ..interaction.test_submission import form_data
 from ..monitoring.test_inspections import campaign_with
