@@ -104,7 +104,9 @@ def test_every_roles_daily_pages_have_no_axe_violations(browser, live_server, de
         for path in paths:
             response = page.goto(path)
             assert response.ok, (username, path, response.status)
-            page.wait_for_load_state("networkidle")
+            # The editor's scripts load after the page; on a loaded CI machine that can take
+            # longer than Playwright's default 30 s.
+            page.wait_for_load_state("networkidle", timeout=90_000)
             found[f"{username} {path}"] = axe_count(page, audit, f"{username} {path}")
         context.close()
     assert not any(found.values()), {path: v for path, v in found.items() if v}
