@@ -253,8 +253,8 @@ def _check_application(
     *, applicant_type, name, id_type, id_number, phone, description, delivery_form, email,
     address, purpose, unit
 ):  # fmt: skip
-    """The content of an application (Art. 29), whatever its channel; returns the cleaned
-    identity number, name, phone and description."""
+    """The content of an application (Art. 29), whatever its channel; returns the request's
+    applicant fields, cleaned."""
     number = check_identity(applicant_type, id_type, id_number)
     name = _required(name, _("Give your name or your organisation's name."))
     phone = _required(phone, _("Give a phone number we can reach you on."))
@@ -271,7 +271,19 @@ def _check_application(
         raise ValidationError(_("Give the postal address the information should be sent to."))
     if unit is not None and not isinstance(unit, Unit):
         raise ValidationError(_("Choose the authority from the list."))
-    return number, name, phone, description
+    return {
+        "applicant_type": applicant_type,
+        "name": name,
+        "id_type": id_type,
+        "id_number": number,
+        "phone": phone,
+        "email": (email or "").strip(),
+        "address": (address or "").strip(),
+        "description": description,
+        "purpose": (purpose or "").strip(),
+        "delivery_form": delivery_form,
+        "requested_unit": unit,
+    }
 
 
 def _store(request, *, password, unit, by=None):
@@ -336,7 +348,7 @@ def register_request(
     received_on = receipt_day(channel, submitted_on=submitted_on, confirmed_on=confirmed_on)
     if received_on > local_date(timezone.now()):
         raise ValidationError(_("Receipt cannot be in the future."))
-    number, name, phone, description = _check_application(
+    applicant = _check_application(
         applicant_type=applicant_type, name=name, id_type=id_type, id_number=id_number,
         phone=phone, description=description, delivery_form=delivery_form, email=email,
         address=address, purpose=purpose, unit=unit,
@@ -344,18 +356,8 @@ def register_request(
     password = _new_code(8)
     request = DisclosureRequest(
         site=site,
-        applicant_type=applicant_type,
-        name=name,
-        id_type=id_type,
-        id_number=number,
-        phone=phone,
-        email=(email or "").strip(),
-        address=(address or "").strip(),
-        description=description,
-        purpose=(purpose or "").strip(),
-        delivery_form=delivery_form,
+        **applicant,
         channel=channel,
-        requested_unit=unit,
         submitted_at=start_of_day(submitted_on),
         received_at=start_of_day(received_on),
     )
@@ -387,7 +389,7 @@ def submit_request(
     (Art. 31 (三)): the confirmation page. An application naming the authority goes to it at
     once; otherwise the dispatcher assigns it. Returns (request, password).
     """
-    number, name, phone, description = _check_application(
+    applicant = _check_application(
         applicant_type=applicant_type, name=name, id_type=id_type, id_number=id_number,
         phone=phone, description=description, delivery_form=delivery_form, email=email,
         address=address, purpose=purpose, unit=unit,
@@ -410,18 +412,8 @@ def submit_request(
         now = timezone.now()
         request = DisclosureRequest(
             site=site,
-            applicant_type=applicant_type,
-            name=name,
-            id_type=id_type,
-            id_number=number,
-            phone=phone,
-            email=(email or "").strip(),
-            address=(address or "").strip(),
-            description=description,
-            purpose=(purpose or "").strip(),
-            delivery_form=delivery_form,
+            **applicant,
             channel=RequestChannel.ONLINE,
-            requested_unit=unit,
             submitter_ip=ip,
             submitted_at=now,
             received_at=now,
