@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from interaction.images import validate_message_image
+from interaction.models.casework import CaseAlert, CaseDeadline, CaseEvent, CaseExtension
 
 
 class ApplicantType(models.TextChoices):
@@ -274,10 +275,9 @@ class RequestAttachment(models.Model):
         return self.image.name
 
 
-class RequestEvent(models.Model):
+class RequestEvent(CaseEvent):
     """办理记录 — one step of a request's handling."""
 
-    #: What the applicant's tracking page calls each action (staff names are never shown).
     LABELS = {
         "submitted": _("Request received"),
         "assign": _("Sent to the authority holding the information"),
@@ -293,34 +293,12 @@ class RequestEvent(models.Model):
     }
 
     request = models.ForeignKey(DisclosureRequest, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(_("action"), max_length=30, db_index=True)
-    from_status = models.CharField(_("from"), max_length=20, blank=True)
-    to_status = models.CharField(_("to"), max_length=20, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    comment = models.TextField(_("comment"), blank=True)
-    detail = models.JSONField(_("detail"), default=dict, blank=True)
-    at = models.DateTimeField(_("time"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("handling record")
-        verbose_name_plural = _("handling records")
-        ordering = ["at", "pk"]
 
     def __str__(self):
         return f"{self.request.tracking_code} {self.action}"
 
-    def get_public_label(self):
-        return self.LABELS.get(self.action, self.action)
 
-
-class RequestDeadline(models.Model):
+class RequestDeadline(CaseDeadline):
     """期限变更 — each version of a request's due time and why it changed."""
 
     class Reason(models.TextChoices):
@@ -333,25 +311,9 @@ class RequestDeadline(models.Model):
     request = models.ForeignKey(
         DisclosureRequest, on_delete=models.CASCADE, related_name="deadlines"
     )
-    version = models.PositiveIntegerField(_("version"))
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
-    due_at = models.DateTimeField(_("due at"))
-    provisional = models.BooleanField(_("provisional"), default=False)
-    note = models.CharField(_("note"), max_length=300, blank=True)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("changed by"),
-    )
-    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
 
-    class Meta:
-        verbose_name = _("deadline change")
-        verbose_name_plural = _("deadline changes")
-        ordering = ["version"]
+    class Meta(CaseDeadline.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["request", "version"], name="one_disclosure_deadline_per_version"
@@ -362,44 +324,16 @@ class RequestDeadline(models.Model):
         return f"{self.request.tracking_code} v{self.version}"
 
 
-class RequestExtension(models.Model):
+class RequestExtension(CaseExtension):
     """延长答复期限 — the unit asks; the head of the disclosure office decides once (Art. 33)."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        APPROVED = "approved", _("Approved")
-        REJECTED = "rejected", _("Rejected")
 
     request = models.ForeignKey(
         DisclosureRequest, on_delete=models.CASCADE, related_name="extensions"
     )
-    working_days = models.PositiveSmallIntegerField(_("extra working days"))
-    reason = models.TextField(_("reason"))
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("requested by"),
-    )
-    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
-    )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decision_reason = models.TextField(_("reason for the decision"), blank=True)
 
-    class Meta:
+    class Meta(CaseExtension.Meta):
         verbose_name = _("extension")
         verbose_name_plural = _("extensions")
-        ordering = ["-requested_at"]
         constraints = [
             models.UniqueConstraint(
                 fields=["request"],
@@ -433,24 +367,12 @@ class ThirdPartyConsultation(models.Model):
         return f"{self.request.tracking_code} {self.third_party}"
 
 
-class RequestAlert(models.Model):
-    """期限提醒记录 — one reminder or escalation for one version of a due time; the unique key
-    makes it go out once, as interaction's DeadlineAlert does for messages."""
-
-    class Kind(models.TextChoices):
-        REMINDER = "reminder", _("Reminder before due")
-        OVERDUE = "overdue", _("Escalation on becoming overdue")
+class RequestAlert(CaseAlert):
+    """期限提醒记录 — a request's reminder before due or its escalation, sent once."""
 
     request = models.ForeignKey(DisclosureRequest, on_delete=models.CASCADE, related_name="alerts")
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    deadline_version = models.PositiveIntegerField(_("deadline version"))
-    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
-    recipients = models.JSONField(_("recipients"), default=list)
 
-    class Meta:
-        verbose_name = _("deadline alert")
-        verbose_name_plural = _("deadline alerts")
-        ordering = ["-sent_at"]
+    class Meta(CaseAlert.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["request", "kind", "deadline_version"],

@@ -27,6 +27,7 @@ from columns.notifications import notify
 from columns.selectors import has_role
 from interaction import rate_limits
 from interaction.images import MAX_IMAGES
+from interaction.services import deadline_versions
 from interaction.working_days import WorkingCalendar, end_of_day, local_date, start_of_day
 from publishing.services import holders_of
 
@@ -101,35 +102,13 @@ def _new_deadline(request, *, reason, calendar, by=None, note=""):
 
 
 def _record_deadline(request, *, reason, by=None, note=""):
-    RequestDeadline.objects.create(
-        request=request,
-        version=request.deadline_version,
-        reason=reason,
-        due_at=request.due_at,
-        provisional=request.due_provisional,
-        note=note,
-        changed_by=by,
-        changed_at=timezone.now(),
+    deadline_versions.record_deadline(
+        request, reason=reason, by=by, note=note, clock_running=workflow.CLOCK_RUNNING
     )
-    _schedule_alerts(request)
 
 
 def _schedule_alerts(request):
-    """Point next_alert_at at the next alert this deadline version still owes, if any."""
-    sent = set(
-        RequestAlert.objects.filter(
-            request=request, deadline_version=request.deadline_version
-        ).values_list("kind", flat=True)
-    )
-    if request.status not in workflow.CLOCK_RUNNING or RequestAlert.Kind.OVERDUE in sent:
-        wanted = None
-    elif RequestAlert.Kind.REMINDER in sent:
-        wanted = request.due_at
-    else:
-        wanted = request.remind_at
-    if request.next_alert_at != wanted:
-        request.next_alert_at = wanted
-        DisclosureRequest.objects.filter(pk=request.pk).update(next_alert_at=wanted)
+    deadline_versions.schedule_alerts(request, clock_running=workflow.CLOCK_RUNNING)
 
 
 # --- small shared steps ---------------------------------------------------------------------
@@ -844,33 +823,20 @@ def send_deadline_alerts(now=None):
 
 @transaction.atomic
 def _alert(pk, now):
-    request = (
-        DisclosureRequest.objects.select_for_update(of=("self",))
-        .select_related("unit")
-        .filter(pk=pk, next_alert_at__lte=now)
-        .first()
+    claimed = deadline_versions.claim_alert(
+        DisclosureRequest.objects.select_for_update(of=("self",)).select_related("unit"),
+        pk,
+        now,
+        recipients_for=_alert_recipients,
+        clock_running=workflow.CLOCK_RUNNING,
     )
-    if request is None:
+    if claimed is None:
         return 0
-    overdue = now > request.due_at
-    kind = RequestAlert.Kind.OVERDUE if overdue else RequestAlert.Kind.REMINDER
-    recipients = _alert_recipients(request, overdue)
-    try:
-        with transaction.atomic():
-            RequestAlert.objects.create(
-                request=request,
-                kind=kind,
-                deadline_version=request.deadline_version,
-                sent_at=now,
-                recipients=sorted(u.get_username() for u in recipients),
-            )
-    except IntegrityError:
-        _schedule_alerts(request)
-        return 0
+    request, kind, recipients = claimed
     due = f"{local_date(request.due_at):%Y-%m-%d}"
     title = (
         _("Disclosure request overdue since %(due)s: %(code)s")
-        if overdue
+        if kind == RequestAlert.Kind.OVERDUE
         else _("Disclosure request due at the end of %(due)s: %(code)s")
     ) % {"due": due, "code": request.tracking_code}
     notify(

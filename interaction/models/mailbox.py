@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from ..images import validate_message_image
+from .casework import CaseAlert, CaseDeadline, CaseEvent, CaseExtension
 
 
 class MessageKind(models.TextChoices):
@@ -281,10 +282,9 @@ class MessageImage(models.Model):
         return self.image.name
 
 
-class MessageEvent(models.Model):
+class MessageEvent(CaseEvent):
     """办理记录 — one step of a message's handling: who, when, from which state to which."""
 
-    #: What the citizen's tracking page calls each action (staff names are never shown).
     LABELS = {
         "submitted": _("Message received"),
         "release": _("Accepted after moderation"),
@@ -303,17 +303,6 @@ class MessageEvent(models.Model):
     }
 
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(_("action"), max_length=30, db_index=True)
-    from_status = models.CharField(_("from"), max_length=20, blank=True)
-    to_status = models.CharField(_("to"), max_length=20, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("by"),
-    )
     unit = models.ForeignKey(
         "columns.Unit",
         null=True,
@@ -322,23 +311,12 @@ class MessageEvent(models.Model):
         related_name="+",
         verbose_name=_("unit"),
     )
-    comment = models.TextField(_("comment"), blank=True)
-    detail = models.JSONField(_("detail"), default=dict, blank=True)
-    at = models.DateTimeField(_("time"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("handling record")
-        verbose_name_plural = _("handling records")
-        ordering = ["at", "pk"]
 
     def __str__(self):
         return f"{self.message.tracking_code} {self.action}"
 
-    def get_public_label(self):
-        return self.LABELS.get(self.action, self.action)
 
-
-class DeadlineChange(models.Model):
+class DeadlineChange(CaseDeadline):
     """期限变更 — each version of a message's due time and why it changed."""
 
     class Reason(models.TextChoices):
@@ -349,25 +327,9 @@ class DeadlineChange(models.Model):
         CALENDAR = "calendar", _("Holiday arrangement published")
 
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="deadlines")
-    version = models.PositiveIntegerField(_("version"))
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
-    due_at = models.DateTimeField(_("due at"))
-    provisional = models.BooleanField(_("provisional"), default=False)
-    note = models.CharField(_("note"), max_length=300, blank=True)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("changed by"),
-    )
-    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
 
-    class Meta:
-        verbose_name = _("deadline change")
-        verbose_name_plural = _("deadline changes")
-        ordering = ["version"]
+    class Meta(CaseDeadline.Meta):
         constraints = [
             models.UniqueConstraint(fields=["message", "version"], name="one_deadline_per_version"),
         ]
@@ -376,42 +338,14 @@ class DeadlineChange(models.Model):
         return f"{self.message.tracking_code} v{self.version}"
 
 
-class ExtensionRequest(models.Model):
+class ExtensionRequest(CaseExtension):
     """延期申请 — a unit asks for more working days; the dispatcher decides once."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        APPROVED = "approved", _("Approved")
-        REJECTED = "rejected", _("Rejected")
-
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="extensions")
-    working_days = models.PositiveSmallIntegerField(_("extra working days"))
-    reason = models.TextField(_("reason"))
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("requested by"),
-    )
-    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
-    )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decision_reason = models.TextField(_("reason for the decision"), blank=True)
 
-    class Meta:
+    class Meta(CaseExtension.Meta):
         verbose_name = _("extension request")
         verbose_name_plural = _("extension requests")
-        ordering = ["-requested_at"]
         constraints = [
             models.UniqueConstraint(
                 fields=["message"],
@@ -424,27 +358,12 @@ class ExtensionRequest(models.Model):
         return f"{self.message.tracking_code} +{self.working_days}"
 
 
-class DeadlineAlert(models.Model):
-    """期限提醒记录 — one reminder or escalation sent for one version of a due time.
-
-    The unique key is what makes an alert go out once: a double beat tick, a second beat
-    process or a task redelivered after its worker died finds the row and sends nothing.
-    """
-
-    class Kind(models.TextChoices):
-        REMINDER = "reminder", _("Reminder one working day before due")
-        OVERDUE = "overdue", _("Escalation on becoming overdue")
+class DeadlineAlert(CaseAlert):
+    """期限提醒记录 — a message's reminder (the working day before due) or escalation."""
 
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="alerts")
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    deadline_version = models.PositiveIntegerField(_("deadline version"))
-    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
-    recipients = models.JSONField(_("recipients"), default=list)
 
-    class Meta:
-        verbose_name = _("deadline alert")
-        verbose_name_plural = _("deadline alerts")
-        ordering = ["-sent_at"]
+    class Meta(CaseAlert.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["message", "kind", "deadline_version"], name="alert_once_per_deadline"

@@ -1,21 +1,17 @@
-"""期限 — how a message's due time is counted from receipt and each new version recorded,
-with the next deadline alert it still owes."""
+"""期限 — how a message's due time is counted from receipt; how a case's new version is
+recorded, with the next deadline alert it still owes, and that alert sent once (shared with
+disclosure's requests, whose models build on interaction.models.casework)."""
 
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import workflow
-from ..models import (
-    DEFAULT_DEADLINE_DAYS,
-    DeadlineAlert,
-    DeadlineChange,
-    ExtensionRequest,
-    MailboxPolicy,
-    Message,
-)
+from ..models import DEFAULT_DEADLINE_DAYS, ExtensionRequest, MailboxPolicy
+from ..models.casework import CaseAlert
 from ..working_days import end_of_day, local_date, start_of_day
 
 #: No reply later than 3 months after receipt [P§13], extensions and clock stops included.
@@ -72,37 +68,63 @@ def set_deadline(message, *, due_day, reason, by=None, note="", calendar, at=Non
     record_deadline(message, reason=reason, by=by, note=note, at=at)
 
 
-def record_deadline(message, *, reason, by=None, note="", at=None):
-    """期限变更记录 — the current version of the due time, kept with its reason."""
-    DeadlineChange.objects.create(
-        message=message,
-        version=message.deadline_version,
+def record_deadline(
+    case, *, reason, by=None, note="", at=None, clock_running=workflow.CLOCK_RUNNING
+):
+    """期限变更记录 — the current version of a case's due time (a message, or a disclosure
+    request with its own clock_running states), kept with its reason."""
+    case.deadlines.create(
+        version=case.deadline_version,
         reason=reason,
-        due_at=message.due_at,
-        provisional=message.due_provisional,
+        due_at=case.due_at,
+        provisional=case.due_provisional,
         note=note,
         changed_by=by,
         changed_at=at or timezone.now(),
     )
-    schedule_alerts(message)
+    schedule_alerts(case, clock_running=clock_running)
 
 
-def schedule_alerts(message):
+def schedule_alerts(case, *, clock_running=workflow.CLOCK_RUNNING):
     """Point next_alert_at at the next alert this deadline version still owes, if any."""
     sent = set(
-        DeadlineAlert.objects.filter(
-            message=message, deadline_version=message.deadline_version
-        ).values_list("kind", flat=True)
+        case.alerts.filter(deadline_version=case.deadline_version).values_list("kind", flat=True)
     )
-    if message.status not in workflow.CLOCK_RUNNING or DeadlineAlert.Kind.OVERDUE in sent:
+    if case.status not in clock_running or CaseAlert.Kind.OVERDUE in sent:
         wanted = None
-    elif DeadlineAlert.Kind.REMINDER in sent:
-        wanted = message.due_at
+    elif CaseAlert.Kind.REMINDER in sent:
+        wanted = case.due_at
     else:
-        wanted = message.remind_at
-    if message.next_alert_at != wanted:
-        message.next_alert_at = wanted
-        Message.objects.filter(pk=message.pk).update(next_alert_at=wanted)
+        wanted = case.remind_at
+    if case.next_alert_at != wanted:
+        case.next_alert_at = wanted
+        type(case).objects.filter(pk=case.pk).update(next_alert_at=wanted)
+
+
+def claim_alert(locked_cases, pk, now, *, recipients_for, clock_running=workflow.CLOCK_RUNNING):
+    """Inside the caller's transaction: lock the case pk whose alert is due (locked_cases is
+    its select_for_update queryset), write the once-only alert it owes — the reminder, or the
+    escalation once overdue — to recipients_for(case, overdue), and return (case, kind,
+    recipients). None where another worker was first or the row stands already (the alert's
+    unique key); then next_alert_at moves on and nothing is sent twice."""
+    case = locked_cases.filter(pk=pk, next_alert_at__lte=now).first()
+    if case is None:
+        return None
+    overdue = now > case.due_at
+    kind = CaseAlert.Kind.OVERDUE if overdue else CaseAlert.Kind.REMINDER
+    recipients = recipients_for(case, overdue)
+    try:
+        with transaction.atomic():
+            case.alerts.create(
+                kind=kind,
+                deadline_version=case.deadline_version,
+                sent_at=now,
+                recipients=sorted(u.get_username() for u in recipients),
+            )
+    except IntegrityError:
+        schedule_alerts(case, clock_running=clock_running)
+        return None
+    return case, kind, recipients
 
 
 def check_within_cap(message, working_days, calendar):

@@ -4,7 +4,7 @@ published, and the close of messages still waiting for the citizen at their cap.
 
 from datetime import date
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,6 +26,7 @@ from ..models import (
 from ..working_days import CalendarSource, WorkingCalendar, local_date
 from .deadline_versions import (
     check_within_cap,
+    claim_alert,
     due_from_receipt,
     place_deadline,
     record_deadline,
@@ -149,33 +150,19 @@ def send_deadline_alerts(now=None):
 
 @transaction.atomic
 def _alert(pk, now):
-    message = (
-        Message.objects.select_for_update(of=("self",))
-        .select_related("unit", "assignee")
-        .filter(pk=pk, next_alert_at__lte=now)
-        .first()
+    claimed = claim_alert(
+        Message.objects.select_for_update(of=("self",)).select_related("unit", "assignee"),
+        pk,
+        now,
+        recipients_for=_alert_recipients,
     )
-    if message is None:  # another worker dealt with it meanwhile
+    if claimed is None:  # another worker dealt with it meanwhile
         return 0
-    overdue = now > message.due_at
-    kind = DeadlineAlert.Kind.OVERDUE if overdue else DeadlineAlert.Kind.REMINDER
-    recipients = _alert_recipients(message, overdue)
-    try:
-        with transaction.atomic():
-            DeadlineAlert.objects.create(
-                message=message,
-                kind=kind,
-                deadline_version=message.deadline_version,
-                sent_at=now,
-                recipients=sorted(u.get_username() for u in recipients),
-            )
-    except IntegrityError:
-        schedule_alerts(message)
-        return 0
+    message, kind, recipients = claimed
     due = f"{local_date(message.due_at):%Y-%m-%d}"
     title = (
         _("Overdue since %(due)s: %(subject)s (%(unit)s)")
-        if overdue
+        if kind == DeadlineAlert.Kind.OVERDUE
         else _("Due at the end of %(due)s: %(subject)s (%(unit)s)")
     ) % {"due": due, "subject": message.subject, "unit": message.unit or _("not routed")}
     notify(
