@@ -9,8 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from columns.client_address import client_address
-from interaction.views import track_case, tracked_case
+from interaction.views import submit_case, track_case, tracked_case
 
 from . import notices, selectors, services, workflow
 from .forms import ApplicationForm, ClarificationForm
@@ -30,30 +29,16 @@ def apply(request):
     """网上申请 — the application form."""
     form = ApplicationForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            application, password = services.submit_request(
-                site=request.site,
-                applicant_type=data["applicant_type"],
-                name=data["name"],
-                id_type=data["id_type"],
-                id_number=data["id_number"],
-                phone=data["phone"],
-                email=data["email"],
-                address=data["address"],
-                description=data["description"],
-                purpose=data["purpose"],
-                delivery_form=data["delivery_form"],
-                unit=data["unit"],
-                images=data["images"],
-                ip=client_address(request),
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            request.session[JUST_SUBMITTED] = [application.tracking_code, password]
-            request.session[TRACKED] = application.pk
-            return redirect("disclosure:done")
+        submitted = submit_case(
+            request,
+            form,
+            services.submit_request,
+            just_submitted=JUST_SUBMITTED,
+            session_key=TRACKED,
+            done_url="disclosure:done",
+        )
+        if submitted:
+            return submitted
     return render(request, "disclosure/apply.html", {"form": form, "nav": "apply"})
 
 

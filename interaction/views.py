@@ -59,29 +59,16 @@ def message_new(request):
     if request.method == "POST":
         form = MessageForm(request.POST, request.FILES)
         if form.is_valid():
-            data = form.cleaned_data
-            try:
-                message, password = services.submit_message(
-                    site=request.site,
-                    kind=data["kind"],
-                    channel=data["channel"],
-                    requested_unit=data["unit"],
-                    subject=data["subject"],
-                    content=data["content"],
-                    page_url=data["page_url"],
-                    name=data["name"],
-                    phone=data["phone"],
-                    email=data["email"],
-                    publish_allowed=data["publish_allowed"],
-                    images=data["images"],
-                    ip=client_address(request),
-                )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                request.session[JUST_SUBMITTED] = [message.tracking_code, password]
-                request.session[TRACKED] = message.pk
-                return redirect("interaction:message_done")
+            submitted = submit_case(
+                request,
+                form,
+                lambda unit, **fields: services.submit_message(requested_unit=unit, **fields),
+                just_submitted=JUST_SUBMITTED,
+                session_key=TRACKED,
+                done_url="interaction:message_done",
+            )
+            if submitted:
+                return submitted
     else:
         initial = {}
         if request.GET.get("type") in MessageKind.values:
@@ -97,6 +84,22 @@ def message_new(request):
             initial["page_url"] = request.build_absolute_uri(page_path.split("?")[0])[:500]
         form = MessageForm(initial=initial)
     return render(request, "interaction/message_form.html", {"form": form, "nav": "new"})
+
+
+def submit_case(request, form, submit, *, just_submitted, session_key, done_url):
+    """提交 — the valid form's fields (the captcha aside) go to submit with the site and the
+    client's address; the tracking code and query password it returns are kept for the done
+    page to show once, and the case is remembered for its status page (tracked_case). Returns
+    the redirect to done_url, or None with the service's refusal added to the form."""
+    fields = {name: value for name, value in form.cleaned_data.items() if name != "captcha"}
+    try:
+        case, password = submit(site=request.site, ip=client_address(request), **fields)
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return None
+    request.session[just_submitted] = [case.tracking_code, password]
+    request.session[session_key] = case.pk
+    return redirect(done_url)
 
 
 @never_cache
