@@ -18,17 +18,10 @@ class RequestStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
-class Decided(models.Model):
-    """The operator's recorded decision, shared by both kinds of request."""
+class Decision(models.Model):
+    """决定 — who decided, when and why; kept on the row decided (here, and on interaction's
+    extension requests)."""
 
-    status = models.CharField(
-        _("status"),
-        max_length=10,
-        choices=RequestStatus.choices,
-        default=RequestStatus.PENDING,
-        db_index=True,
-    )
-    created_at = models.DateTimeField(_("filed at"), auto_now_add=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -39,6 +32,22 @@ class Decided(models.Model):
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_reason = models.TextField(_("reason for the decision"), blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Decided(Decision):
+    """The operator's recorded decision, shared by both kinds of request."""
+
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=RequestStatus.choices,
+        default=RequestStatus.PENDING,
+        db_index=True,
+    )
+    created_at = models.DateTimeField(_("filed at"), auto_now_add=True)
 
     class Meta:
         abstract = True

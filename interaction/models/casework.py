@@ -12,6 +12,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from columns.models.requests import Decision
+
 
 class CaseEvent(models.Model):
     """办理记录 — one step of a case's handling: who, when, from which state to which."""
@@ -68,8 +70,8 @@ class CaseDeadline(models.Model):
         ordering = ["version"]
 
 
-class CaseExtension(models.Model):
-    """延期申请 — the unit asks for more working days; one person decides it once."""
+class CaseExtension(Decision):
+    """延期申请 — the unit asks for more working days; one person decides it once (Decision)."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -88,16 +90,6 @@ class CaseExtension(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decision_reason = models.TextField(_("reason for the decision"), blank=True)
 
     class Meta:
         abstract = True
