@@ -229,11 +229,11 @@ def receipt_day(channel, *, submitted_on, confirmed_on=None):
 
 
 def _check_application(
-    *, applicant_type, name, id_type, id_number, phone, description, delivery_form, email,
-    address, purpose, unit
+    *, applicant_type, name, id_type, id_number, phone, description, delivery_form, email="",
+    address="", purpose="", unit=None
 ):  # fmt: skip
-    """The content of an application (Art. 29), whatever its channel; returns the request's
-    applicant fields, cleaned."""
+    """The content of an application (Art. 29), whatever its channel: the fields both
+    register_request and submit_request take; returns the request's applicant fields, cleaned."""
     number = check_identity(applicant_type, id_type, id_number)
     name = _required(name, _("Give your name or your organisation's name."))
     phone = _required(phone, _("Give a phone number we can reach you on."))
@@ -306,20 +306,11 @@ def register_request(
     channel,
     submitted_on,
     confirmed_on=None,
-    applicant_type,
-    name,
-    id_type,
-    id_number,
-    phone,
-    description,
-    delivery_form,
-    email="",
-    address="",
-    purpose="",
-    unit=None,
+    **application,
 ):
     """登记: the dispatcher enters a request handed in, posted or faxed; its receipt is
-    counted by channel (Art. 31). Returns (request, password) for the reply to the applicant."""
+    counted by channel (Art. 31); the application's fields as _check_application takes them.
+    Returns (request, password) for the reply to the applicant."""
     if not selectors.is_dispatcher(by):
         raise PermissionDenied(_("Only the dispatcher may do this."))
     if channel == RequestChannel.ONLINE:
@@ -327,11 +318,7 @@ def register_request(
     received_on = receipt_day(channel, submitted_on=submitted_on, confirmed_on=confirmed_on)
     if received_on > local_date(timezone.now()):
         raise ValidationError(_("Receipt cannot be in the future."))
-    applicant = _check_application(
-        applicant_type=applicant_type, name=name, id_type=id_type, id_number=id_number,
-        phone=phone, description=description, delivery_form=delivery_form, email=email,
-        address=address, purpose=purpose, unit=unit,
-    )  # fmt: skip
+    applicant = _check_application(**application)
     password = _new_code(8)
     request = DisclosureRequest(
         site=site,
@@ -340,7 +327,7 @@ def register_request(
         submitted_at=start_of_day(submitted_on),
         received_at=start_of_day(received_on),
     )
-    _store(request, password=password, unit=unit, by=by)
+    _store(request, password=password, unit=applicant["requested_unit"], by=by)
     record("disclosure_registered", actor=by, target=request, detail={"channel": channel})
     return request, password
 
@@ -348,31 +335,18 @@ def register_request(
 def submit_request(
     *,
     site,
-    applicant_type,
-    name,
-    id_type,
-    id_number,
-    phone,
-    description,
-    delivery_form,
-    email="",
-    address="",
-    purpose="",
-    unit=None,
     images=(),
     ip=None,
+    **application,
 ):
     """网上申请: store an online application once, with a tracking code and query password.
 
     Online, the day of receipt is the day the portal confirms the submission to the applicant
     (Art. 31 (三)): the confirmation page. An application naming the authority goes to it at
-    once; otherwise the dispatcher assigns it. Returns (request, password).
+    once; otherwise the dispatcher assigns it. The application's fields are those
+    _check_application takes. Returns (request, password).
     """
-    applicant = _check_application(
-        applicant_type=applicant_type, name=name, id_type=id_type, id_number=id_number,
-        phone=phone, description=description, delivery_form=delivery_form, email=email,
-        address=address, purpose=purpose, unit=unit,
-    )  # fmt: skip
+    applicant = _check_application(**application)
     if len(images) > MAX_IMAGES:
         raise ValidationError(_("Attach at most %(n)s pictures.") % {"n": MAX_IMAGES})
     password = _new_code(8)
@@ -397,7 +371,7 @@ def submit_request(
             submitted_at=now,
             received_at=now,
         )
-        _store(request, password=password, unit=unit)
+        _store(request, password=password, unit=applicant["requested_unit"])
         for upload in images:
             RequestAttachment.objects.create(request=request, image=upload)
         _email_applicant(
@@ -796,7 +770,7 @@ def record_delivery(*, request, by, note):
 def view_applicant(*, request, by, http_request=None):
     """查看申请人信息: identity and contact data for the dispatcher or the holding unit's
     staff, each view recorded in the operation log."""
-    if not selectors.may_see_applicant(by, request):
+    if not selectors.may_see_contact(by, request):
         raise PermissionDenied(
             _("Applicant data are visible only to the dispatcher and the unit handling it.")
         )
