@@ -1,6 +1,18 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+#: The roles that see a unit's cases (messages, disclosure requests) and their records, and
+#: change them only through the actions on their pages: the apps holding cases give each of
+#: them the same view permissions in their role_permissions.
+CASE_STAFF_ROLES = (
+    "dispatcher",
+    "liaison",
+    "section_head",
+    "deputy_leader",
+    "principal_leader",
+    "inspector",
+)
+
 
 class ColumnsConfig(AppConfig):
     name = "columns"

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from columns.apps import CASE_STAFF_ROLES
+
 _UNIT_STAFF = [
     "disclosure.view_disclosurerequest",
     "disclosure.view_requestevent",
@@ -19,12 +21,7 @@ class DisclosureConfig(AppConfig):
     #: Requests change only through the actions on their admin page (scoped by unit); the
     #: operator enters the reconsideration and litigation figures of the annual report.
     role_permissions = {
-        "dispatcher": _UNIT_STAFF,
-        "liaison": _UNIT_STAFF,
-        "section_head": _UNIT_STAFF,
-        "deputy_leader": _UNIT_STAFF,
-        "principal_leader": _UNIT_STAFF,
-        "inspector": _UNIT_STAFF,
+        **dict.fromkeys(CASE_STAFF_ROLES, _UNIT_STAFF),
         "operator": [
             "disclosure.add_appealcount",
             "disclosure.change_appealcount",

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from columns.apps import CASE_STAFF_ROLES
+
 from .participation.roles import with_participation
 
 _UNIT_STAFF = [
@@ -21,12 +23,7 @@ class InteractionConfig(AppConfig):
     #: staff get view permissions on them and their records (scoped by unit); the operator
     #: keeps the working-day calendar and the sites' mailbox policies.
     role_permissions = {
-        "dispatcher": _UNIT_STAFF,
-        "liaison": _UNIT_STAFF,
-        "section_head": _UNIT_STAFF,
-        "deputy_leader": _UNIT_STAFF,
-        "principal_leader": _UNIT_STAFF,
-        "inspector": _UNIT_STAFF,
+        **dict.fromkeys(CASE_STAFF_ROLES, _UNIT_STAFF),
         "operator": [
             "interaction.add_workingdayoverride",
             "interaction.change_workingdayoverride",
