@@ -87,7 +87,7 @@ class AttachmentInline(ReadOnlyInline):
 
 class ApplicantGuard(PersonalDataAdminMixin):
     def may_read_personal_data(self, request):
-        return selectors.may_search_applicant(request.user)
+        return selectors.may_search_contact(request.user)
 
 
 @admin.register(DisclosureRequest)
@@ -272,7 +272,7 @@ class DisclosureRequestAdmin(ApplicantGuard, UnitScopedAdminMixin, admin.ModelAd
             "application": obj,
             "applicant": (
                 services.view_applicant(request=obj, by=user, http_request=request)
-                if selectors.may_see_applicant(user, obj)
+                if selectors.may_see_contact(user, obj)
                 else None
             ),
             "masked_name": mask_name(obj.name),

@@ -120,7 +120,7 @@ class DisclosureRequest(models.Model):
     """政府信息公开申请 — one application, from receipt to the delivered 告知书.
 
     The applicant's identity and contact data are seen only by the dispatcher and the holding
-    unit's staff (disclosure.selectors.may_see_applicant), each view logged; public pages show
+    unit's staff (interaction.selectors.may_see_contact), each view logged; public pages show
     none of them.
     """
 

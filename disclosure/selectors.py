@@ -8,8 +8,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from columns.models import Role
-from columns.selectors import has_role, roles_of, sees_everything, unit_of
-from interaction.selectors import dispatchers, is_dispatcher  # noqa: F401 (re-exported)
+from columns.selectors import has_role, unit_of
+from interaction.selectors import (  # noqa: F401 (re-exported)
+    cases_for_user,
+    dispatchers,
+    is_dispatcher,
+    may_search_contact,
+    may_see_contact,
+)
 
 from . import workflow
 from .models import (
@@ -23,47 +29,13 @@ from .models import (
 )
 from .notices import REPLY_RULES
 
-UNIT_STAFF_ROLES = (Role.LIAISON, Role.SECTION_HEAD, Role.DEPUTY_LEADER, Role.PRINCIPAL_LEADER)
 #: 政府信息公开工作机构负责人: the unit's leaders in charge of its disclosure office approve
 #: extensions (Art. 33).
 OFFICE_HEAD_ROLES = (Role.DEPUTY_LEADER, Role.PRINCIPAL_LEADER)
 
 
 def requests_for_user(user):
-    """The one scoping rule: the dispatcher and platform roles see every request, a unit's
-    staff only the requests assigned to their unit, anybody else none."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return DisclosureRequest.objects.none()
-    if sees_everything(user) or is_dispatcher(user):
-        return DisclosureRequest.objects.all()
-    unit = unit_of(user)
-    if unit is None or not roles_of(user) & set(UNIT_STAFF_ROLES):
-        return DisclosureRequest.objects.none()
-    return DisclosureRequest.objects.filter(unit=unit)
-
-
-def may_see_applicant(user, request):
-    """Identity and contact data: the dispatcher and the holding unit's staff only."""
-    if is_dispatcher(user):
-        return True
-    unit = unit_of(user) if getattr(user, "is_authenticated", False) else None
-    return (
-        unit is not None
-        and request.unit_id == unit.pk
-        and bool(roles_of(user) & set(UNIT_STAFF_ROLES))
-    )
-
-
-def may_search_applicant(user):
-    """Whether the user may filter or search the list by applicants' data: the dispatcher,
-    and a unit's staff whose list holds only their own unit's requests."""
-    if is_dispatcher(user):
-        return True
-    return (
-        not sees_everything(user)
-        and unit_of(user) is not None
-        and bool(roles_of(user) & set(UNIT_STAFF_ROLES))
-    )
+    return cases_for_user(user, DisclosureRequest)
 
 
 def is_office_head(user, unit):

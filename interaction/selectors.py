@@ -29,34 +29,40 @@ def sees_every_unit(user):
     return sees_everything(user) or is_dispatcher(user)
 
 
-def messages_for_user(user):
-    """The one scoping rule for messages: the dispatcher and platform roles see every message,
-    a unit's staff only the messages assigned to their unit, anybody else none."""
+def cases_for_user(user, model):
+    """The one scoping rule for a unit's cases (model: Message here, disclosure's request):
+    the dispatcher and platform roles see every case, a unit's staff only the cases assigned
+    to their unit, anybody else none."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return Message.objects.none()
+        return model.objects.none()
     if sees_every_unit(user):
-        return Message.objects.all()
+        return model.objects.all()
     unit = unit_of(user)
     if unit is None or not roles_of(user) & set(UNIT_STAFF_ROLES):
-        return Message.objects.none()
-    return Message.objects.filter(unit=unit)
+        return model.objects.none()
+    return model.objects.filter(unit=unit)
 
 
-def may_see_contact(user, message):
-    """Contact data: only the dispatcher and the staff of the unit the message is assigned to."""
+def messages_for_user(user):
+    return cases_for_user(user, Message)
+
+
+def may_see_contact(user, case):
+    """A case's personal data (a citizen's contact data, an applicant's identity): only the
+    dispatcher and the staff of the unit the case is assigned to."""
     if is_dispatcher(user):
         return True
     unit = unit_of(user) if getattr(user, "is_authenticated", False) else None
     return (
         unit is not None
-        and message.unit_id == unit.pk
+        and case.unit_id == unit.pk
         and bool(roles_of(user) & set(UNIT_STAFF_ROLES))
     )
 
 
 def may_search_contact(user):
-    """Whether the user may filter or search their message list by contact data: the
-    dispatcher, and a unit's staff whose list holds only their own unit's messages."""
+    """Whether the user may filter or search their list of cases by personal data: the
+    dispatcher, and a unit's staff whose list holds only their own unit's cases."""
     if is_dispatcher(user):
         return True
     return (
