@@ -3,7 +3,7 @@ catalogue, service items), what waits for a reviewer, where a submission is."""
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -62,9 +62,17 @@ def published_articles(site=None):
         .select_related("column", "unit")
     )
     if site is not None:
-        extra_on_site = Column.objects.filter(site=site, extra_articles=OuterRef("pk"))
-        queryset = queryset.filter(Q(column__site=site) | Exists(extra_on_site))
+        queryset = queryset.filter(pk__in=_shown_in(Column.objects.filter(site=site)))
     return queryset.order_by("-published_at", "-pk")
+
+
+def _shown_in(columns):
+    """The ids of the articles filed in columns or also shown there (extra columns), as one
+    UNION subquery for pk__in: PostgreSQL reads each half through its column index, where an
+    OR of the two (or an EXISTS) scans every article for every page."""
+    filed = Article.objects.filter(column__in=columns).order_by().values("pk")
+    also_shown = Article.extra_columns.through.objects.filter(column__in=columns)
+    return filed.union(also_shown.order_by().values("article_id"))
 
 
 def current_headline(site):
@@ -131,8 +139,7 @@ def public_articles_in(column):
     """The published articles a column page lists: filed in the column or one of its
     sub-columns, or also shown there (extra columns); one query however deep the tree."""
     subtree = column.get_descendants(include_self=True)
-    also_shown = Column.objects.filter(pk__in=subtree.values("pk"), extra_articles=OuterRef("pk"))
-    return published_articles().filter(Q(column__in=subtree) | Exists(also_shown))
+    return published_articles().filter(pk__in=_shown_in(subtree))
 
 
 #: Items per homepage section.
