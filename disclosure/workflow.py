@@ -1,4 +1,6 @@
-"""The request state machine declared as data: states, transitions and who fires them.
+"""The request state machine declared as data: states and transitions (who may fire each is
+checked in disclosure.services: the dispatcher assigns, the holding unit handles, its section
+head approves the reply, the applicant clarifies, the beat withdraws).
 
 received (登记) → assigned (to the holding unit) ⇄ clarification (补正: the period counts afresh
 from the clarification; none in time → withdrawn) ⇄ consulting (征求第三方意见: not counted) →
@@ -14,42 +16,27 @@ from django.utils.translation import gettext as _
 from .models import RequestStatus as S
 
 
-class Actor:
-    """Who fires a transition; services check it against the user's roles and unit."""
-
-    SYSTEM = "system"
-    APPLICANT = "applicant"
-    DISPATCHER = "dispatcher"  # registers and assigns: the portal's 受理中心
-    UNIT = "unit"  # the holding unit's liaison or section head
-    SECTION_HEAD = "section_head"  # of the holding unit: approves the 告知书
-
-
 @dataclass(frozen=True)
 class Transition:
     name: str
     sources: frozenset
     target: str
-    actor: str
 
 
 TRANSITIONS = {
     t.name: t
     for t in (
-        Transition("assign", frozenset({S.RECEIVED}), S.ASSIGNED, Actor.DISPATCHER),
-        Transition("request_clarification", frozenset({S.ASSIGNED}), S.CLARIFICATION, Actor.UNIT),
-        Transition(
-            "supply_clarification", frozenset({S.CLARIFICATION}), S.ASSIGNED, Actor.APPLICANT
-        ),
+        Transition("assign", frozenset({S.RECEIVED}), S.ASSIGNED),
+        Transition("request_clarification", frozenset({S.ASSIGNED}), S.CLARIFICATION),
+        Transition("supply_clarification", frozenset({S.CLARIFICATION}), S.ASSIGNED),
         # Art. 30: no clarification within the period set = the request is given up.
-        Transition("withdraw_unclarified", frozenset({S.CLARIFICATION}), S.WITHDRAWN, Actor.SYSTEM),
-        Transition("start_consultation", frozenset({S.ASSIGNED}), S.CONSULTING, Actor.UNIT),
-        Transition("end_consultation", frozenset({S.CONSULTING}), S.ASSIGNED, Actor.UNIT),
-        Transition(
-            "draft_reply", frozenset({S.ASSIGNED, S.REPLY_DRAFTED}), S.REPLY_DRAFTED, Actor.UNIT
-        ),
-        Transition("return_reply", frozenset({S.REPLY_DRAFTED}), S.ASSIGNED, Actor.SECTION_HEAD),
-        Transition("approve_reply", frozenset({S.REPLY_DRAFTED}), S.ANSWERED, Actor.SECTION_HEAD),
-        Transition("close", frozenset({S.ANSWERED}), S.CLOSED, Actor.UNIT),
+        Transition("withdraw_unclarified", frozenset({S.CLARIFICATION}), S.WITHDRAWN),
+        Transition("start_consultation", frozenset({S.ASSIGNED}), S.CONSULTING),
+        Transition("end_consultation", frozenset({S.CONSULTING}), S.ASSIGNED),
+        Transition("draft_reply", frozenset({S.ASSIGNED, S.REPLY_DRAFTED}), S.REPLY_DRAFTED),
+        Transition("return_reply", frozenset({S.REPLY_DRAFTED}), S.ASSIGNED),
+        Transition("approve_reply", frozenset({S.REPLY_DRAFTED}), S.ANSWERED),
+        Transition("close", frozenset({S.ANSWERED}), S.CLOSED),
     )
 }
 
