@@ -4,6 +4,7 @@ use, so the ModelAdmin class keeps presentation and registers them in get_urls."
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -46,22 +47,32 @@ class PanelActionView(ModelAdminPage):
         if not self.model_admin.has_view_or_change_permission(request):
             raise PermissionDenied
         obj = self.model_admin.get_object(request, str(pk))
+        if obj is None:
+            raise Http404
         opts = self.model_admin.model._meta
         back = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
         if request.method != "POST":
             return redirect(back)
-        if action not in self.actions:
+        if not self.offers(action):
             raise PermissionDenied
-        take, done = self.actions[action]
         try:
-            result = take(obj, request.POST, request.user)
+            done = self.act(request, obj, action)
         except (ValidationError, PermissionDenied, ValueError, *self.stale_form) as exc:
             messages.error(request, self.refusal_text(exc))
             return redirect(back)
-        messages.success(request, done(result) if callable(done) else done)
+        messages.success(request, done)
         if action in self.to_inbox:
             return redirect(self.inbox)
         return redirect(back)
+
+    def offers(self, action):
+        return action in self.actions
+
+    def act(self, request, obj, action):
+        """Carry out action on obj; returns what the user is told."""
+        take, done = self.actions[action]
+        result = take(obj, request.POST, request.user)
+        return done(result) if callable(done) else done
 
     def refusal_text(self, exc):
         if isinstance(exc, ValidationError):

@@ -6,13 +6,12 @@ identity and contact data show to the dispatcher and the holding unit's staff, e
 logged, and masked to everyone else.
 """
 
-from decimal import Decimal, InvalidOperation
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,6 +24,7 @@ from interaction.models.mailbox import mask_name
 from interaction.working_days import WorkingCalendar, local_date
 
 from . import notices, selectors, services, workflow
+from .admin_views import RequestActionView
 from .forms import RegistrationForm
 from .models import (
     AppealCount,
@@ -180,7 +180,7 @@ class DisclosureRequestAdmin(ApplicantGuard, UnitScopedAdminMixin, admin.ModelAd
             path("inbox/", view(self.inbox_view), name="disclosure_disclosurerequest_inbox"),
             path(
                 "<int:pk>/act/<str:action>/",
-                view(self.act_view),
+                view(RequestActionView.as_view(model_admin=self)),
                 name="disclosure_disclosurerequest_act",
             ),
         ] + super().get_urls()
@@ -303,97 +303,6 @@ class DisclosureRequestAdmin(ApplicantGuard, UnitScopedAdminMixin, admin.ModelAd
                 "deliver": unit_staff and workflow.can_fire(obj, "close"),
             },
         }
-
-    def act_view(self, request, pk, action):
-        """One POST endpoint per business action; the service decides and explains refusals."""
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        obj = self.get_object(request, str(pk))
-        back = reverse("admin:disclosure_disclosurerequest_change", args=[obj.pk])
-        if request.method != "POST":
-            return redirect(back)
-        try:
-            done = self._act(action, obj, request.POST, request.user)
-        except (
-            ValidationError,
-            PermissionDenied,
-            ValueError,
-            InvalidOperation,
-            RequestExtension.DoesNotExist,
-        ) as exc:
-            messages.error(request, _error_text(exc))
-            return redirect(back)
-        messages.success(request, done)
-        return redirect(back)
-
-    def _act(self, action, obj, data, user):
-        def number(field):
-            return int(data.get(field) or 0)
-
-        if action == "assign":
-            unit = Unit.objects.filter(pk=number("unit")).first()
-            services.assign(request=obj, by=user, unit=unit)
-            return _("Sent to the unit.")
-        if action == "clarify":
-            services.request_clarification(
-                request=obj,
-                by=user,
-                question=data.get("question", ""),
-                working_days=number("working_days"),
-            )
-            return _("The applicant was asked to clarify; the period counts from the answer.")
-        if action == "consult":
-            services.start_consultation(request=obj, by=user, third_party=data.get("party", ""))
-            return _("Consultation recorded; its time is not counted.")
-        if action == "end_consultation":
-            services.end_consultation(request=obj, by=user, opinion=data.get("opinion", ""))
-            return _("Opinion recorded; the due date moved by the working days it took.")
-        if action == "request_extension":
-            services.request_extension(
-                request=obj,
-                by=user,
-                working_days=number("working_days"),
-                reason=data.get("reason", ""),
-            )
-            return _("Extension requested from the head of the disclosure office.")
-        if action == "decide_extension":
-            services.decide_extension(
-                extension=obj.extensions.get(status=RequestExtension.Status.PENDING),
-                by=user,
-                approve=data.get("outcome") == "approve",
-                reason=data.get("reason", ""),
-            )
-            return _("Extension decided.")
-        if action == "draft_reply":
-            services.draft_reply(
-                request=obj,
-                by=user,
-                reply_type=data.get("reply_type", ""),
-                ground=data.get("ground", ""),
-                competent_body=data.get("competent_body", ""),
-                body=data.get("body", ""),
-                fee_amount=Decimal(data.get("fee_amount") or "0"),
-                fee_reason=data.get("fee_reason", ""),
-            )
-            return _("Reply saved and sent for approval.")
-        if action == "approve_reply":
-            services.approve_reply(request=obj, by=user)
-            return _("Approved: the reply notice was sent to the applicant.")
-        if action == "return_reply":
-            services.return_reply(request=obj, by=user, comment=data.get("comment", ""))
-            return _("The reply was returned.")
-        if action == "deliver":
-            services.record_delivery(request=obj, by=user, note=data.get("note", ""))
-            return _("Delivery recorded; the request is closed.")
-        raise PermissionDenied
-
-
-def _error_text(exc):
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)
-    if isinstance(exc, ValueError | InvalidOperation | RequestExtension.DoesNotExist):
-        return _("The form was incomplete; reload the page and try again.")
-    return str(exc) or _("You may not do this.")
 
 
 @admin.register(AppealCount)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from columns.admin_pages import PanelActionView
 from columns.admin_scoping import UnitScopedAdminMixin
 from columns.models import Role, Unit
 from columns.selectors import has_role
@@ -37,10 +38,15 @@ from .models import (
 TEMPLATES = "monitoring/inspections/admin/"
 
 
-def _error_text(exc):
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)
-    return str(exc) or _("You may not do this.")
+class RecordActionView(PanelActionView):
+    """The one POST endpoint per record type: the record's admin carries out each of its
+    action_names (act(request, record, action), which may read the uploaded files)."""
+
+    def offers(self, action):
+        return action in self.model_admin.action_names
+
+    def act(self, request, obj, action):
+        return self.model_admin.act(request, obj, action)
 
 
 def _may(obj, request, action):
@@ -78,7 +84,7 @@ class InspectionAdmin(admin.ModelAdmin):
         extra = [
             path(
                 "<int:pk>/act/<str:action>/",
-                self.admin_site.admin_view(self.act_view),
+                self.admin_site.admin_view(RecordActionView.as_view(model_admin=self)),
                 name="{}_{}_act".format(*info),
             )
         ]
@@ -119,21 +125,6 @@ class InspectionAdmin(admin.ModelAdmin):
 
     def change_url(self, obj):
         return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])
-
-    def act_view(self, request, pk, action):
-        """One POST endpoint per record type; the service decides and explains refusals."""
-        obj = self.get_object(request, str(pk))
-        if not self.has_view_permission(request, obj):
-            raise PermissionDenied
-        if request.method != "POST" or action not in self.action_names:
-            return redirect(self.change_url(obj))
-        try:
-            done = self.act(request, obj, action)
-        except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, _error_text(exc))
-            return redirect(self.change_url(obj))
-        messages.success(request, done)
-        return redirect(self.change_url(obj))
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)
@@ -384,7 +375,7 @@ class ScoreMonthAdmin(InspectionAdmin):
         except (ValidationError, ValueError) as exc:
             messages.error(
                 request,
-                _error_text(exc)
+                " ".join(exc.messages)
                 if isinstance(exc, ValidationError)
                 else _("Give the year and month as numbers."),
             )
