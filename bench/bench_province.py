@@ -66,7 +66,7 @@ from portal.celery import app as celery_app  # noqa: E402
 from publishing import services as publishing  # noqa: E402
 from publishing import workflow  # noqa: E402
 from publishing.models import Article, ReviewChain, ReviewStep  # noqa: E402
-from publishing.views import ColumnTree  # noqa: E402
+from publishing.selectors import ColumnTree  # noqa: E402
 from staticsite import rendering  # noqa: E402
 from staticsite import services as staticsite  # noqa: E402
 from staticsite.models import PendingRender  # noqa: E402

@@ -18,10 +18,15 @@ from columns.client_address import client_address
 from columns.site_urls import site_origin
 from disclosure.selectors import annual_report, report_page_tag
 from publishing import page_tags
-from publishing.selectors import current_headline, homepage_sections
-from publishing.views import ColumnTree, public_context, public_service_items
+from publishing.selectors import (
+    ColumnTree,
+    current_headline,
+    homepage_sections,
+    public_service_items,
+)
 from publishing.views import annual_reports as publishing_annual_reports
 from publishing.views import bad_request as bad_query
+from publishing.views import public_context
 
 from . import sitemap
 from .celery import app as celery_app
