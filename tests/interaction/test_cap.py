@@ -66,6 +66,8 @@ def test_mailbox_statistics_and_indicators_agree_on_every_message(
     late_after_stop = routed(kind="consultation", subject="停表后四个月才答复")
     waiting = routed(kind="consultation", subject="一直未补充材料")
     open_past_cap = routed(kind="consultation", subject="超过三个月仍未答复")
+    # Day 92 after receipt, but past 30 Dec: a count of days would not call it late.
+    day_after_cap = routed(kind="consultation", subject="上限次日凌晨才答复")
 
     clock.on(date(2024, 10, 8))
     answer(on_time, user_named)
@@ -79,12 +81,13 @@ def test_mailbox_statistics_and_indicators_agree_on_every_message(
     with django_capture_on_commit_callbacks(execute=True):
         assert tasks.close_unsupplied_messages.apply().get() == 1
     assert tasks.close_unsupplied_messages.apply().get() == 0  # once only
+    answer(day_after_cap, user_named)
 
     clock.on(date(2025, 1, 30))  # four months after receipt
     answer(late_after_stop, user_named)
 
     clock.on(date(2025, 2, 3))
-    for message in (on_time, late_after_stop, waiting, open_past_cap):
+    for message in (on_time, late_after_stop, waiting, open_past_cap, day_after_cap):
         message.refresh_from_db()
 
     # The mailbox.
@@ -96,10 +99,11 @@ def test_mailbox_statistics_and_indicators_agree_on_every_message(
     assert [m.to for m in mail.outbox] == [["zhangsan@example.com"]]
     assert "2024-12-30" in mail.outbox[0].body
     assert open_past_cap.status == MessageStatus.ASSIGNED
+    assert day_after_cap.answered_on_time is False
 
-    late = {late_after_stop.tracking_code, open_past_cap.tracking_code}
+    late = {late_after_stop.tracking_code, open_past_cap.tracking_code, day_after_cap.tracking_code}
     # The statistics count exactly these as overdue, the 答复超期 indicator lists them, and
-    # 互动回应差 (past the 3-month cap) lists the same two.
+    # 互动回应差 (past the 3-month cap) lists the same three.
     assert overdue_in_statistics(portal, "2024-09") == len(late)
     assert evidence_codes(portal, "late_replies") == late
     assert evidence_codes(portal, "poor_interaction") == late

@@ -87,10 +87,10 @@ def test_provisional_due_date_is_marked_for_staff_and_citizen(clock, submit, log
 
 
 def test_operator_confirming_the_year_recounts_open_deadlines(
-    clock, submit, login_as, user_named, unit_named, django_capture_on_commit_callbacks
+    clock, submit, login_as, user_named, unit_named, client, django_capture_on_commit_callbacks
 ):
     clock.on(date(2026, 12, 28))
-    consultation, _pw = submit(kind="consultation", subject="咨询寒假安排")  # due 7 Jan
+    consultation, password = submit(kind="consultation", subject="咨询寒假安排")  # due 7 Jan
     complaint, _pw = submit(kind="complaint", subject="投诉供暖")  # due 19 Jan
     services.route(message=consultation, by=user_named("dispatcher"), unit=unit_named("区教育局"))
     mail.outbox.clear()
@@ -122,8 +122,13 @@ def test_operator_confirming_the_year_recounts_open_deadlines(
     assert event.detail == {"from": "2027-01-07", "to": "2027-01-08"}
     told = Notification.objects.filter(kind="message_deadline_recounted")
     assert {n.recipient.username for n in told} == {"edu_liaison"}
+    assert "2027-01-08" in told.get().title
     to_citizen = [m for m in mail.outbox if m.to == ["zhangsan@example.com"]]
     assert len(to_citizen) == 1 and "2027-01-08" in to_citizen[0].body
+    # The citizen's tracking page shows the new date, no longer provisional.
+    sign_in_to_track(client, consultation, password)
+    status = client.get("/interaction/messages/track/status/").content.decode()
+    assert "2027-01-08" in status and "2027-01-07" not in status and "（暂定）" not in status
 
     # The complaint's date does not move (4 Jan off, 9 Jan worked): no new version, no mail.
     complaint.refresh_from_db()
