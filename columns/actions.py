@@ -13,6 +13,39 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 
 @dataclass(frozen=True)
+class Transition:
+    """One move of a state machine: from any of sources to target."""
+
+    name: str
+    sources: frozenset
+    target: str
+
+
+class StateMachine:
+    """A state machine's transitions (``transitions``: name -> Transition) over its objects'
+    ``status``; wrong_state(obj) is what a refusal says. Its module binds can_fire, check and
+    fire, the only code that assigns the status."""
+
+    def __init__(self, transitions, *, wrong_state):
+        self.transitions = {t.name: t for t in transitions}
+        self.wrong_state = wrong_state
+
+    def can_fire(self, obj, name):
+        return obj.status in self.transitions[name].sources
+
+    def check(self, obj, name):
+        """Refuse, with a message saying why, a transition obj's state does not allow."""
+        if not self.can_fire(obj, name):
+            raise ValidationError(self.wrong_state(obj), code="invalid_transition")
+
+    def fire(self, obj, name):
+        """Move obj along transition name, or refuse."""
+        self.check(obj, name)
+        obj.status = self.transitions[name].target
+        return obj
+
+
+@dataclass(frozen=True)
 class Action:
     """办理动作 — one thing a user may do to an object of a state machine.
 

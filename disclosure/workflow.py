@@ -8,24 +8,21 @@ reply_drafted (告知书 to approve) → answered (approved, sent) → closed (d
 disclosure.services calls fire(); nothing else assigns DisclosureRequest.status.
 """
 
-from dataclasses import dataclass
-
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+from columns.actions import StateMachine, Transition
 
 from .models import RequestStatus as S
 
 
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    sources: frozenset
-    target: str
+def _wrong_state(request):
+    return _("This cannot be done to a request that is “%(status)s”; reload the page.") % {
+        "status": request.get_status_display()
+    }
 
 
-TRANSITIONS = {
-    t.name: t
-    for t in (
+MACHINE = StateMachine(
+    [
         Transition("assign", frozenset({S.RECEIVED}), S.ASSIGNED),
         Transition("request_clarification", frozenset({S.ASSIGNED}), S.CLARIFICATION),
         Transition("supply_clarification", frozenset({S.CLARIFICATION}), S.ASSIGNED),
@@ -37,8 +34,12 @@ TRANSITIONS = {
         Transition("return_reply", frozenset({S.REPLY_DRAFTED}), S.ASSIGNED),
         Transition("approve_reply", frozenset({S.REPLY_DRAFTED}), S.ANSWERED),
         Transition("close", frozenset({S.ANSWERED}), S.CLOSED),
-    )
-}
+    ],
+    wrong_state=_wrong_state,
+)
+TRANSITIONS = MACHINE.transitions
+can_fire, check, fire = MACHINE.can_fire, MACHINE.check, MACHINE.fire
+
 
 #: The 20 working days run in these states.
 CLOCK_RUNNING = frozenset({S.RECEIVED, S.ASSIGNED, S.REPLY_DRAFTED})
@@ -50,24 +51,3 @@ OPEN_STATES = CLOCK_RUNNING | CLOCK_PAUSED | {S.CLARIFICATION}
 EXTENDABLE = frozenset({S.ASSIGNED, S.CONSULTING, S.REPLY_DRAFTED})
 #: The applicant may read the reply and download the 告知书.
 ANSWERED_STATES = frozenset({S.ANSWERED, S.CLOSED})
-
-
-def can_fire(request, name):
-    return request.status in TRANSITIONS[name].sources
-
-
-def check(request, name):
-    """Refuse, with a message saying why, a transition the request's state does not allow."""
-    if not can_fire(request, name):
-        raise ValidationError(
-            _("This cannot be done to a request that is “%(status)s”; reload the page.")
-            % {"status": request.get_status_display()},
-            code="invalid_transition",
-        )
-
-
-def fire(request, name):
-    """Move request along transition name, or refuse."""
-    check(request, name)
-    request.status = TRANSITIONS[name].target
-    return request

@@ -12,13 +12,11 @@ without an account; the system's (close_unsupplied, send_reply) by the beat and 
 approval.
 """
 
-from dataclasses import dataclass
-
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from columns.actions import Action, ActionTable
+from columns.actions import Action, ActionTable, StateMachine, Transition
 from columns.models import Role
 from columns.selectors import has_role
 
@@ -27,16 +25,14 @@ from .models import ExtensionRequest
 from .models import MessageStatus as S
 
 
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    sources: frozenset
-    target: str
+def _wrong_state(message):
+    return _("This cannot be done to a message that is “%(status)s”; reload the page.") % {
+        "status": message.get_status_display()
+    }
 
 
-TRANSITIONS = {
-    t.name: t
-    for t in (
+MACHINE = StateMachine(
+    [
         Transition("release", frozenset({S.HELD}), S.RECEIVED),
         Transition("discard", frozenset({S.HELD}), S.CLOSED),
         Transition("route", frozenset({S.RECEIVED}), S.ASSIGNED),
@@ -56,8 +52,12 @@ TRANSITIONS = {
         Transition("reopen", frozenset({S.RATED}), S.ASSIGNED),
         Transition("close", frozenset({S.ANSWERED, S.RATED}), S.CLOSED),
         Transition("merge", frozenset({S.HELD, S.RECEIVED, S.ASSIGNED}), S.MERGED),
-    )
-}
+    ],
+    wrong_state=_wrong_state,
+)
+TRANSITIONS = MACHINE.transitions
+can_fire, check, fire = MACHINE.can_fire, MACHINE.check, MACHINE.fire
+
 
 #: The deadline runs in these states (from receipt, not from routing or transfer).
 CLOCK_RUNNING = frozenset(
@@ -73,29 +73,6 @@ EXTENDABLE = frozenset({S.ASSIGNED, S.REPLY_DRAFTED, S.REPLY_APPROVED})
 ANSWERED_STATES = frozenset({S.ANSWERED, S.RATED, S.CLOSED})
 #: Still open for statistics (neither answered nor merged nor discarded).
 OPEN_STATES = CLOCK_RUNNING | CLOCK_STOPPED
-
-
-def can_fire(message, name):
-    return message.status in TRANSITIONS[name].sources
-
-
-def _wrong_state(message):
-    return _("This cannot be done to a message that is “%(status)s”; reload the page.") % {
-        "status": message.get_status_display()
-    }
-
-
-def check(message, name):
-    """Refuse, with a message saying why, a transition the message's state does not allow."""
-    if not can_fire(message, name):
-        raise ValidationError(_wrong_state(message), code="invalid_transition")
-
-
-def fire(message, name):
-    """Move message along transition name, or refuse."""
-    check(message, name)
-    message.status = TRANSITIONS[name].target
-    return message
 
 
 #: 延期申请: pending until the dispatcher approves or refuses it, once.

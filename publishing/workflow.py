@@ -8,13 +8,11 @@ ACTIONS say which action on an article may be taken in which state and by whom: 
 require_action() first, the admin's review panel lists available_actions().
 """
 
-from dataclasses import dataclass
-
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from columns.actions import Action, ActionTable
+from columns.actions import Action, ActionTable, StateMachine, Transition
 from columns.models import Role
 from columns.selectors import has_role, is_operator
 
@@ -23,16 +21,14 @@ from .models import ArticleKind, ReviewRun, Validity
 from .models import ArticleStatus as S
 
 
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    sources: frozenset
-    target: str
+def _wrong_state(article):
+    return _("This cannot be done to an article that is “%(status)s”.") % {
+        "status": article.get_status_display()
+    }
 
 
-TRANSITIONS = {
-    t.name: t
-    for t in (
+MACHINE = StateMachine(
+    [
         Transition("submit", frozenset({S.DRAFT, S.RETURNED}), S.IN_REVIEW),
         Transition("approve", frozenset({S.IN_REVIEW}), S.APPROVED),
         Transition("return", frozenset({S.IN_REVIEW}), S.RETURNED),
@@ -44,8 +40,12 @@ TRANSITIONS = {
         Transition("expire", frozenset({S.PUBLISHED}), S.EXPIRED),
         # Content carried over from a unit's previous website was reviewed there.
         Transition("import_published", frozenset({S.DRAFT}), S.PUBLISHED),
-    )
-}
+    ],
+    wrong_state=_wrong_state,
+)
+TRANSITIONS = MACHINE.transitions
+can_fire, fire = MACHINE.can_fire, MACHINE.fire
+
 
 #: States whose content may still be edited; in every other state the text is what was
 #: (or is being) approved.
@@ -70,25 +70,6 @@ DEFAULT_STEPS = {
         (3, "终审", Role.PRINCIPAL_LEADER, False),
     ],
 }
-
-
-def can_fire(article, name):
-    return article.status in TRANSITIONS[name].sources
-
-
-def _wrong_state(article):
-    return _("This cannot be done to an article that is “%(status)s”.") % {
-        "status": article.get_status_display()
-    }
-
-
-def fire(article, name):
-    """Move article along transition name, or refuse with a message saying why."""
-    transition = TRANSITIONS[name]
-    if article.status not in transition.sources:
-        raise ValidationError(_wrong_state(article), code="invalid_transition")
-    article.status = transition.target
-    return article
 
 
 def revise(article, *, stored_status):

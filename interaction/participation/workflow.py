@@ -7,39 +7,13 @@ and surveys need no machine of their own: their public state follows from their 
 and the review of a consultation's document and report is the articles' 三审 chain.
 """
 
-from dataclasses import dataclass
-
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from columns.actions import Action, ActionTable
+from columns.actions import Action, ActionTable, StateMachine, Transition
 
 from .models import InterviewStatus as S
 from .selectors import may_manage
-
-
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    sources: frozenset
-    target: str
-
-
-TRANSITIONS = {
-    t.name: t
-    for t in (
-        Transition("start", frozenset({S.SCHEDULED}), S.LIVE),
-        Transition("end", frozenset({S.LIVE}), S.ARCHIVED),
-    )
-}
-
-#: States in which citizens may still send questions (before and during the interview).
-ASKING_STATES = frozenset({S.SCHEDULED, S.LIVE})
-
-
-def can_fire(interview, name):
-    return interview.status in TRANSITIONS[name].sources
 
 
 def _wrong_state(interview):
@@ -48,13 +22,19 @@ def _wrong_state(interview):
     }
 
 
-def fire(interview, name):
-    """Move interview along transition name, or refuse with a message saying why."""
-    transition = TRANSITIONS[name]
-    if interview.status not in transition.sources:
-        raise ValidationError(_wrong_state(interview), code="invalid_transition")
-    interview.status = transition.target
-    return interview
+MACHINE = StateMachine(
+    [
+        Transition("start", frozenset({S.SCHEDULED}), S.LIVE),
+        Transition("end", frozenset({S.LIVE}), S.ARCHIVED),
+    ],
+    wrong_state=_wrong_state,
+)
+TRANSITIONS = MACHINE.transitions
+can_fire, fire = MACHINE.can_fire, MACHINE.fire
+
+
+#: States in which citizens may still send questions (before and during the interview).
+ASKING_STATES = frozenset({S.SCHEDULED, S.LIVE})
 
 
 # --- who may take which action (执行人) ----------------------------------------------------
