@@ -31,6 +31,19 @@ class ModelAdminPage(View):
         )
 
 
+def panel_call(service, target, *fields, **renamed):
+    """A take(obj, data, user) for PanelActionView.actions that calls service with obj as
+    target, the user as by and the form's text fields: each of fields under its own name,
+    each of renamed (argument="form field") under the service's."""
+    names = {**{field: field for field in fields}, **renamed}
+
+    def take(obj, data, user):
+        texts = {argument: data.get(field, "") for argument, field in names.items()}
+        return service(**{target: obj}, by=user, **texts)
+
+    return take
+
+
 class PanelActionView(ModelAdminPage):
     """The one POST endpoint of the business actions on an object's page, dispatched from a
     table; the service decides, and a refusal is shown on the object's page."""

@@ -5,7 +5,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext_lazy
 
-from columns.admin_pages import PanelActionView
+from columns.admin_pages import PanelActionView, panel_call
 from columns.models import Unit
 
 from . import services
@@ -56,15 +56,11 @@ PANEL_ACTIONS = {
         gettext_lazy("The applicant was asked to clarify; the period counts from the answer."),
     ),
     "consult": (
-        lambda r, data, user: services.start_consultation(
-            request=r, by=user, third_party=data.get("party", "")
-        ),
+        panel_call(services.start_consultation, "request", third_party="party"),
         gettext_lazy("Consultation recorded; its time is not counted."),
     ),
     "end_consultation": (
-        lambda r, data, user: services.end_consultation(
-            request=r, by=user, opinion=data.get("opinion", "")
-        ),
+        panel_call(services.end_consultation, "request", "opinion"),
         gettext_lazy("Opinion recorded; the due date moved by the working days it took."),
     ),
     "request_extension": (
@@ -79,19 +75,15 @@ PANEL_ACTIONS = {
     "decide_extension": (_decide_extension, gettext_lazy("Extension decided.")),
     "draft_reply": (_draft_reply, gettext_lazy("Reply saved and sent for approval.")),
     "approve_reply": (
-        lambda r, data, user: services.approve_reply(request=r, by=user),
+        panel_call(services.approve_reply, "request"),
         gettext_lazy("Approved: the reply notice was sent to the applicant."),
     ),
     "return_reply": (
-        lambda r, data, user: services.return_reply(
-            request=r, by=user, comment=data.get("comment", "")
-        ),
+        panel_call(services.return_reply, "request", "comment"),
         gettext_lazy("The reply was returned."),
     ),
     "deliver": (
-        lambda r, data, user: services.record_delivery(
-            request=r, by=user, note=data.get("note", "")
-        ),
+        panel_call(services.record_delivery, "request", "note"),
         gettext_lazy("Delivery recorded; the request is closed."),
     ),
 }

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from columns.admin_pages import ModelAdminPage, PanelActionView
+from columns.admin_pages import ModelAdminPage, PanelActionView, panel_call
 from columns.models import Unit
 
 from . import masking, selectors, services, workflow
@@ -125,11 +125,11 @@ def _reply_approved(message):
 #: form's data, what the user is told when it is done).
 PANEL_ACTIONS = {
     "release": (
-        lambda m, data, user: services.release(message=m, by=user),
+        panel_call(services.release, "message"),
         gettext_lazy("Accepted: the message can be routed now."),
     ),
     "discard": (
-        lambda m, data, user: services.discard(message=m, by=user, reason=data.get("reason", "")),
+        panel_call(services.discard, "message", "reason"),
         gettext_lazy("The message was not accepted."),
     ),
     "route": (
@@ -138,27 +138,21 @@ PANEL_ACTIONS = {
     ),
     "decide_transfer": (_decide_transfer, gettext_lazy("Transfer decided.")),
     "change_kind": (
-        lambda m, data, user: services.change_kind(
-            message=m, by=user, kind=data.get("kind", ""), reason=data.get("reason", "")
-        ),
+        panel_call(services.change_kind, "message", "kind", "reason"),
         gettext_lazy("Type changed; the due date was computed again."),
     ),
     "merge": (_merge, gettext_lazy("Merged.")),
     "close": (
-        lambda m, data, user: services.close(message=m, by=user),
+        panel_call(services.close, "message"),
         gettext_lazy("Closed."),
     ),
     "decide_extension": (_decide_extension, gettext_lazy("Extension decided.")),
     "request_transfer": (
-        lambda m, data, user: services.request_transfer(
-            message=m, by=user, reason=data.get("reason", "")
-        ),
+        panel_call(services.request_transfer, "message", "reason"),
         gettext_lazy("Transfer requested from the dispatcher."),
     ),
     "request_info": (
-        lambda m, data, user: services.request_info(
-            message=m, by=user, question=data.get("question", "")
-        ),
+        panel_call(services.request_info, "message", "question"),
         gettext_lazy("The citizen was asked; the clock stands still until they answer."),
     ),
     "request_extension": (
@@ -171,17 +165,15 @@ PANEL_ACTIONS = {
         gettext_lazy("Extension requested from the dispatcher."),
     ),
     "draft_reply": (
-        lambda m, data, user: services.draft_reply(message=m, by=user, body=data.get("body", "")),
+        panel_call(services.draft_reply, "message", "body"),
         gettext_lazy("Reply saved and sent for approval."),
     ),
     "approve_reply": (
-        lambda m, data, user: services.approve_reply(message=m, by=user),
+        panel_call(services.approve_reply, "message"),
         _reply_approved,
     ),
     "return_reply": (
-        lambda m, data, user: services.return_reply(
-            message=m, by=user, comment=data.get("comment", "")
-        ),
+        panel_call(services.return_reply, "message", "comment"),
         gettext_lazy("The reply was returned to the unit."),
     ),
 }
