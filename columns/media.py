@@ -17,6 +17,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
 from PIL import Image, ImageOps
 
+from .passwords import password_current
+from .second_factor import verified_if_required
 from .uploads import IMAGE_FORMATS
 
 _ENCODING = {"JPEG": {"quality": 90}, "PNG": {}}
@@ -102,6 +104,9 @@ def registered():
 def staff_may_read(request, owner):
     """The staff member's admin would show this object: model permission and unit scoping."""
     if not admin.site.has_permission(request) or not admin.site.is_registered(type(owner)):
+        return False
+    # Not before the admin pages themselves: the password changed and the second factor given.
+    if not (password_current(request.user) and verified_if_required(request.user)):
         return False
     model_admin = admin.site.get_model_admin(type(owner))
     return (

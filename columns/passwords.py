@@ -39,6 +39,12 @@ def password_expired(profile):
     return timezone.now() - profile.password_changed_at > max_age
 
 
+def password_current(user):
+    """False while a staff account must change its password before doing anything else."""
+    profile = getattr(user, "staff_profile", None)
+    return profile is None or not password_expired(profile)
+
+
 class PasswordCurrent(BasePermission):
     """Staff JSON endpoints refuse an account that must change its password first, as the
     admin pages send it to the change form (portal.middleware.PasswordExpiryMiddleware)."""
@@ -46,5 +52,4 @@ class PasswordCurrent(BasePermission):
     message = _("Change your expired or reset password in the admin first.")
 
     def has_permission(self, request, view):
-        profile = getattr(request.user, "staff_profile", None)
-        return profile is None or not password_expired(profile)
+        return password_current(request.user)

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.permissions import BasePermission
 
 from .audit import record
 from .selectors import roles_of
@@ -36,6 +37,22 @@ def required_for(user):
     """Whether user must confirm logins with a second factor (their roles, by the setting)."""
     wanted = set(settings.SECOND_FACTOR_ROLES)
     return bool(wanted) and bool(roles_of(user) & wanted)
+
+
+def verified_if_required(user):
+    """Whether a signed-in user's session may reach staff data: confirmed with a code, or
+    none of their roles needs one."""
+    return user.is_verified() or not required_for(user)
+
+
+class SecondFactorVerified(BasePermission):
+    """Staff JSON endpoints refuse a session that still owes its code, as the admin pages
+    send it to the code page (SecondFactorMiddleware)."""
+
+    message = gettext_lazy("Confirm your login with the code from your authenticator app first.")
+
+    def has_permission(self, request, view):
+        return verified_if_required(request.user)
 
 
 def confirmed_device(user):
@@ -160,9 +177,8 @@ class SecondFactorMiddleware:
             settings.PORTAL_ROLE != "public"  # no staff page exists there
             and request.path.startswith(self.GUARDED_PREFIXES)
             and user.is_authenticated
-            and not user.is_verified()
             and request.path not in (reverse("second_factor"), reverse("admin:logout"))
-            and required_for(user)
+            and not verified_if_required(user)
         ):
             return redirect(f"{reverse('second_factor')}?{urlencode({'next': request.path})}")
         return self.get_response(request)

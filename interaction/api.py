@@ -9,6 +9,7 @@ from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import IsAuthenticated
 
 from columns.passwords import PasswordCurrent
+from columns.second_factor import SecondFactorVerified
 
 from . import selectors, workflow
 from .models import Message
@@ -59,7 +60,7 @@ class StaffScoped:
     by a public-only front end (PORTAL_ROLE=public)."""
 
     authentication_classes = [SessionAuthentication]
-    permission_classes = [IsAuthenticated, PasswordCurrent]
+    permission_classes = [IsAuthenticated, SecondFactorVerified, PasswordCurrent]
     serializer_class = StaffMessageSerializer
 
     def initial(self, request, *args, **kwargs):

@@ -24,6 +24,7 @@ from interaction.models import Message
 
 from ..conftest import DEMO_HOST
 from .reporting import print_summary
+from .test_private_files import message_photo
 
 pytestmark = pytest.mark.django_db
 
@@ -210,17 +211,27 @@ def test_a_refused_next_after_login_lands_on_the_admin_index(demo):
     assert client.get(response["Location"]).status_code == 200
 
 
-def test_staff_json_is_refused_until_the_forced_password_change(demo, login_as):
+def test_staff_json_and_private_files_are_refused_until_the_forced_password_change(
+    demo, login_as, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MEDIA_ACCEL_REDIRECT = False
+    photo, readers, _other_unit = message_photo()
+    assert "dispatcher" in readers
     client = login_as("dispatcher")
     StaffProfile.objects.filter(user__username="dispatcher").update(must_change_password=True)
     for name in ("interaction:api_staff_messages",):
         response = client.get(reverse(name))
         ok = response.status_code == 403 and b"tracking_code" not in response.content
         assert tally("forced password change", name, ok, response.status_code)
+    response = client.get(photo.url)
+    ok = response.status_code == 404 and "X-Accel-Redirect" not in response
+    assert tally("forced password change", "a private file", ok, response.status_code)
     StaffProfile.objects.filter(user__username="dispatcher").update(
         must_change_password=False, password_changed_at=timezone.now()
     )
     assert client.get(reverse("interaction:api_staff_messages")).status_code == 200
+    assert client.get(photo.url).status_code == 200
 
 
 # --- item 11: tracking lookup timing -------------------------------------------------------

@@ -12,11 +12,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from columns.models import OperationLog
 
 from .reporting import print_summary
+from .test_private_files import message_photo
 
 pytestmark = pytest.mark.django_db
 
 PAGE = "/admin/second-factor/"
 GUARDED = ["/admin/", "/admin/interaction/message/", "/admin/password_change/"]
+STAFF_JSON = "/interaction/api/staff/messages/"
 
 
 @pytest.fixture
@@ -136,3 +138,24 @@ def test_operator_resets_a_lost_phone_and_the_next_login_enrols_again(
     entry = OperationLog.objects.get(action="second_factor_reset")
     assert entry.actor.username == "operator"
     assert "TOTP" not in operator.get("/admin/functions/").content.decode()
+
+
+def test_staff_json_and_private_files_wait_for_the_code(settings, tmp_path, login_as, user_named):
+    """The back office outside /admin/: the staff JSON API and the private files a staff
+    session may read answer only once the session is confirmed with a code."""
+    settings.SECOND_FACTOR_ROLES = ["dispatcher"]
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MEDIA_ACCEL_REDIRECT = False
+    photo, readers, _other_unit = message_photo()
+    assert "dispatcher" in readers
+    dispatcher = login_as("dispatcher")
+    device = TOTPDevice.objects.create(
+        user=user_named("dispatcher"), name="authenticator", confirmed=True
+    )
+    api = dispatcher.get(STAFF_JSON)
+    assert api.status_code == 403 and b"tracking_code" not in api.content
+    assert dispatcher.get(photo.url).status_code == 404
+
+    assert dispatcher.post(PAGE, {"token": code(device)}).status_code == 302
+    assert b"tracking_code" in dispatcher.get(STAFF_JSON).content
+    assert dispatcher.get(photo.url).status_code == 200
