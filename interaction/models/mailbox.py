@@ -315,6 +315,13 @@ class MessageEvent(CaseEvent):
     def __str__(self):
         return f"{self.message.tracking_code} {self.action}"
 
+    def get_public_label(self):
+        """Where the message went is public: the unit it was routed or transferred to."""
+        label = super().get_public_label()
+        if self.unit_id and self.action in ("route", "approve_transfer"):
+            return f"{label}：{self.unit}"
+        return label
+
 
 class DeadlineChange(CaseDeadline):
     """期限变更 — each version of a message's due time and why it changed."""
