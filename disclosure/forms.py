@@ -69,6 +69,17 @@ class ApplicationForm(ApplicationFields):
     )
     captcha = captcha_field()
 
+    fieldsets = (
+        (
+            _("Applicant"),
+            ("applicant_type", "name", "id_type", "id_number", "phone", "email", "address"),
+        ),
+        (
+            _("Information requested"),
+            ("unit", "description", "purpose", "delivery_form", "images"),
+        ),
+    )
+
 
 class RegistrationForm(ApplicationFields):
     """登记 — the dispatcher enters a request that came in person, by post or by fax."""

@@ -71,6 +71,11 @@ class CitizenForm(forms.Form):
     """Chinese labels carry no trailing colon."""
 
     label_suffix = ""
+    #: (legend, field names) of the parts interaction/_citizen_form.html shows as fieldsets.
+    fieldsets = ()
+
+    def grouped_fields(self):
+        return [(legend, [self[name] for name in names]) for legend, names in self.fieldsets]
 
 
 class MessageForm(CitizenForm):
@@ -119,6 +124,14 @@ class MessageForm(CitizenForm):
         help_text=_("Up to 3 JPG or PNG pictures, each at most 2 MB."),
     )
     captcha = captcha_field()
+
+    fieldsets = (
+        (
+            _("Your message"),
+            ("kind", "channel", "unit", "subject", "content", "page_url", "images"),
+        ),
+        (_("How we reach you"), ("name", "phone", "email", "publish_allowed")),
+    )
 
     def clean(self):
         cleaned = super().clean()
