@@ -58,9 +58,23 @@ def probe_all():
 
 def monthly_uptime(site, *, at=None):
     """The share of this calendar month's probes of site that loaded, or None without probes."""
+    return monthly_uptimes([site], at=at)[site.pk]
+
+
+def monthly_uptimes(sites, *, at=None):
+    """{site pk: monthly_uptime} for sites, in one query."""
     local = timezone.localtime(at or timezone.now())
     start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    figures = AvailabilityProbe.objects.filter(site=site, probed_at__gte=start).aggregate(
-        probes=Count("pk"), loaded=Count("pk", filter=Q(ok=True))
-    )
-    return figures["loaded"] / figures["probes"] if figures["probes"] else None
+    figures = {
+        row["site"]: row
+        for row in AvailabilityProbe.objects.filter(site__in=sites, probed_at__gte=start)
+        .order_by()
+        .values("site")
+        .annotate(probes=Count("pk"), loaded=Count("pk", filter=Q(ok=True)))
+    }
+    return {
+        site.pk: figures[site.pk]["loaded"] / figures[site.pk]["probes"]
+        if site.pk in figures
+        else None
+        for site in sites
+    }

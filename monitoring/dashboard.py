@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from . import availability, selectors
 from .export import xlsx_response
-from .indicators import VETO, assess
+from .indicators import VETO, assess_sites
 from .inspections.selectors import supervised_units
 
 
@@ -73,7 +73,7 @@ def _charts(sites, unit):
 
 def dashboard_view(request, admin_context):
     sites, unit = _scope(request)
-    assessments = [assess(site, unit=unit) for site in sites]
+    assessments = assess_sites(sites, unit=unit)
     table = selectors.unit_table(sites=sites, unit=unit)
     if request.GET.get("export") == "units":
         return _export_units(request, table)
@@ -83,10 +83,11 @@ def dashboard_view(request, admin_context):
         (key, label, sum(row[key] for row in table)) for key, label in selectors.DRILL_KINDS.items()
     ]
     rows = [(row["unit"], [(key, row[key]) for key in selectors.DRILL_KINDS]) for row in table]
-    uptime = []
-    for site in sites:
-        share = availability.monthly_uptime(site)
-        uptime.append((site, None if share is None else round(share * 100, 2)))
+    shares = availability.monthly_uptimes(sites)
+    uptime = [
+        (site, None if shares[site.pk] is None else round(shares[site.pk] * 100, 2))
+        for site in sites
+    ]
     context = {
         **admin_context,
         "title": _("Compliance dashboard"),

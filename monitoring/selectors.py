@@ -6,7 +6,7 @@ number and the list behind it always agree.
 
 from datetime import timedelta
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -56,12 +56,15 @@ def open_sites():
     return Site.objects.filter(status=Site.Status.OPEN).order_by("pk")
 
 
-def latest_crawl(site):
-    return (
-        LinkCheckRun.objects.filter(site=site, finished_at__isnull=False)
-        .order_by("-started_at")
-        .first()
+def latest_crawls(sites):
+    """{site pk: its latest finished link check} for sites, in one query."""
+    latest = (
+        LinkCheckRun.objects.filter(site=OuterRef("site"), finished_at__isnull=False)
+        .order_by("-started_at", "-pk")
+        .values("pk")[:1]
     )
+    runs = LinkCheckRun.objects.filter(site__in=sites, pk=Subquery(latest))
+    return {run.site_id: run for run in runs}
 
 
 def _month_start(now):
@@ -70,7 +73,7 @@ def _month_start(now):
 
 
 def _latest_runs(sites):
-    return [run.pk for site in sites if (run := latest_crawl(site)) is not None]
+    return [run.pk for run in latest_crawls(sites).values()]
 
 
 def drill_down(kind, *, sites, unit=None, now=None):

@@ -3,7 +3,8 @@ catalogue, service items), what waits for a reviewer, where a submission is."""
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Max, Prefetch, Q, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -80,16 +81,27 @@ def current_headline(site):
 
     The latest executed directive wins, as long as its article is still publicly visible.
     """
-    visible = published_articles()
-    directive = (
-        HeadlineDirective.objects.filter(
-            site=site, executed_at__isnull=False, article__in=visible.values("pk")
-        )
-        .select_related("article", "article__column", "article__unit")
-        .order_by("-executed_at", "-pk")
-        .first()
+    return current_headlines([site]).get(site.pk)
+
+
+def current_headlines(sites):
+    """{site pk: its current headline (current_headline)} for sites, in one query."""
+    latest_first = Window(
+        RowNumber(),
+        partition_by=F("site_id"),
+        order_by=[F("executed_at").desc(), F("pk").desc()],
     )
-    return directive.article if directive else None
+    directives = (
+        HeadlineDirective.objects.filter(
+            site__in=sites,
+            executed_at__isnull=False,
+            article__in=published_articles().values("pk"),
+        )
+        .annotate(rank=latest_first)
+        .filter(rank=1)
+        .select_related("article", "article__column", "article__unit")
+    )
+    return {directive.site_id: directive.article for directive in directives}
 
 
 def review_inbox(user):
@@ -140,6 +152,41 @@ def public_articles_in(column):
     sub-columns, or also shown there (extra columns); one query however deep the tree."""
     subtree = column.get_descendants(include_self=True)
     return published_articles().filter(pk__in=_shown_in(subtree))
+
+
+def newest_public_items(columns, among):
+    """{column pk: publication time of the newest item the column's page lists
+    (public_articles_in), None when it lists none} for each of columns, in two queries however
+    many; among holds every column of their sites, their sub-columns included."""
+    by_tree = {}
+    for column in among:
+        by_tree.setdefault(column.tree_id, []).append(column)
+    subtrees = {
+        c.pk: [d.pk for d in by_tree.get(c.tree_id, []) if c.lft <= d.lft <= c.rght]
+        for c in columns
+    }
+    ids = {pk for subtree in subtrees.values() for pk in subtree}
+    visible = published_articles().order_by()
+    newest = dict(
+        visible.filter(column__in=ids)
+        .values("column_id")
+        .annotate(at=Max("published_at"))
+        .values_list("column_id", "at")
+    )
+    also_shown = (
+        Article.extra_columns.through.objects.filter(
+            column__in=ids, article__in=visible.values("pk")
+        )
+        .values("column_id")
+        .annotate(at=Max("article__published_at"))
+        .values_list("column_id", "at")
+    )
+    for pk, at in also_shown:
+        newest[pk] = max(newest.get(pk, at), at)
+    return {
+        pk: max((newest[d] for d in subtree if d in newest), default=None)
+        for pk, subtree in subtrees.items()
+    }
 
 
 #: Items per homepage section.

@@ -5,13 +5,23 @@ from datetime import timedelta
 from io import BytesIO
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from columns.models import OperationLog
+from columns.models import OperationLog, Site, SiteHost
 from monitoring import freshness
 from monitoring.indicators import assess
-from monitoring.models import AvailabilityProbe, ColumnFreshness, FreshnessState
+from monitoring.models import (
+    AvailabilityProbe,
+    BrokenLink,
+    ColumnFreshness,
+    FreshnessState,
+    LinkCheckRun,
+    Outage,
+)
+from monitoring.selectors import open_sites
 
 from .factories import make_column, publish_in, unit
 
@@ -260,3 +270,73 @@ def test_service_guide_missing_key_elements_is_a_veto(demo):
     outcome = item(assess(demo), "services_unusable").outcome
     assert outcome.triggered
     assert any(e.label == guide.name and "受理条件" in e.detail for e in outcome.evidence)
+
+
+# --- every site at once -------------------------------------------------------------------
+
+
+def populated_site(demo, number):
+    """A sub-site of the demo portal with something behind each indicator: a homepage
+    section with an item, a blank column, a mailbox with a late consultation, probes and an
+    outage, a finished link check with broken links on and off the homepage."""
+    site = Site.objects.create(
+        name=f"计数测试子站{number}",
+        parent=demo,
+        site_code=f"52010201{number:02d}",
+        icp_number="黔ICP备00000000号",
+        police_number="52010202000000",
+        sponsor="测试单位",
+        organiser="测试单位",
+    )
+    SiteHost.objects.create(site=site, hostname=f"count{number}.example.gov.cn", is_primary=True)
+    publish_in(make_column(site, f"count-news-{number}", on_homepage=True))
+    make_column(site, f"count-notice-{number}", category="notice")
+    make_column(site, f"count-mailbox-{number}", category="interaction")
+    freshness.check_site(site)
+    probes(site, days=2, per_day=4, failing_share=0.5)
+    now = timezone.now()
+    Outage.objects.create(site=site, started_at=now - timedelta(hours=3), first_error="超时")
+    run = LinkCheckRun.objects.create(
+        site=site,
+        started_at=now - timedelta(hours=1),
+        finished_at=now,
+        base_url=f"http://count{number}.example.gov.cn/",
+        homepage_has_search=False,
+        footer_missing=["ICP备案编号"],
+    )
+    BrokenLink.objects.bulk_create(
+        [
+            BrokenLink(run=run, page_url="/", on_homepage=True, url="/dead/", problem="404"),
+            BrokenLink(run=run, page_url="/a/", url="/gone/", problem="404"),
+        ]
+    )
+    message(site, received_days_ago=200, due_days_ago=180)
+    return site
+
+
+def dashboard_queries(client):
+    """The queries of the dashboard over every open site, rendered (after one request that
+    fills the caches), and the sites it assessed."""
+    client.get(DASHBOARD)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(DASHBOARD)
+    assert response.status_code == 200
+    return len(queries), [a.site for a in response.context["assessments"]]
+
+
+def test_the_dashboard_over_every_site_runs_as_many_queries_for_5_sites_as_for_2(demo, login_as):
+    inspector = login_as("inspector")
+    assert open_sites().count() == 2
+    for_two, assessed = dashboard_queries(inspector)
+    assert len(assessed) == 2
+
+    added = [populated_site(demo, number) for number in range(3)]
+    for_five, assessed = dashboard_queries(inspector)
+    assert assessed[-3:] == added
+    assert for_five == for_two
+    # The new sites' items are on it: their vetoes and broken links were read, not skipped.
+    first = next(a for a in inspector.get(DASHBOARD).context["assessments"] if a.site == added[0])
+    assert item(first, "site_unreachable").outcome.triggered
+    assert item(first, "poor_interaction").outcome.triggered
+    assert len(item(first, "homepage_links").outcome.evidence) == 1
+    assert not item(first, "homepage_stale").outcome.triggered
