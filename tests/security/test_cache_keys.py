@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.cache import caches
@@ -123,3 +124,27 @@ def test_settings_put_the_cache_and_the_broker_in_different_redis_databases(tmp_
         used += [broker, *caches_at]
     assert len(set(used)) == 4, used
     RESULTS["settings"] = "broker and caches in different databases"
+
+
+def redis_conf(name):
+    """deploy/redis/<name>: {directive: value}."""
+    lines = (ROOT / "deploy" / "redis" / name).read_text().splitlines()
+    return dict(line.split(None, 1) for line in lines if line.strip() and line[0] != "#")
+
+
+def test_the_deployed_caches_have_their_own_evicting_instance(tmp_path):
+    """As deploy/ installs it: the env file's broker is broker.conf's instance, which never
+    evicts, and its caches are cache.conf's, with a memory cap and LRU eviction of its own."""
+    env_file = (ROOT / "deploy" / "portal.env.example").read_text().splitlines()
+    env = dict(line.split("=", 1) for line in env_file if "=" in line and line[0] != "#")
+    broker, caches_at = portal_settings(
+        REDIS_URL=env["REDIS_URL"],
+        CACHE_REDIS_URL=env.get("CACHE_REDIS_URL", ""),
+        PORTAL_VAR_DIR=str(tmp_path),
+    )
+    broker_conf, cache_conf = redis_conf("broker.conf"), redis_conf("cache.conf")
+    assert urlsplit(broker).port == int(broker_conf["port"])
+    assert broker_conf["maxmemory-policy"] == "noeviction"
+    assert {urlsplit(location).port for location in caches_at} == {int(cache_conf["port"])}
+    assert cache_conf["maxmemory-policy"] == "allkeys-lru" and cache_conf["maxmemory"]
+    RESULTS["deploy/"] = "caches in their own instance (allkeys-lru), broker's never evicts"
