@@ -167,6 +167,10 @@ class ConsultationComment(models.Model):
 
     #: Guarded in the admin (columns.personal_data_admin).
     personal_data_fields = ("name", "phone", "email", "ip_address")
+    #: The unit's one decision on it (services._decide_once): the fields of its state, who
+    #: decided and when; the state while pending, then if accepted, if not.
+    decision_fields = ("moderation", "moderated_by", "moderated_at")
+    decision_states = (Moderation.HELD, Moderation.PUBLISHED, Moderation.REJECTED)
 
     consultation = models.ForeignKey(
         Consultation,
@@ -439,6 +443,13 @@ class InterviewQuestion(models.Model):
 
     #: Guarded in the admin (columns.personal_data_admin).
     personal_data_fields = ("ip_address",)
+    #: The unit's one decision on it (services._decide_once): as ConsultationComment's.
+    decision_fields = ("screening", "screened_by", "screened_at")
+    decision_states = (
+        QuestionScreening.PENDING,
+        QuestionScreening.ACCEPTED,
+        QuestionScreening.REJECTED,
+    )
 
     interview = models.ForeignKey(
         Interview, verbose_name=_("interview"), on_delete=models.CASCADE, related_name="questions"

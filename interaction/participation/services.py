@@ -125,34 +125,43 @@ def comment_on(*, consultation, content, name, phone="", email="", ip_address=No
         checker_findings=findings,
     )
     if held:
-        notify(
-            liaisons_of(consultation.unit),
-            kind="participation_held",
-            title=_("A comment on “%(title)s” waits for moderation") % {"title": consultation},
-            url=change_url(comment),
-            key=f"consultation-comment:{comment.pk}:held",
-        )
+        title = _("A comment on “%(title)s” waits for moderation") % {"title": consultation}
+        key = f"consultation-comment:{comment.pk}:held"
+        _tell_liaisons(consultation.unit, comment, kind="participation_held", title=title, key=key)
     return comment
+
+
+def _tell_liaisons(unit, item, *, kind, title, key):
+    """Tell the unit's liaisons that item, sent by a citizen, waits for their decision."""
+    notify(liaisons_of(unit), kind=kind, title=title, url=change_url(item), key=key)
+
+
+def _decide_once(item, unit, *, by, accept, refusal, action):
+    """The unit's one decision on something a citizen sent (a comment's moderation, a
+    question's screening), while it is pending: accepted or not (the model's
+    decision_states), who decided and when kept (its decision_fields), the operation logged."""
+    _require_manager(by, unit)
+    state, decided_by, decided_at = item.decision_fields
+    pending, accepted, rejected = item.decision_states
+    if getattr(item, state) != pending:
+        raise ValidationError(refusal)
+    setattr(item, state, accepted if accept else rejected)
+    setattr(item, decided_by, by)
+    setattr(item, decided_at, timezone.now())
+    item.save(update_fields=list(item.decision_fields))
+    record(action, actor=by, target=item, detail={"outcome": getattr(item, state)})
+    return item
 
 
 @transaction.atomic
 def moderate_comment(*, comment, by, approve):
     """审核意见: the unit publishes a held comment, or rejects it (it then stays private)."""
     comment = ConsultationComment.objects.select_for_update().get(pk=comment.pk)
-    _require_manager(by, comment.consultation.unit)
-    if comment.moderation != Moderation.HELD:
-        raise ValidationError(_("This comment is not waiting for moderation."))
-    comment.moderation = Moderation.PUBLISHED if approve else Moderation.REJECTED
-    comment.moderated_by = by
-    comment.moderated_at = timezone.now()
-    comment.save(update_fields=["moderation", "moderated_by", "moderated_at"])
-    record(
-        "consultation_comment_moderated",
-        actor=by,
-        target=comment,
-        detail={"outcome": comment.moderation},
+    refusal = _("This comment is not waiting for moderation.")
+    action = "consultation_comment_moderated"
+    return _decide_once(
+        comment, comment.consultation.unit, by=by, accept=approve, refusal=refusal, action=action
     )
-    return comment
 
 
 @transaction.atomic
@@ -437,13 +446,9 @@ def ask_question(*, interview, nickname, content, ip_address=None):
         ip_address=ip_address,
         checker_findings=findings,
     )
-    notify(
-        liaisons_of(interview.unit),
-        kind="participation_question",
-        title=_("A question for “%(title)s” waits for screening") % {"title": interview},
-        url=change_url(question),
-        key=f"interview-question:{question.pk}",
-    )
+    title = _("A question for “%(title)s” waits for screening") % {"title": interview}
+    key = f"interview-question:{question.pk}"
+    _tell_liaisons(interview.unit, question, kind="participation_question", title=title, key=key)
     return question
 
 
@@ -451,20 +456,11 @@ def ask_question(*, interview, nickname, content, ip_address=None):
 def screen_question(*, question, by, accept):
     """筛选问题: accept a question (shown and answered) or reject it (never shown)."""
     question = InterviewQuestion.objects.select_for_update().get(pk=question.pk)
-    _require_manager(by, question.interview.unit)
-    if question.screening != QuestionScreening.PENDING:
-        raise ValidationError(_("This question has already been screened."))
-    question.screening = QuestionScreening.ACCEPTED if accept else QuestionScreening.REJECTED
-    question.screened_by = by
-    question.screened_at = timezone.now()
-    question.save(update_fields=["screening", "screened_by", "screened_at"])
-    record(
-        "interview_question_screened",
-        actor=by,
-        target=question,
-        detail={"outcome": question.screening},
+    refusal = _("This question has already been screened.")
+    action = "interview_question_screened"
+    return _decide_once(
+        question, question.interview.unit, by=by, accept=accept, refusal=refusal, action=action
     )
-    return question
 
 
 @transaction.atomic
