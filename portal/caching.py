@@ -20,6 +20,12 @@ Unique query strings must not fill the cache and push every useful page out: a v
 stored only when the page read every query parameter it carries, each given once, and at most
 MAX_QUERY_VARIANTS variants with a query string are stored per host and path a day. Junk
 parameters are never stored; unusual values of real ones (?page=0002) are bounded.
+
+Nor may they make every request a render (?utm_source=1, 2, 3 … would cost a full page each):
+an entry records the parameters its page read by name, and the path remembers those of its
+last stored entry. A request with a query string is looked up under only the parameters the
+path's page reads, and served when it agrees with the entry on each of them; a page that
+read the query as a whole (iterated, copied, tested for emptiness) is looked up as given.
 """
 
 import hashlib
@@ -49,16 +55,28 @@ PRIVATE_HEADERS = {"set-cookie", "vary"}
 VERSION_PREFIX = "pagecache:v:"
 STATE_PREFIX = "pagecache:site-state:"
 VARIANTS_PREFIX = "pagecache:variants:"
+READS_PREFIX = "pagecache:reads:"
 #: Query-string variants stored per host and path within ENTRY_TIMEOUT: enough for every page
 #: of a long list and the catalogue's filters, few enough that junk values stay bounded.
 MAX_QUERY_VARIANTS = 200
 
 
-def _entry_key(request):
+def _path_key(prefix, request):
+    raw = request.get_host().lower() + "|" + request.path
+    return prefix + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _entry_key(request, names=None):
+    """The entry's key: host, path with the query's parameters in order (only names, when
+    given) and language."""
+    query = QueryDict(mutable=True)
+    for name, values in sorted(request.GET.lists()):
+        if names is None or name in names:
+            query.setlist(name, values)
     raw = "|".join(
         [
             request.get_host().lower(),
-            request.get_full_path(),
+            request.path + ("?" + query.urlencode() if query else ""),
             get_language_from_request(request),
         ]
     )
@@ -66,11 +84,15 @@ def _entry_key(request):
 
 
 class ReadRecordingQuery(QueryDict):
-    """request.GET that notes which parameters the page read by name."""
+    """request.GET that notes which parameters the page read by name, and whether it read the
+    query as a whole (then any parameter may have shaped the page)."""
 
     def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
         self.read = set()
+        super().__init__(*args, **kwargs)
+        # Filling the query tests its keys: only what the page reads counts.
+        self.read = set()
+        self.read_whole = False
 
     def __getitem__(self, key):
         self.read.add(key)
@@ -84,13 +106,48 @@ class ReadRecordingQuery(QueryDict):
         self.read.add(key)
         return super().getlist(key, default)
 
+    def __contains__(self, key):
+        self.read.add(key)
+        return super().__contains__(key)
+
+    def _whole(method):
+        def reading_whole(self, *args, **kwargs):
+            self.read_whole = True
+            return method(self, *args, **kwargs)
+
+        return reading_whole
+
+    __iter__ = _whole(QueryDict.__iter__)
+    __len__ = _whole(QueryDict.__len__)
+    keys = _whole(QueryDict.keys)
+    values = _whole(QueryDict.values)
+    items = _whole(QueryDict.items)
+    lists = _whole(QueryDict.lists)
+    dict = _whole(QueryDict.dict)
+    copy = _whole(QueryDict.copy)
+    urlencode = _whole(QueryDict.urlencode)
+    del _whole
+
+    def names_read(self):
+        """The parameters the page's answer may depend on: those read by name, sorted; None
+        when it read the query as a whole."""
+        return None if self.read_whole else sorted(self.read)
+
 
 def _uses_whole_query(request):
-    """Whether the page read every query parameter of request, each given once: a variant
-    with parameters the page ignored is the same page under a junk key."""
-    query = request.GET
-    read = getattr(query, "read", set())
+    """Whether the page read every query parameter of request by name, each given once: a
+    variant with parameters the page ignored is the same page under a junk key."""
+    query = QueryDict(request.META.get("QUERY_STRING", ""))
+    read = request.GET.read
     return all(key in read and len(values) == 1 for key, values in query.lists())
+
+
+def _agrees(request, entry):
+    """Whether request gives each parameter entry's page read the value it was rendered with."""
+    names = entry.get("reads")
+    if names is None:
+        return True  # looked up under the whole query: the key says it all
+    return all(request.GET.getlist(name) == entry["query"].get(name, []) for name in names)
 
 
 def _version_keys(tags):
@@ -223,13 +280,15 @@ class PublicPageCacheMiddleware:
     def __call__(self, request):
         if request.method not in ("GET", "HEAD"):
             return self.get_response(request)
-        key = _entry_key(request)
+        # With a query string, only the parameters the path's page reads name its entry.
+        names = cache.get(_path_key(READS_PREFIX, request)) if request.GET else None
+        key = _entry_key(request, names)
         entry = recent_entries.get(key)
         if entry is None:
             entry = cache.get(key)
             if entry is not None:
                 recent_entries.put(key, entry)
-        if entry is not None:
+        if entry is not None and _agrees(request, entry):
             response = self._serve(request, entry)
             if response is not None:
                 return response
@@ -237,23 +296,25 @@ class PublicPageCacheMiddleware:
         request.page_cache_versions = {}
         request.page_cache_started_ns = time.time_ns()
         request.declare_page_content = partial(depends_on, request)
-        request.GET = ReadRecordingQuery(request.GET.urlencode(), encoding=request.GET.encoding)
+        request.GET = ReadRecordingQuery(
+            request.META.get("QUERY_STRING", ""), encoding=request.GET.encoding
+        )
         response = self.get_response(request)
-        if self._storable(request, response) and (
-            entry is not None or self._new_variant_allowed(request)
-        ):
-            self._store(request, key, response)
+        read = request.GET.names_read()
+        if self._storable(request, response) and _uses_whole_query(request):
+            # A stale entry under the same key is replaced, not a new variant.
+            replaces = entry is not None and key == _entry_key(request)
+            key = _entry_key(request)
+            if replaces or self._new_variant_allowed(request):
+                self._store(request, key, response, read)
         return response
 
     def _new_variant_allowed(self, request):
-        """A page not stored yet: always when it has no query string; with one, only when the
-        page used all of it and its path has room for one more variant."""
-        if not request.GET:
+        """A page not stored yet: always when it has no query string; with one, only when its
+        path has room for one more variant."""
+        if not request.META.get("QUERY_STRING"):
             return True
-        if not _uses_whole_query(request):
-            return False
-        raw = request.get_host().lower() + "|" + request.path
-        counter = VARIANTS_PREFIX + hashlib.sha256(raw.encode()).hexdigest()
+        counter = _path_key(VARIANTS_PREFIX, request)
         cache.add(counter, 0, ENTRY_TIMEOUT)
         try:
             stored = cache.incr(counter)
@@ -293,7 +354,7 @@ class PublicPageCacheMiddleware:
             and not request.user.is_authenticated
         )
 
-    def _store(self, request, key, response):
+    def _store(self, request, key, response, read):
         started_ns = request.page_cache_started_ns
         # A version newer than the render start means content changed while rendering.
         if any(v >= started_ns for v in request.page_cache_versions.values()):
@@ -317,6 +378,9 @@ class PublicPageCacheMiddleware:
             "last_modified": formatdate(started, usegmt=True),
             "site_id": request.site.pk,
             "versions": dict(request.page_cache_versions),
+            "reads": read,
+            "query": {name: request.GET.getlist(name) for name in read or ()},
         }
         cache.set(key, entry, ENTRY_TIMEOUT)
+        cache.set(_path_key(READS_PREFIX, request), read, ENTRY_TIMEOUT)
         recent_entries.put(key, entry)

@@ -2,7 +2,8 @@
 Celery broker (issue 15, item 5).
 
 An attacker requests public pages with 1,000 unique junk query strings; the number of keys in
-the page cache grows by a small bound, not by 1,000. Real query parameters (?page=) are still
+the page cache grows by a small bound, not by 1,000, and each of them is answered from the
+cached page (a junk parameter must not buy a render). Real query parameters (?page=) are still
 cached, and their odd values (?page=0002) are capped per page. The settings put the caches
 and the broker in different Redis databases, whatever REDIS_URL is.
 """
@@ -60,6 +61,31 @@ def test_unique_junk_query_strings_add_a_bounded_number_of_cache_keys(client, de
     assert added <= BOOKKEEPING
     # The pages themselves are still served from the cache.
     assert all(client.get(page).headers["X-Page-Cache"] == "hit" for page in pages)
+
+
+@pytest.mark.django_db
+def test_junk_parameters_are_answered_from_the_cached_page_they_do_not_change(
+    client, demo, monkeypatch
+):
+    monkeypatch.setattr("publishing.views.PAGE_SIZE", 2)
+    first = client.get("/columns/news/")
+    second = client.get("/columns/news/?page=2")
+    assert first.content != second.content
+    for junk in ("utm_source=a", "_=1&from=x", "page_x=9"):
+        response = client.get(f"/columns/news/?{junk}")
+        assert response.headers["X-Page-Cache"] == "hit", junk
+        assert response.content == first.content
+        response = client.get(f"/columns/news/?{junk}&page=2")
+        assert response.headers["X-Page-Cache"] == "hit", junk
+        assert response.content == second.content
+    # A value the page reads is never answered by another value's page.
+    third = client.get("/columns/news/?page=3&utm_source=a")
+    assert third.headers.get("X-Page-Cache") != "hit"
+    assert third.content not in (first.content, second.content)
+    # The catalogue reads its query whole (it keeps the filters in its links): as given.
+    assert client.get("/xxgk/catalogue/?year=2025").status_code == 200
+    response = client.get("/xxgk/catalogue/?year=2025&utm_source=a")
+    assert response.headers.get("X-Page-Cache") != "hit"
 
 
 @pytest.mark.django_db
