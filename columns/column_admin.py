@@ -347,13 +347,22 @@ class RequestAdmin(UnitScopedAdminMixin, admin.ModelAdmin):
     decide_template = "admin/columns/decide.html"
     change_form_template = "admin/columns/request_change_form.html"
 
-    #: What the page of a filed request shows (all read-only: see has_change_permission).
+    #: What the page of a filed request shows (all read-only: see has_change_permission):
+    #: the request's own fields, its decision (Decided), then what the decision made.
     view_fields = []
+    decision_fields = ["status", "decided_by", "decided_at", "decision_reason"]
+    outcome_fields = []
 
     def get_fields(self, request, obj=None):
         if obj is not None:
-            return self.view_fields
+            return [*self.view_fields, *self.decision_fields, *self.outcome_fields]
         return super().get_fields(request, obj)
+
+    def get_form(self, request, obj=None, **kwargs):
+        """The form checks the request with the services, as the user filing it."""
+        form = super().get_form(request, obj, **kwargs)
+        form.user = request.user
+        return form
 
     def has_change_permission(self, request, obj=None):
         # Requests are decided through the decision page, never edited.
@@ -435,24 +444,8 @@ class ColumnObjectionAdmin(RequestAdmin):
     search_fields = ["column__name", "reason"]
     autocomplete_fields = ["column"]
     decision_form = ObjectionDecisionForm
-    view_fields = [
-        "column",
-        "unit",
-        "filed_by",
-        "created_at",
-        "reason",
-        "proposed_unit",
-        "status",
-        "decided_by",
-        "decided_at",
-        "decision_reason",
-        "reassigned_to",
-    ]
-
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        form.user = request.user
-        return form
+    view_fields = ["column", "unit", "filed_by", "created_at", "reason", "proposed_unit"]
+    outcome_fields = ["reassigned_to"]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "proposed_unit":
@@ -524,17 +517,8 @@ class SpecialTopicRequestAdmin(RequestAdmin):
         "reason",
         "starts_on",
         "ends_on",
-        "status",
-        "decided_by",
-        "decided_at",
-        "decision_reason",
-        "column",
     ]
-
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        form.user = request.user
-        return form
+    outcome_fields = ["column"]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "parent":
