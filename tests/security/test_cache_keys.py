@@ -56,6 +56,7 @@ def test_unique_junk_query_strings_add_a_bounded_number_of_cache_keys(client, de
         page = pages[number % len(pages)]
         response = client.get(f"{page}?utm_source=x{number}&_={number}")
         assert response.status_code == 200
+        assert response.headers["X-Page-Cache"] == "hit"
     added = len(cache_keys() - before)
     RESULTS["junk query strings"] = f"{JUNK_REQUESTS} requests added {added} keys"
     assert added <= BOOKKEEPING
