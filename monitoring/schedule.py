@@ -15,10 +15,6 @@ BEAT_SCHEDULE = {
         "task": "monitoring.tasks.crawl_links",
         "schedule": crontab(hour=2, minute=17),
     },
-    "monitoring-tamper-probe": {
-        "task": "monitoring.tasks.probe_tampering",
-        "schedule": crontab(minute=37),
-    },
     "monitoring-flush-visits": {
         "task": "monitoring.tasks.flush_visits",
         "schedule": crontab(minute="*/5"),

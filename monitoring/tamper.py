@@ -1,10 +1,16 @@
-"""防篡改 — fingerprint each article's approved text when it is published; the probe checks
-that the public page still carries it and alerts on a mismatch [G八(二)]."""
+"""防篡改 — each article's approved text, fingerprinted when it is published; the check that the
+database still holds it; and the one alert path of every tamper finding [G八(二)].
+
+What is served (the published files and live answers through the web server) is checked by
+staticsite.tamper, whose hourly task (staticsite.tasks.check_served_pages) runs this check too
+and alerts through raise_alert: one task, one alert path. This check keeps its own signal: the
+file check compares files with what the platform renders from the database, so an article
+changed there behind the review would pass it, and be published by the next render.
+"""
 
 import hashlib
 import re
 from html.parser import HTMLParser
-from urllib.parse import urljoin
 
 from django.conf import settings
 from django.db import transaction
@@ -15,9 +21,8 @@ from django.utils.translation import gettext as _
 from columns.admin_links import change_url
 from columns.notifications import notify
 from columns.selectors import liaisons_of, operators
+from columns.site_urls import object_url
 
-from .crawler import site_base_url
-from .http_fetch import Fetcher
 from .models import PageFingerprint, TamperAlert
 
 _SPACE = re.compile(r"\s+")
@@ -77,60 +82,60 @@ def drop_fingerprint(article):
     PageFingerprint.objects.filter(article=article).delete()
 
 
-def check_fingerprint(fingerprint, *, base_url=None, fetcher=None):
-    """Compare the public page with the approved text; alert once per content served.
-
-    A page that does not load is the availability probe's and the crawler's finding, not a
-    tamper: its result stays unknown until it loads.
-    """
-    article = fingerprint.article
-    site = article.column.site
-    url = urljoin(base_url or site_base_url(site), article.get_absolute_url())
-    outcome = (fetcher or Fetcher()).fetch(url, read_html=True)
-    fingerprint.checked_at = timezone.now()
-    if not outcome.ok or outcome.html is None:
-        fingerprint.save(update_fields=["checked_at"])
-        return None
-    served = visible_text(outcome.html)
-    reason = ""
+def _text_finding(fingerprint):
+    """Why the article's text in the database is not the approved text, or "" when it is."""
     if digest(fingerprint.text) != fingerprint.digest:
-        reason = _("the stored fingerprint was altered")
-    elif visible_text(article.body) != fingerprint.text:
-        reason = _("the article's text was changed without going through review")
-    elif fingerprint.text not in served:
-        reason = _("the page served differs from the approved text")
-    fingerprint.matched = not reason
-    with transaction.atomic():
-        fingerprint.save(update_fields=["checked_at", "matched"])
-        if reason:
-            alert, created = TamperAlert.objects.get_or_create(
-                fingerprint=fingerprint,
-                served_digest=digest(served),
-                defaults={
-                    "url": url[:500],
-                    "detected_at": fingerprint.checked_at,
-                    "reason": reason,
-                },
-            )
-            if created:
-                notify(
-                    [*operators(), *liaisons_of(article.unit)],
-                    kind="tamper_alert",
-                    title=_("Page may have been tampered with: %(title)s") % {"title": article},
-                    body=f"{url}\n{reason}",
-                    url=change_url(alert),
-                    key=f"tamper:{fingerprint.pk}:{alert.served_digest}",
-                )
-            return alert
-    return None
+        return _("the stored fingerprint was altered")
+    if visible_text(fingerprint.article.body) != fingerprint.text:
+        return _("the article's text was changed without going through review")
+    return ""
 
 
-def check_due(*, limit=None, base_url=None):
-    """The probe's round: the fingerprints checked longest ago (never checked first)."""
+def check_article_texts(*, limit=None):
+    """The fingerprints checked longest ago (never checked first) against their articles' text
+    in the database; alerts on each that differs. Returns the fingerprints that differ."""
     due = PageFingerprint.objects.select_related(
-        "article", "article__column__site", "article__unit"
+        "article", "article__column", "article__unit"
     ).order_by(F("checked_at").asc(nulls_first=True), "pk")[
         : limit or settings.MONITORING_TAMPER_BATCH
     ]
-    fetcher = Fetcher()
-    return [check_fingerprint(fp, base_url=base_url, fetcher=fetcher) for fp in due]
+    now, altered = timezone.now(), []
+    for fingerprint in due:
+        reason = _text_finding(fingerprint)
+        fingerprint.checked_at, fingerprint.matched = now, not reason
+        fingerprint.save(update_fields=["checked_at", "matched"])
+        if reason:
+            article = fingerprint.article
+            raise_alert(
+                url=object_url(article),
+                reason=reason,
+                found_digest=digest(visible_text(article.body)),
+                subject=str(article),
+                fingerprint=fingerprint,
+                unit=article.unit,
+            )
+            altered.append(fingerprint)
+    return altered
+
+
+@transaction.atomic
+def raise_alert(*, url, reason, found_digest, subject, fingerprint=None, unit=None):
+    """The one way a tamper finding is told, whoever found it: a TamperAlert (one per page and
+    content found, so an hourly check finding the same again adds nothing) and a notification
+    to the operators, and to the liaisons of unit when the page is one of its articles."""
+    alert, created = TamperAlert.objects.get_or_create(
+        fingerprint=fingerprint,
+        url=url[:500],
+        served_digest=found_digest,
+        defaults={"detected_at": timezone.now(), "reason": reason[:200]},
+    )
+    if created:
+        notify(
+            [*operators(), *liaisons_of(unit)],
+            kind="tamper_alert",
+            title=_("Page may have been tampered with: %(title)s") % {"title": subject},
+            body=f"{url}\n{reason}",
+            url=change_url(alert),
+            key=f"tamper:{alert.pk}",
+        )
+    return alert

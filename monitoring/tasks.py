@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import availability, crawler, freshness, retention, tamper, visits
+from . import availability, crawler, freshness, retention, visits
 
 
 @shared_task
@@ -24,12 +24,6 @@ def crawl_links():
 def probe_availability():
     """Every 5 minutes: each open site's homepage."""
     return {probe.site_id: probe.ok for probe in availability.probe_all()}
-
-
-@shared_task
-def probe_tampering():
-    """Hourly: a batch of published pages compared with their fingerprints."""
-    return sum(alert is not None for alert in tamper.check_due())
 
 
 @shared_task

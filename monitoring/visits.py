@@ -5,8 +5,11 @@ Each process gathers its visits for up to PUSH_DELAY seconds, then adds them to 
 the "visits" cache (Redis in production, shared by every web process and the worker). Each
 (day, host name, page) has a counter; the first visit of a page on a day also files the page
 in a numbered slot so the flush can find every counter without listing keys. The middleware
-sits before the public page cache, so pages served from it count too; it knows only the host
-name, which the flush turns into the site.
+sits before the public page cache, so pages served from it count too, and before `make run`'s
+published-file middleware (staticsite.serving), so pages answered from their files count too;
+it knows only the host name, which the flush turns into the site. Pages a web server answers
+from files without the application are counted from its log (staticsite.visit_log) into the
+same counters through count_visits, by the same rule (is_visit).
 """
 
 import hashlib
@@ -53,6 +56,27 @@ def _add_to_counter(day, host, path, visits):
         pass
 
 
+def is_visit(*, method, path, status, content_type):
+    """A successful GET of a public HTML page (a 304 is a visit of a cached copy)."""
+    return (
+        method == "GET"
+        and (status == 304 or (status == 200 and "html" in content_type))
+        and not path.startswith(NOT_PAGES)
+    )
+
+
+def host_name(host):
+    """The host name a visit is counted under: no port, lower case, no final dot."""
+    return host.split(":")[0].lower().rstrip(".")
+
+
+def count_visits(counts):
+    """Add visits seen elsewhere than this process ({(day, host, path): visits}, e.g. from a web
+    server's log) to the shared counters, which the flush reads."""
+    for (day, host, path), visits in counts.items():
+        _add_to_counter(day, host_name(host), path[:500], visits)
+
+
 class _PendingVisits:
     """The visits this process has counted and not yet added to the shared counters."""
 
@@ -83,23 +107,20 @@ pending_visits = _PendingVisits()
 
 
 class VisitCountingMiddleware:
-    """Counts successful GETs of public HTML pages (a 304 is a visit of a cached copy)."""
+    """Counts the visits (is_visit) the application answers."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        if (
-            request.method == "GET"
-            and (
-                response.status_code == 304
-                or (response.status_code == 200 and "html" in response.get("Content-Type", ""))
-            )
-            and not request.path.startswith(NOT_PAGES)
+        if is_visit(
+            method=request.method,
+            path=request.path,
+            status=response.status_code,
+            content_type=response.get("Content-Type", ""),
         ):
-            host = request.get_host().split(":")[0].lower().rstrip(".")
-            pending_visits.add(host, request.path[:500])
+            pending_visits.add(host_name(request.get_host()), request.path[:500])
         return response
 
 

@@ -478,7 +478,8 @@ STATIC_PAGES_TAMPER_SAMPLE = int(os.environ.get("STATIC_PAGES_TAMPER_SAMPLE", "5
 # The application answers the files itself (`make run`, no nginx); in production nginx does.
 STATIC_PAGES_SERVE = env_bool("STATIC_PAGES_SERVE")
 if STATIC_PAGES_SERVE:
-    # Below the middlewares that add security headers, above the site's database lookups.
+    # Below the middlewares that add security headers and the visit counter (which counts its
+    # answers as it counts the application's), above the site's database lookups.
     MIDDLEWARE.insert(
         MIDDLEWARE.index("portal.middleware.SiteMiddleware"),
         "staticsite.serving.PublishedFileMiddleware",
@@ -497,7 +498,10 @@ MONITORING_PROBE_TIMEOUT = 15
 MONITORING_CRAWL_MAX_PAGES = int(os.environ.get("MONITORING_CRAWL_MAX_PAGES", "500"))
 MONITORING_CRAWL_PER_HOST = 2
 MONITORING_CRAWL_WORKERS = 8
-MONITORING_TAMPER_BATCH = 200
+# Articles whose text in the database the hourly tamper check (staticsite.tasks.
+# check_served_pages) compares with the approved text, the longest unchecked first: no request
+# each, only the database, so a large batch is cheap.
+MONITORING_TAMPER_BATCH = 2000
 # Link checks request only public addresses (publishing.outbound); networks listed here
 # (comma-separated CIDRs, e.g. an intranet mirror the operator vouches for) are let through.
 OUTBOUND_ALLOWED_NETWORKS = env_list("OUTBOUND_ALLOWED_NETWORKS")

@@ -51,7 +51,24 @@ run and every minute) PUTs or DELETEs the changes after that position, each file
 latest state, and moves it only past what the receiver acknowledged. A host that was down
 catches up at the next round; one that never acknowledged receives every published file.
 
-Tamper detection (防篡改): tamper.check_served (hourly) hashes every file against its
-fingerprint and samples live answers at MONITORING_SITE_ADDRESS; a difference notifies the
-operators and the page is written again (publish_page(force=True)) and sent again.
+Tamper detection (防篡改), the platform's one tamper check: tamper.check_served (hourly,
+tasks.check_served_pages) hashes every file against its fingerprint and samples live answers at
+MONITORING_SITE_ADDRESS, and the page that differs is written again (publish_page(force=True))
+and sent again; the same run compares a batch of articles' text in the database with the text
+approved when they were published (monitoring.tamper.check_article_texts), which the files
+cannot show: they are rendered from the database. Every finding goes through monitoring.tamper.
+raise_alert: a TamperAlert for the inspectors and a notification to the operators (and the
+article's unit's liaisons).
+
+Visits (访问量) of the pages a web server answers from files: the application counts the pages
+it answers (monitoring.visits.VisitCountingMiddleware, which under `make run` sits above
+serving.PublishedFileMiddleware and so counts the files it answers too). nginx answers the
+files without the application, so portal-public.conf logs each such answer (log_format
+portal_pages, one JSON line with nginx's $request_id, the time, host, URI, method, status and
+type), each public host's receiver lets the workers read that log (/visits-log/), and
+visit_log.import_visits (tasks.import_visits, every 5 minutes before the counters' flush) adds
+the lines appended since its last read to monitoring's counters by monitoring's rule of a visit
+(visits.is_visit). Its position per host (PublicHost.visits_log_offset, and the digest of the
+log's first line for the log's identity) moves with the lines counted, once each; after a
+rotation the rest of access.log.1 is read, then the new log (deploy/logrotate/portal-pages).
 """

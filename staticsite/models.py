@@ -72,7 +72,9 @@ class FileChange(models.Model):
 class PublicHost(models.Model):
     """公网发布主机 (分发目标) — a public web host whose nginx serves its own copy of the files:
     the workers send it every change after the last one it acknowledged (its receiver's
-    answer to the PUT or DELETE), so a host that was down catches up on the next run."""
+    answer to the PUT or DELETE), so a host that was down catches up on the next run. Its log
+    of the pages it served is read from visits_log_offset on, while the log's first line
+    still has the digest visits_log_head (staticsite.visit_log)."""
 
     name = models.CharField(max_length=100, unique=True)
     receiver_url = models.URLField(
@@ -82,6 +84,8 @@ class PublicHost(models.Model):
     acknowledged = models.BigIntegerField(default=0)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
+    visits_log_head = models.CharField(max_length=64, blank=True)
+    visits_log_offset = models.BigIntegerField(default=0)
 
     def __str__(self):
         return self.name

@@ -18,6 +18,11 @@ BEAT_SCHEDULE = {
         "task": "staticsite.tasks.follow_site_availability",
         "schedule": crontab(),
     },
+    # Before each flush of the visit counters (monitoring-flush-visits, every 5 minutes).
+    "staticsite-import-visits": {
+        "task": "staticsite.tasks.import_visits",
+        "schedule": crontab(minute="4-59/5"),
+    },
     "staticsite-check-served-pages": {
         "task": "staticsite.tasks.check_served_pages",
         "schedule": crontab(minute=17),

@@ -1,19 +1,23 @@
-"""防篡改 on what is served: every published file against its stored fingerprint (a stat and a
-hash each), and a sample of live answers through the web server's address against it too; a
-difference is alerted to the operators and the file restored from a fresh render, which the
-public hosts then receive again."""
+"""防篡改, the one tamper check: every published file against its stored fingerprint (a stat and
+a hash each), and a sample of live answers through the web server's address against it too; a
+difference is alerted and the file restored from a fresh render, which the public hosts then
+receive again. The same run checks a batch of articles' text in the database against the text
+approved (monitoring.tamper.check_article_texts): a change there passes the file check, as the
+files are rendered from the database, and would be published by the next render. Every finding
+is told through monitoring.tamper.raise_alert (a TamperAlert record and one notification)."""
 
 import hashlib
 import logging
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from columns.notifications import notify
-from columns.selectors import operators
+from columns.site_urls import object_url
+from monitoring import tamper as article_tamper
 from monitoring.http_fetch import USER_AGENT, site_opener
 
 from . import rendering, services
@@ -21,14 +25,14 @@ from .models import PublishedPage
 
 logger = logging.getLogger(__name__)
 
-ON_DISK, SERVED = "on disk", "served"
+ON_DISK, SERVED, IN_DATABASE = "on disk", "served", "in the database"
 
 
 @dataclass(frozen=True)
 class Tampered:
     host: str
     path: str
-    where: str  # ON_DISK or SERVED
+    where: str  # ON_DISK, SERVED or IN_DATABASE
 
 
 def served_fingerprint(page):
@@ -44,36 +48,37 @@ def served_fingerprint(page):
 
 
 def check_served(*, sample=None):
-    """Compare every file, and `sample` live answers chosen at random, with the fingerprints;
-    alert on and restore each page that differs. Returns the Tampered found."""
+    """The tamper check (防篡改), hourly: every file, and `sample` live answers chosen at
+    random, against the fingerprints, each page that differs alerted and restored; then a
+    batch of articles' text in the database against their approved text (monitoring.tamper).
+    Returns the Tampered found."""
     sample = settings.STATIC_PAGES_TAMPER_SAMPLE if sample is None else sample
     found = []
     pages = PublishedPage.objects.only("site_id", "host", "path", "file", "fingerprint")
     for page in pages.iterator():
-        if rendering.file_fingerprint(page.file) != page.fingerprint:
-            found.append((page, ON_DISK))
-    on_disk = {page.pk for page, _where in found}
-    for page in pages.exclude(pk__in=on_disk).order_by("?")[:sample]:
+        on_disk = rendering.file_fingerprint(page.file)
+        if on_disk != page.fingerprint:
+            found.append((page, ON_DISK, on_disk))
+    differing = {page.pk for page, _where, _digest in found}
+    for page in pages.exclude(pk__in=differing).order_by("?")[:sample]:
         served = served_fingerprint(page)
         if served is not None and served != page.fingerprint:
-            found.append((page, SERVED))
-    for page, where in found:
-        _alert(page, where)
+            found.append((page, SERVED, served))
+    for page, where, found_digest in found:
+        _alert(page, where, found_digest)
         services.publish_page(site_id=page.site_id, host=page.host, path=page.path, force=True)
-    return [Tampered(page.host, page.path, where) for page, where in found]
+    tampered = [Tampered(page.host, page.path, where) for page, where, _digest in found]
+    for fingerprint in article_tamper.check_article_texts():
+        url = urlsplit(object_url(fingerprint.article))
+        tampered.append(Tampered(url.hostname, url.path, IN_DATABASE))
+    return tampered
 
 
-def _alert(page, where):
+def _alert(page, where, found_digest):
     url = f"{settings.SITE_SCHEME}://{page.host}{page.path}"
     if where == ON_DISK:
         reason = _("the published file differs from the page as rendered; it was restored")
     else:
         reason = _("the web server answers other bytes than the published page; it was restored")
     logger.warning("tampered page %s (%s)", url, where)
-    notify(
-        operators(),
-        kind="tamper_alert",
-        title=_("Page may have been tampered with: %(title)s") % {"title": url},
-        body=f"{url}\n{reason}",
-        key=f"static-tamper:{page.pk}:{page.fingerprint}:{where}",
-    )
+    article_tamper.raise_alert(url=url, reason=reason, found_digest=found_digest or "", subject=url)

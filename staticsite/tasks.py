@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import distribution, services, tamper
+from . import distribution, services, tamper, visit_log
 from .models import FileChange, PendingRender, PublicHost
 
 #: A run renders for at most this long, then hands the rest of the queue to the next run.
@@ -29,6 +29,13 @@ def distribute():
 
 
 @shared_task
+def import_visits():
+    """访问量: what each public host's log of the published pages it answered gained since the
+    last import, into the visit counters (monitoring.tasks.flush_visits writes them down)."""
+    return visit_log.import_visits()
+
+
+@shared_task
 def follow_site_availability():
     """Take down the files of sites gone offline or closed; republish those back online."""
     down, back = services.follow_site_availability()
@@ -37,6 +44,7 @@ def follow_site_availability():
 
 @shared_task
 def check_served_pages():
-    """防篡改: files and sampled live answers against their fingerprints; restore on a
-    difference."""
+    """防篡改, the one tamper check: files and sampled live answers against their fingerprints
+    (restored on a difference), and a batch of articles' text in the database against the
+    approved text; every finding alerted through monitoring.tamper.raise_alert."""
     return [(t.host, t.path, t.where) for t in tamper.check_served()]

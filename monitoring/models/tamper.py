@@ -1,4 +1,4 @@
-"""防篡改 — fingerprints of published pages and the mismatches the probe found [G八(二)]."""
+"""防篡改 — the approved text of published articles and every tamper finding [G八(二)]."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 class PageFingerprint(models.Model):
     """页面指纹 — the text of an article's sanitised body as approved, and its digest.
 
-    Taken when the article is published; the tamper probe checks that the public page still
-    carries exactly this text.
+    Taken when the article is published; the hourly tamper check (monitoring.tamper) checks
+    that the article's text in the database is still exactly this text.
     """
 
     article = models.OneToOneField(
@@ -33,17 +33,22 @@ class PageFingerprint(models.Model):
 
 
 class TamperAlert(models.Model):
-    """篡改告警 — a public page that no longer carries the approved text."""
+    """篡改告警 — a page found other than as approved: an article's text changed in the database
+    behind the review (with its fingerprint), or a published file or a live answer differing
+    from the page as rendered (staticsite.tamper, no fingerprint). served_digest is the sha256
+    of what was found, so the same content found again is the same alert."""
 
     fingerprint = models.ForeignKey(
         PageFingerprint,
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="alerts",
         verbose_name=_("fingerprint"),
     )
     url = models.CharField(_("page"), max_length=500)
     detected_at = models.DateTimeField(_("detected at"))
-    served_digest = models.CharField(_("digest of the page served"), max_length=64)
+    served_digest = models.CharField(_("digest of what was found"), max_length=64)
     reason = models.CharField(_("reason"), max_length=200)
 
     class Meta:
@@ -52,7 +57,8 @@ class TamperAlert(models.Model):
         ordering = ["-detected_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["fingerprint", "served_digest"], name="tamper_alert_once_per_content"
+                fields=["fingerprint", "url", "served_digest"],
+                name="tamper_alert_once_per_page_content",
             )
         ]
 

@@ -117,8 +117,9 @@ def wait_for_port(port, process, seconds=60):
 
 
 def nginx_site(conf, *, http_port, https_port, upstream_port, certificate, media, pages=None):
-    """deploy/nginx/<conf> with loopback ports, a test certificate, test media and pages."""
-    text = installed((DEPLOY / "nginx" / conf).read_text())
+    """deploy/nginx/<conf> with loopback ports, a test certificate, test media and pages, and
+    its logs in nginx-logs/ beside the media folder (made here)."""
+    text = nginx_logs_beside(installed((DEPLOY / "nginx" / conf).read_text()), media)
     if pages is not None:
         text = text.replace("/srv/portal/pages", str(pages))
     text = re.sub(r"\n\s*listen \[::\]:\d+[^;]*;", "", text)
@@ -131,6 +132,13 @@ def nginx_site(conf, *, http_port, https_port, upstream_port, certificate, media
         "deny all;", "allow 127.0.0.1;  # the test's government network\n    deny all;"
     )
     return text.replace("/srv/portal/media/", f"{media}/")
+
+
+def nginx_logs_beside(text, media):
+    """An nginx file's /var/log/nginx/ moved to nginx-logs/ beside the media folder."""
+    logs = Path(media).parent / "nginx-logs"
+    (logs / "portal-pages").mkdir(parents=True, exist_ok=True)
+    return text.replace("/var/log/nginx/", f"{logs}/")
 
 
 def request(port, path, host, *, tls=True, headers=None, source=None):

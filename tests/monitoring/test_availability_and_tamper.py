@@ -1,5 +1,6 @@
-"""可用性探测 and 防篡改: outages opened and closed by real probes of a local server; a page
-that no longer carries the approved text raises one alert per content served."""
+"""可用性探测 and 防篡改's fingerprints: outages opened and closed by real probes of a local
+server; publishing fingerprints an article's approved text, withdrawing forgets it (the tamper
+check itself is staticsite's one task: tests/staticsite/test_tamper.py)."""
 
 from datetime import timedelta
 
@@ -8,7 +9,7 @@ from django.utils import timezone
 
 from columns.models import Notification
 from monitoring import availability, selectors, tamper, tasks
-from monitoring.models import AvailabilityProbe, Outage, PageFingerprint, TamperAlert
+from monitoring.models import AvailabilityProbe, Outage, PageFingerprint
 from publishing import services
 
 from .factories import make_column, publish_in
@@ -84,42 +85,3 @@ def test_publishing_takes_a_fingerprint_and_withdrawing_drops_it(
     with django_capture_on_commit_callbacks(execute=True):
         services.withdraw(article=article, by=user_named("operator"), reason="测试撤稿")
     assert not PageFingerprint.objects.filter(article=article).exists()
-
-
-def test_probe_alerts_once_when_the_page_served_differs(
-    demo, web, django_capture_on_commit_callbacks
-):
-    article = published_with_fingerprint(
-        demo, django_capture_on_commit_callbacks, "<p>本局于今日召开安全生产会议。</p>"
-    )
-    path = article.get_absolute_url()
-    web.page(path, "<html><nav>首页</nav><main><p>本局于今日召开安全生产会议。</p></main></html>")
-    tamper.check_due(base_url=f"{web.url}/")
-    assert not TamperAlert.objects.exists()
-    assert PageFingerprint.objects.get(article=article).matched is True
-
-    web.page(path, "<html><main><p>本局于今日召开娱乐活动。</p></main></html>")
-    tamper.check_due(base_url=f"{web.url}/")
-    tamper.check_due(base_url=f"{web.url}/")
-    alert = TamperAlert.objects.get(fingerprint__article=article)
-    assert alert.reason == "网页内容与审核通过的内容不一致"
-    assert PageFingerprint.objects.get(article=article).matched is False
-    sent = Notification.objects.filter(kind="tamper_alert")
-    assert {n.recipient.username for n in sent} == {"operator", "edu_liaison"}
-    assert sent.count() == 2  # one alert, to each of the two people, once
-
-
-def test_a_page_that_does_not_load_is_not_called_tampered(demo, django_capture_on_commit_callbacks):
-    article = published_with_fingerprint(demo, django_capture_on_commit_callbacks, "<p>正文</p>")
-    tamper.check_due(base_url="http://127.0.0.1:9/")
-    fingerprint = PageFingerprint.objects.get(article=article)
-    assert fingerprint.checked_at is not None and fingerprint.matched is None
-    assert not TamperAlert.objects.exists()
-
-
-def test_text_changed_behind_the_review_is_a_tamper(demo, web, django_capture_on_commit_callbacks):
-    article = published_with_fingerprint(demo, django_capture_on_commit_callbacks, "<p>原文</p>")
-    type(article).objects.filter(pk=article.pk).update(body="<p>改过的文</p>")
-    web.page(article.get_absolute_url(), "<p>改过的文</p>")
-    tamper.check_due(base_url=f"{web.url}/")
-    assert TamperAlert.objects.get().reason == "信息正文未经审核被改动"

@@ -6,12 +6,21 @@ import http.server
 import os
 import pwd
 import re
+import signal
 import subprocess
 import tempfile
 import threading
+import time
 from pathlib import Path
 
-from tests.deploy.installation import DEPLOY, loopback_ports, nginx_site, tool, wait_for_port
+from tests.deploy.installation import (
+    DEPLOY,
+    loopback_ports,
+    nginx_logs_beside,
+    nginx_site,
+    tool,
+    wait_for_port,
+)
 from tests.soak.servers import stop
 
 APPLICATION_MARK = b"answered by the application"
@@ -48,6 +57,9 @@ class PublicHostOnLoopback:
         receiver = receiver.replace("10.0.0.0/24", "127.0.0.1")
         receiver = receiver.replace("/srv/portal/pages-incoming", str(incoming))
         receiver = receiver.replace("/srv/portal/pages", str(self.pages))
+        receiver = nginx_logs_beside(receiver, self.directory / "media")
+        #: The log of the published pages this host answered (portal_pages).
+        self.visits_log = self.directory / "nginx-logs" / "portal-pages" / "access.log"
         self.receiver_url = f"http://127.0.0.1:{self.receiver_port}/"
         d = self.directory
         (d / "nginx.conf").write_text(
@@ -66,6 +78,15 @@ class PublicHostOnLoopback:
         self.process = subprocess.Popen([*command, "-g", "daemon off;"], start_new_session=True)
         wait_for_port(self.port, self.process)
         wait_for_port(self.receiver_port, self.process)
+
+    def rotate_logs(self):
+        """What logrotate does: the log renamed to .1, nginx told to open a new one."""
+        self.visits_log.rename(self.visits_log.with_name("access.log.1"))
+        self.process.send_signal(signal.SIGUSR1)
+        deadline = time.monotonic() + 10
+        while not self.visits_log.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert self.visits_log.exists(), "nginx did not open a new log"
 
     def stop(self):
         if self.process is not None:

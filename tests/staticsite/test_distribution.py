@@ -7,6 +7,7 @@ import time
 import pytest
 
 from columns.models import Notification, Site
+from monitoring.models import TamperAlert
 from staticsite import distribution, rendering, services, tamper, tasks
 from staticsite.models import FileChange, PublicHost, PublishedPage
 from tests.portal.published import publish, withdraw
@@ -116,6 +117,7 @@ def test_a_file_changed_on_disk_is_alerted_restored_and_sent_again(hosts, settin
     settings.MONITORING_SITE_ADDRESS = a.address
     assert tamper.check_served(sample=10) == []
     assert not Notification.objects.filter(kind="tamper_alert").exists()
+    assert not TamperAlert.objects.exists()
 
     page = PublishedPage.objects.get(host=PORTAL_HOST, path="/")
     original = on_disk("/")
@@ -127,12 +129,16 @@ def test_a_file_changed_on_disk_is_alerted_restored_and_sent_again(hosts, settin
     assert rendering.file_fingerprint(page.file) == page.fingerprint
     alerts = Notification.objects.filter(kind="tamper_alert")
     assert alerts.exists() and all(PORTAL_HOST in n.body for n in alerts)
+    recorded = TamperAlert.objects.get()  # for the inspectors, as an article's text is
+    assert (recorded.url, recorded.fingerprint) == (f"http://{PORTAL_HOST}/", None)
+    assert "已自动恢复" in recorded.reason
 
     # A public host's copy changed: found through the web server's address, sent again.
     (a.pages / page.file).write_bytes(b"<html>defaced</html>")
     assert served(a, "/") == b"<html>defaced</html>"
     found = tamper.check_served(sample=10)
     assert found == [tamper.Tampered(PORTAL_HOST, "/", tamper.SERVED)]
+    assert TamperAlert.objects.count() == 2
     distribution.distribute()
     assert served(a, "/") == served(b, "/") == original
     assert tamper.check_served(sample=10) == []
