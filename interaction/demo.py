@@ -61,6 +61,14 @@ def _submit(story, site, when, subject, kind, content, citizen, unit=None, **ext
     return message
 
 
+def _routed(story, site, when, subject, kind, content, citizen, unit):
+    """A message submitted and routed to unit by the dispatcher on the same day."""
+    message = _submit(story, site, when, subject, kind, content, citizen)
+    _do(story, when, services.route, message=message, by=_user("dispatcher"), unit=unit)
+    message.refresh_from_db()
+    return message
+
+
 def _do(story, when, action, **kwargs):
     return action(**kwargs, at=story.at(when, hour=15))
 
@@ -209,11 +217,9 @@ def load():
         reason="道路积水属住建局职责，请转住建局办理。",
     )
 
-    info = _submit(
-        story, portal, 5, "个人所得税退税进度", K.HANDLING, "我去年申请的退税还没到账。", c[0]
+    info = _routed(
+        story, portal, 5, "个人所得税退税进度", K.HANDLING, "我去年申请的退税还没到账。", c[0], fin
     )
-    _do(story, 5, services.route, message=info, by=dispatcher, unit=fin)
-    info.refresh_from_db()
     _do(
         story,
         3,
@@ -223,11 +229,9 @@ def load():
         question="请补充申请退税的日期和申请编号。",
     )
 
-    drafted = _submit(
-        story, portal, 4, "课后服务收费标准", K.CONSULTATION, "课后服务如何收费？", c[1]
+    drafted = _routed(
+        story, portal, 4, "课后服务收费标准", K.CONSULTATION, "课后服务如何收费？", c[1], edu
     )
-    _do(story, 4, services.route, message=drafted, by=dispatcher, unit=edu)
-    drafted.refresh_from_db()
     _do(
         story,
         1,
@@ -237,7 +241,7 @@ def load():
         body="课后服务按学期收费，标准为每生每学期300元，家庭经济困难学生免收。",
     )
 
-    leader = _submit(
+    leader = _routed(
         story,
         edu_site,
         3,
@@ -245,12 +249,11 @@ def load():
         K.COMPLAINT,
         "连续三天拨打招生咨询电话无人接听。",
         c[2],
+        edu,
     )
-    _do(story, 3, services.route, message=leader, by=dispatcher, unit=edu)
-    leader.refresh_from_db()
     _answer(story, leader, "edu", 1, 0, "已核实，因线路故障导致，现已修复并增加一条咨询专线。")
 
-    extended = _submit(
+    extended = _routed(
         story,
         portal,
         9,
@@ -258,9 +261,8 @@ def load():
         K.HANDLING,
         "我们小区申请改造补助的进度如何？",
         c[3],
+        fin,
     )
-    _do(story, 9, services.route, message=extended, by=dispatcher, unit=fin)
-    extended.refresh_from_db()
     extension = _do(
         story,
         2,
@@ -272,7 +274,7 @@ def load():
     )
     _do(story, 1, services.decide_extension, extension=extension, by=dispatcher, approve=True)
 
-    pending = _submit(
+    pending = _routed(
         story,
         portal,
         7,
@@ -280,9 +282,8 @@ def load():
         K.SUGGESTION,
         "预算公开表三与表五的合计数不一致。",
         c[4],
+        fin,
     )
-    _do(story, 7, services.route, message=pending, by=dispatcher, unit=fin)
-    pending.refresh_from_db()
     _do(
         story,
         1,
@@ -314,11 +315,16 @@ def load():
     retyped.refresh_from_db()
     _do(story, 3, services.route, message=retyped, by=dispatcher, unit=edu)
 
-    unhappy = _submit(
-        story, portal, 12, "奖学金评定结果公示", K.CONSULTATION, "奖学金评定结果在哪里公示？", c[1]
+    unhappy = _routed(
+        story,
+        portal,
+        12,
+        "奖学金评定结果公示",
+        K.CONSULTATION,
+        "奖学金评定结果在哪里公示？",
+        c[1],
+        edu,
     )
-    _do(story, 12, services.route, message=unhappy, by=dispatcher, unit=edu)
-    unhappy.refresh_from_db()
     _answer(story, unhappy, "edu", 8, 7, "评定结果已在学校公告栏公示。")
     unhappy.refresh_from_db()
     _do(
@@ -330,7 +336,7 @@ def load():
         comment="希望在网上也公示。",
     )
 
-    answered = _submit(
+    answered = _routed(
         story,
         portal,
         8,
@@ -338,9 +344,8 @@ def load():
         K.CONSULTATION,
         "城乡居民医保可以在网上缴费吗？",
         c[2],
+        fin,
     )
-    _do(story, 8, services.route, message=answered, by=dispatcher, unit=fin)
-    answered.refresh_from_db()
     _answer(story, answered, "fin", 3, 2, "可以通过税务局小程序或银行网点缴纳。")
 
     original = _submit(

@@ -56,34 +56,32 @@ def _document(title, body, column, author):
     return publishing_services.save_article(article=article, by=author, note="演示数据")
 
 
+def _consultation(title, document_title, body, *, site, column, liaison, reviewers, **fields):
+    """A consultation on a draft the liaison wrote and the reviewers approved (三审)."""
+    document = _reviewed(_document(document_title, body, column, liaison), reviewers)
+    consultation = Consultation(
+        site=site, unit=column.unit, title=title, document=document, **fields
+    )
+    return services.save_consultation(consultation=consultation, by=liaison)
+
+
 def _consultations(site, accounts, now):
     liaison = accounts["edu_liaison"]
     reviewers = [accounts["edu_head"], accounts["edu_deputy"]]
     column = Column.objects.get(site=site, slug="edu-policies")
+    drafting = {"site": site, "column": column, "liaison": liaison, "reviewers": reviewers}
     open_title = "《示例区中小学课后服务管理办法（征求意见稿）》公开征求意见"
     if not Consultation.objects.filter(title=open_title).exists():
-        document = _reviewed(
-            _document(
-                "示例区中小学课后服务管理办法（征求意见稿）",
-                "<p>第一条 为规范中小学课后服务，减轻家长接送负担，制定本办法。</p>"
-                "<p>第二条 课后服务时间原则上不早于下午5时30分结束。</p>"
-                "<p>第三条 课后服务坚持学生自愿、家长申请原则，不得强制参加。</p>",
-                column,
-                liaison,
-            ),
-            reviewers,
-        )
-        consultation = services.save_consultation(
-            consultation=Consultation(
-                site=site,
-                unit=column.unit,
-                title=open_title,
-                summary="欢迎社会各界对课后服务时间、内容和收费提出意见建议。",
-                document=document,
-                opens_at=now - timedelta(days=5),
-                closes_at=now + timedelta(days=25),
-            ),
-            by=liaison,
+        consultation = _consultation(
+            open_title,
+            "示例区中小学课后服务管理办法（征求意见稿）",
+            "<p>第一条 为规范中小学课后服务，减轻家长接送负担，制定本办法。</p>"
+            "<p>第二条 课后服务时间原则上不早于下午5时30分结束。</p>"
+            "<p>第三条 课后服务坚持学生自愿、家长申请原则，不得强制参加。</p>",
+            summary="欢迎社会各界对课后服务时间、内容和收费提出意见建议。",
+            opens_at=now - timedelta(days=5),
+            closes_at=now + timedelta(days=25),
+            **drafting,
         )
         for name, content in [
             ("王女士", "建议课后服务增加体育锻炼和阅读时间，不要只写作业。"),
@@ -95,27 +93,15 @@ def _consultations(site, accounts, now):
 
     closed_title = "《示例区学前教育资助实施细则（征求意见稿）》公开征求意见"
     if not Consultation.objects.filter(title=closed_title).exists():
-        document = _reviewed(
-            _document(
-                "示例区学前教育资助实施细则（征求意见稿）",
-                "<p>第一条 对家庭经济困难幼儿给予保育教育费资助。</p>"
-                "<p>第二条 资助标准为每生每年1500元。</p>",
-                column,
-                liaison,
-            ),
-            reviewers,
-        )
-        consultation = services.save_consultation(
-            consultation=Consultation(
-                site=site,
-                unit=column.unit,
-                title=closed_title,
-                summary="征求意见已结束，反馈报告已公布。",
-                document=document,
-                opens_at=now - timedelta(days=60),
-                closes_at=now - timedelta(days=30),
-            ),
-            by=liaison,
+        consultation = _consultation(
+            closed_title,
+            "示例区学前教育资助实施细则（征求意见稿）",
+            "<p>第一条 对家庭经济困难幼儿给予保育教育费资助。</p>"
+            "<p>第二条 资助标准为每生每年1500元。</p>",
+            summary="征求意见已结束，反馈报告已公布。",
+            opens_at=now - timedelta(days=60),
+            closes_at=now - timedelta(days=30),
+            **drafting,
         )
         history = [
             (
