@@ -19,7 +19,10 @@ The API (for serving, distribution to public hosts, tamper detection, benchmarks
 - models.PublishedPage — one written page: site, host, path, file (relative to the root),
   fingerprint (sha256 of the bytes), templates_fingerprint, rendered_at (when its render
   started) and tags (ContentTag, M2M indexed on the tag). models.ContentTag.changed_at is the
-  last committed change under a tag. models.PendingRender is the queue, one row per page.
+  last committed change under a tag. models.PendingRender is the queue, one row per page,
+  taken by priority: the pages of a change readers open, then its lists' later pages, feeds
+  and sitemaps, then the pages a whole site's tag or publish_static --queue asked for (a
+  rebuild's backlog).
 - services.publish_page(site_id=, host=, path=) renders one page and writes its file (or
   deletes it when the page no longer answers 200 to everyone): "written", "unchanged" (same
   bytes already on disk) or "removed".

@@ -41,16 +41,26 @@ class PublishedPage(models.Model):
 
 class PendingRender(models.Model):
     """待发布 — a page to render again; one row per page however many changes asked for it
-    (coalescing), deleted in the transaction that wrote the page."""
+    (coalescing), deleted in the transaction that wrote the page. Workers take the lowest
+    priority first, then the oldest: a change's pages before the backlog of a rebuild."""
+
+    #: Priorities: the pages of a change readers open (an article, a homepage, a list's first
+    #: page), then the change's other pages (a list's later pages, shifted by one item; feeds
+    #: and sitemaps), then a rebuild.
+    CHANGE, CHANGE_FOLLOWING, REBUILD = 0, 1, 2
 
     site = models.ForeignKey("columns.Site", on_delete=models.CASCADE, related_name="+")
     host = models.CharField(max_length=253)
     path = models.CharField(max_length=500)
     queued_at = models.DateTimeField()
+    priority = models.PositiveSmallIntegerField(default=CHANGE)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["host", "path"], name="pending_render_host_path")
+        ]
+        indexes = [
+            models.Index(fields=["priority", "queued_at", "id"], name="pending_render_next"),
         ]
 
     def __str__(self):

@@ -53,8 +53,12 @@ def note_change(tags, at=None):
     )
 
 
-def enqueue(targets):
+def enqueue(targets, *, rebuild=False):
     """Queue (site id, host, path) targets; a page already queued stays queued once.
+
+    A change's pages are rendered before a rebuild's backlog (PendingRender.priority), its
+    lists' later pages, feeds and sitemaps after the pages readers open; queueing for a
+    rebuild never lowers the priority a change gave a page already queued.
 
     On conflict the row is updated rather than skipped: on PostgreSQL that waits for a
     worker rendering the page right now (it holds the row) and then queues it anew, so a
@@ -62,21 +66,38 @@ def enqueue(targets):
     """
     now = timezone.now()
     PendingRender.objects.bulk_create(
-        [PendingRender(site_id=s, host=h, path=p, queued_at=now) for s, h, p in targets],
+        [
+            PendingRender(site_id=s, host=h, path=p, queued_at=now, priority=_priority(p, rebuild))
+            for s, h, p in targets
+        ],
         update_conflicts=True,
         unique_fields=["host", "path"],
-        update_fields=["queued_at"],
+        update_fields=["queued_at"] if rebuild else ["queued_at", "priority"],
         batch_size=500,
     )
 
 
+def _priority(path, rebuild):
+    if rebuild:
+        return PendingRender.REBUILD
+    # A page's own name (rss.xml, sitemap.xml) is a file machines read, not a reader's page.
+    following = "?page=" in path or not path.endswith("/")
+    return PendingRender.CHANGE_FOLLOWING if following else PendingRender.CHANGE
+
+
 def republish_later(tags):
     """After a committed change: note it, queue every page it touches, and ask a worker to
-    render the queue once the burst is over (ten edits in a second render each page once)."""
+    render the queue once the burst is over (ten edits in a second render each page once).
+
+    The pages a whole site's tag touches (every page carries its navigation and footer) go
+    at a rebuild's priority, those the other tags name before them: a column renamed on one
+    site does not hold up an approval on another."""
     from .tasks import render_pending
 
     note_change(tags)
-    enqueue(affected_pages(tags))
+    whole_sites = {tag for tag in tags if tag.startswith(page_tags.site(""))}
+    enqueue(affected_pages(whole_sites), rebuild=True)
+    enqueue(affected_pages(set(tags) - whole_sites))
     try:
         render_pending.apply_async(countdown=settings.STATIC_PAGES_COALESCE_SECONDS)
     except BrokerUnavailable:
@@ -148,10 +169,14 @@ def _store_page(site_id, host, path, file, rendered, started, force):
     return outcome
 
 
+#: The order workers take queued pages in: a change's before a rebuild's, then the oldest.
+QUEUE_ORDER = ("priority", "queued_at", "pk")
+
+
 def render_pending(*, seconds=None):
-    """Render queued pages one by one until the queue is empty or `seconds` have passed;
-    returns {outcome: count}. A page's row is deleted only after its file is written: a
-    worker killed mid-render leaves the row queued.
+    """Render queued pages one by one, in QUEUE_ORDER, until the queue is empty or `seconds`
+    have passed; returns {outcome: count}. A page's row is deleted only after its file is
+    written: a worker killed mid-render leaves the row queued.
 
     On PostgreSQL each page is taken with SELECT … FOR UPDATE SKIP LOCKED (workers share the
     queue, none waits on another) and its row deleted in the transaction that wrote it. SQLite
@@ -167,7 +192,7 @@ def render_pending(*, seconds=None):
             with transaction.atomic():
                 row = (
                     PendingRender.objects.select_for_update(skip_locked=True)
-                    .order_by("queued_at", "pk")
+                    .order_by(*QUEUE_ORDER)
                     .first()
                 )
                 if row is None:
@@ -175,7 +200,7 @@ def render_pending(*, seconds=None):
                 outcome = publish_page(site_id=row.site_id, host=row.host, path=row.path)
                 row.delete()
         else:
-            row = PendingRender.objects.order_by("queued_at", "pk").first()
+            row = PendingRender.objects.order_by(*QUEUE_ORDER).first()
             if row is None:
                 break
             outcome = publish_page(site_id=row.site_id, host=row.host, path=row.path)

@@ -26,7 +26,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--queue",
             action="store_true",
-            help="queue the pages for the workers instead of rendering them here (make run)",
+            help="queue the pages for the workers instead of rendering them here (make run), "
+            "rendered after the pages that changes queue",
         )
 
     def handle(self, *args, site_codes=None, all=False, templates=False, queue=False, **options):
@@ -43,7 +44,7 @@ class Command(BaseCommand):
             for site in sites:
                 targets |= services.site_targets(site)
         if queue:
-            services.enqueue(targets)
+            services.enqueue(targets, rebuild=True)
             self.stdout.write(f"{len(targets)} pages queued for the workers")
             return
         started = time.monotonic()
