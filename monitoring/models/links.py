@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .pages import PageOwner
+
 
 class LinkCheckRun(models.Model):
     """链接检查 — one crawl of a site's published pages.
@@ -33,7 +35,7 @@ class LinkCheckRun(models.Model):
         return f"{self.site} {self.started_at:%Y-%m-%d %H:%M}"
 
 
-class BrokenLink(models.Model):
+class BrokenLink(PageOwner):
     """不可用链接 — a link that did not load, on the page where it was found, with the article,
     column and unit responsible for that page."""
 
@@ -46,22 +48,6 @@ class BrokenLink(models.Model):
     external = models.BooleanField(_("external"), default=False)
     status_code = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
     problem = models.CharField(_("problem"), max_length=200)
-    article = models.ForeignKey(
-        "publishing.Article",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("article"),
-    )
-    column = models.ForeignKey(
-        "columns.Column",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("column"),
-    )
     unit = models.ForeignKey(
         "columns.Unit",
         on_delete=models.SET_NULL,

@@ -3,8 +3,10 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .pages import PageOwner
 
-class PageVisitDay(models.Model):
+
+class PageVisitDay(PageOwner):
     """页面日访问量 — how often one public page of a site was opened on one day.
 
     Written only by the flush task, which sets the day's running total (never adds), so a
@@ -16,22 +18,6 @@ class PageVisitDay(models.Model):
         "columns.Site", on_delete=models.CASCADE, related_name="+", verbose_name=_("site")
     )
     path = models.CharField(_("page"), max_length=500)
-    column = models.ForeignKey(
-        "columns.Column",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("column"),
-    )
-    article = models.ForeignKey(
-        "publishing.Article",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("article"),
-    )
     visits = models.PositiveIntegerField(_("visits"), default=0)
 
     class Meta:
