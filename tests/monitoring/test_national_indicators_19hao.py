@@ -213,6 +213,29 @@ def test_operators_change_of_a_threshold_is_logged_and_changes_the_score(scored,
     assert OperationLog.objects.filter(action="indicator_rule_changed").count() == 3
 
 
+def test_operators_change_of_the_scoring_scheme_is_logged_and_applies(scored, login_as):
+    scheme = ScoringScheme.objects.get()
+    response = login_as("operator").post(
+        f"/admin/monitoring/scoringscheme/{scheme.pk}/change/",
+        {
+            "total_points": "100",
+            "without_services_points": "75",
+            "pass_score": "85",
+            "bonus_above": "90",
+            "sites_without_services": [str(scored.pk)],
+            "_save": "Save",
+        },
+    )
+    assert response.status_code == 302
+    entry = OperationLog.objects.get(action="scoring_scheme_changed")
+    assert entry.actor.username == "operator"
+    assert set(entry.detail) == {"pass_score", "bonus_above", "sites_without_services"}
+    assert entry.detail["sites_without_services"] == {"from": [], "to": [str(scored)]}
+    # 14 deducted of 75 → 81.3, now under the pass mark of 85: 不合格, no bonus part.
+    assessment = assess(scored)
+    assert assessment.score == 81.3 and not assessment.passed and not assessment.bonus_applies
+
+
 def test_thresholds_missing_a_name_are_refused_and_nothing_changes(scored, login_as):
     response = change_rule(login_as("operator"), "other_links", thresholds='{"each": 1}')
     assert response.status_code == 200
@@ -228,6 +251,8 @@ def test_inspector_reads_the_table_with_open_values_flagged_but_cannot_change_it
     assert "其他页面" in page.content.decode() or "other_links" in page.content.decode()
     rule = IndicatorRule.objects.get(code="other_links")
     assert rule.open_in_table and "表中未规定" in rule.basis
+    shown = inspector.get(f"/admin/monitoring/indicatorrule/{rule.pk}/change/")
+    assert shown.status_code == 200 and "表中未规定" in shown.content.decode()
     assert change_rule(inspector, "other_links", points="1").status_code == 403
     assert IndicatorRule.objects.get(code="other_links").points == 10
 
