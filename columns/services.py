@@ -503,8 +503,6 @@ def file_objection(*, column, filed_by, reason, proposed_unit=None):
         objection,
         kind="objection_filed",
         filed_by=filed_by,
-        unit=unit,
-        reason=reason,
         to_operators=_("%(unit)s objects to being responsible for “%(column)s”")
         % {"unit": unit.name, "column": column.name},
         to_unit=_("Your objection to “%(column)s” was filed") % {"column": column.name},
@@ -513,15 +511,15 @@ def file_objection(*, column, filed_by, reason, proposed_unit=None):
     return objection
 
 
-def _announce_filed(request, *, kind, filed_by, unit, reason, to_operators, to_unit, key):
-    """A unit's request to the operators (异议, 专题申请) is filed: the operators hear of it,
-    and the filer and the unit's liaisons are told it arrived."""
+def _announce_filed(request, *, kind, filed_by, to_operators, to_unit, key):
+    """A unit's request to the operators (异议, 专题申请) is filed: the operators hear of it
+    and its reason, and the filer and the unit's liaisons are told it arrived."""
     url = change_url(request)
     for recipients, title in (
         (operators(), to_operators),
-        ([filed_by, *liaisons_of(unit)], to_unit),
+        ([filed_by, *liaisons_of(request.unit)], to_unit),
     ):
-        notify(recipients, kind=kind, title=title, body=reason, url=url, key=key)
+        notify(recipients, kind=kind, title=title, body=request.reason, url=url, key=key)
 
 
 @transaction.atomic
@@ -639,8 +637,6 @@ def request_special_topic(
         topic,
         kind="topic_requested",
         filed_by=requested_by,
-        unit=unit,
-        reason=reason,
         to_operators=_("%(unit)s requests the special topic “%(name)s”")
         % {"unit": unit.name, "name": topic.name},
         to_unit=_("Your request for the special topic “%(name)s” was filed") % {"name": topic.name},
