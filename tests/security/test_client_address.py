@@ -31,6 +31,7 @@ from interaction.participation.models import (
 )
 
 from ..conftest import DEMO_HOST
+from ..deploy.installation import nginx_logs_beside
 from ..interaction.test_participation import make_consultation, make_interview, make_survey
 from ..interaction.test_participation_consultations import post_comment
 from ..interaction.test_participation_interviews import ask
@@ -285,6 +286,7 @@ def forwarded_by_nginx(tmp_path, sources):
     site = re.sub(r"listen 443 ssl[^;]*;", f"listen 127.0.0.1:{port};", site)
     site = re.sub(r"\n\s*ssl_\w+[^;]*;", "", site)
     site = site.replace("127.0.0.1:8000", f"127.0.0.1:{upstream.server_port}")
+    site = nginx_logs_beside(site, tmp_path / "media")
     (tmp_path / "nginx.conf").write_text(
         f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\nevents {{}}\n"
         f"http {{\n access_log off;\n client_body_temp_path {tmp_path}/body;\n"
