@@ -220,3 +220,19 @@ def test_each_client_through_nginx_has_its_own_tracking_limit(demo, installation
     assert all("留言编号或查询密码不正确" in answer for answer in guesser[:10]), guesser[0][-500:]
     assert "您的网络地址查询错误次数过多" in guesser[10]
     assert "留言编号或查询密码不正确" in neighbour[0], neighbour[0][-500:]
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(
+    connection.vendor != "postgresql" or not settings.REDIS_URL,
+    reason="the installation runs on PostgreSQL and Redis (DATABASE_URL, REDIS_URL)",
+)
+@pytest.mark.django_db(transaction=True)
+def test_nginx_answers_too_long_an_address_with_the_chinese_414_page(demo, installation):
+    """Issue 15 item 11: a request line longer than nginx takes is refused by nginx itself,
+    on the public and the admin host, with the Chinese page instead of nginx's English one."""
+    ports = installation.ports
+    for port, host in ((ports["https"], PUBLIC_HOST), (ports["admin_https"], ADMIN_HOST)):
+        status, _headers, page = request(port, "/search/?q=" + "x" * 9000, host)
+        assert status == 414, (host, status)
+        assert 'lang="zh-hans"' in page and "网址过长" in page, page[:300]
