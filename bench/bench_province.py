@@ -329,7 +329,8 @@ def stored_growth():
             "(articles integer PRIMARY KEY, measured_at timestamptz, figures jsonb)"
         )
         cursor.execute(f"SELECT articles, measured_at, figures FROM {GROWTH_TABLE}")
-        return {articles: (at, figures) for articles, at, figures in cursor.fetchall()}
+        # Django's connection reads jsonb as its text.
+        return {articles: (at, json.loads(text)) for articles, at, text in cursor.fetchall()}
 
 
 def store_growth(articles, figures):
