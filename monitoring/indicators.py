@@ -23,7 +23,7 @@ from columns.admin_links import change_url, changelist_url
 from columns.models import Column, ColumnCategory
 from interaction import workflow as mailbox_workflow
 from interaction.models import Message, MessageKind
-from publishing.content_checks import Rule, check_text
+from publishing.content_checks import Rule, check_text, current_lexicon
 from publishing.models import Article, ArticleStatus, ServiceItem
 from publishing.selectors import (
     current_headlines,
@@ -275,9 +275,12 @@ def serious_errors(sites, t, now):
         status=ArticleStatus.PUBLISHED,
         published_at__gte=now - timedelta(days=t["scan_days"]),
     ).select_related("unit", "column")
-    # Every site's year of items: read in chunks, not all held at once.
+    # Every site's year of items: read in chunks, not all held at once, against the lists as
+    # they are at the start (one read of their version, not one per item).
+    lexicon = current_lexicon()
     for article in articles.iterator(chunk_size=2000):
-        findings = check_text(f"{article.title}\n{plain_text(article.body)}", hosts=())
+        text = f"{article.title}\n{plain_text(article.body)}"
+        findings = check_text(text, hosts=(), lexicon=lexicon)
         for finding in findings:
             if finding.rule in (Rule.SECRET_MARKER, Rule.WORDING):
                 evidence[article.column.site_id].append(

@@ -18,6 +18,7 @@ from .articles import awaiting_override, check_article, record_findings
 from .attachments import check_file
 from .checker import check_text
 from .findings import Finding, Rule, Severity
+from .lexicon import current_lexicon
 
 __all__ = [
     "Finding",
@@ -27,5 +28,6 @@ __all__ = [
     "check_article",
     "check_file",
     "check_text",
+    "current_lexicon",
     "record_findings",
 ]

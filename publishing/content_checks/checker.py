@@ -18,7 +18,7 @@ def _mail_domains(hosts):
     return tuple({host.removeprefix("www.") for host in hosts})
 
 
-def check_text(text, *, hrefs=(), fetch_links=False, hosts=None):
+def check_text(text, *, hrefs=(), fetch_links=False, hosts=None, lexicon=None):
     """检查文本: every finding in text, ordered by position.
 
     Checks secret markings, internal-use markers and sensitive words (block), the
@@ -26,10 +26,11 @@ def check_text(text, *, hrefs=(), fetch_links=False, hosts=None):
     masked) and links written out in the text against the blocked domains (block). hrefs
     are further links (e.g. from the HTML the text came from) to check too. fetch_links
     also tests whether internal pages exist and external links answer (warn); it is off
-    by default because citizen messages' links must not be fetched blindly.
+    by default because citizen messages' links must not be fetched blindly. lexicon: the
+    lists as read once (current_lexicon()) for a scan of many texts; by default read now.
     """
     text = text or ""
-    lexicon = current_lexicon()
+    lexicon = lexicon or current_lexicon()
     hosts = platform_hosts() if hosts is None else hosts
     findings = lexicon.find(text)
     findings.extend(lexicon.find_leader_order(text))
