@@ -6,7 +6,6 @@ identity and contact data show to the dispatcher and the holding unit's staff, e
 logged, and masked to everyone else.
 """
 
-
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
