@@ -12,10 +12,8 @@ working days in all approved by the head of the disclosure office (Art. 33).
 import re
 import secrets
 
-from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,8 +26,8 @@ from columns.selectors import has_role
 from interaction import rate_limits
 from interaction.images import MAX_IMAGES
 from interaction.services import deadline_versions
+from interaction.services.steps import email_citizen, unit_staff
 from interaction.working_days import WorkingCalendar, end_of_day, local_date, start_of_day
-from publishing.services import holders_of
 
 from . import notices, selectors, workflow
 from .models import (
@@ -152,21 +150,6 @@ def _required(text, message):
 def _require_unit(user, request, roles=(Role.LIAISON, Role.SECTION_HEAD)):
     if request.unit is None or not any(has_role(user, role, request.unit) for role in roles):
         raise PermissionDenied(_("Only the staff of the unit holding the request may do this."))
-
-
-def _unit_staff(unit, *roles):
-    return [user for role in roles for user in holders_of(role, unit)]
-
-
-def _email_applicant(request, subject, body):
-    """Tell the applicant by e-mail after commit; a failing mail server must not turn the
-    committed action into an error page."""
-    if not request.email:
-        return
-    address = request.email
-    transaction.on_commit(
-        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address]), robust=True
-    )
 
 
 def _new_code(length):
@@ -374,7 +357,7 @@ def submit_request(
         _store(request, password=password, unit=applicant["requested_unit"])
         for upload in images:
             RequestAttachment.objects.create(request=request, image=upload)
-        _email_applicant(
+        email_citizen(
             request,
             _("Your request for government information was received: %(code)s")
             % {"code": request.tracking_code},
@@ -432,7 +415,7 @@ def supply_clarification(*, request, text):
         % {"day": f"{request.period_start:%Y-%m-%d}"},
     )
     notify(
-        _unit_staff(request.unit, Role.LIAISON),
+        unit_staff(request.unit, Role.LIAISON),
         kind="disclosure_clarified",
         title=_("The applicant clarified request %(code)s") % {"code": request.tracking_code},
         url=change_url(request),
@@ -446,7 +429,7 @@ def supply_clarification(*, request, text):
 
 def _notify_assigned(request):
     notify(
-        _unit_staff(request.unit, Role.LIAISON, Role.SECTION_HEAD),
+        unit_staff(request.unit, Role.LIAISON, Role.SECTION_HEAD),
         kind="disclosure_assigned",
         title=_("Disclosure request to answer by %(due)s: %(code)s")
         % {"due": f"{local_date(request.due_at):%Y-%m-%d}", "code": request.tracking_code},
@@ -505,7 +488,7 @@ def request_clarification(
         comment=question,
         detail={"working_days": working_days},
     )
-    _email_applicant(
+    email_citizen(
         request,
         _("Please clarify your request %(code)s") % {"code": request.tracking_code},
         _(
@@ -610,7 +593,7 @@ def request_extension(*, request, by, working_days, reason):
         detail={"working_days": working_days},
     )
     notify(
-        _unit_staff(request.unit, *selectors.OFFICE_HEAD_ROLES),
+        unit_staff(request.unit, *selectors.OFFICE_HEAD_ROLES),
         kind="disclosure_extension_requested",
         title=_("Extension of %(n)s working days asked for: %(code)s")
         % {"n": working_days, "code": request.tracking_code},
@@ -644,7 +627,7 @@ def decide_extension(*, extension, by, approve, reason=""):
             by=by,
             note=extension.reason,
         )
-        _email_applicant(
+        email_citizen(
             request,
             _("The reply to your request %(code)s is extended") % {"code": request.tracking_code},
             _("It will be answered by %(due)s. Reason: %(reason)s")
@@ -702,7 +685,7 @@ def draft_reply(
     request.reply_drafted_by = by
     _fire(request, "draft_reply", by=by, detail={"reply_type": reply_type, "ground": ground})
     notify(
-        _unit_staff(request.unit, Role.SECTION_HEAD),
+        unit_staff(request.unit, Role.SECTION_HEAD),
         kind="disclosure_reply_drafted",
         title=_("Reply notice to approve: %(code)s") % {"code": request.tracking_code},
         url=change_url(request),
@@ -745,7 +728,7 @@ def approve_reply(*, request, by):
     name, content = notices.write_notice(request)
     request.notice.save(name, content, save=False)
     _fire(request, "approve_reply", by=by, detail={"reply_type": request.reply_type})
-    _email_applicant(
+    email_citizen(
         request,
         _("Your request %(code)s was answered") % {"code": request.tracking_code},
         "\n\n".join(notices.paragraphs(request))
@@ -828,9 +811,9 @@ def _alert_recipients(request, overdue):
     if request.unit is None:
         return list(selectors.dispatchers())
     if overdue:
-        leaders = _unit_staff(request.unit, Role.PRINCIPAL_LEADER, Role.DEPUTY_LEADER)
+        leaders = unit_staff(request.unit, Role.PRINCIPAL_LEADER, Role.DEPUTY_LEADER)
         return [*leaders, *selectors.dispatchers()]
-    return _unit_staff(request.unit, Role.LIAISON, Role.SECTION_HEAD) or list(
+    return unit_staff(request.unit, Role.LIAISON, Role.SECTION_HEAD) or list(
         selectors.dispatchers()
     )
 
@@ -855,7 +838,7 @@ def _withdraw(pk, now):
         "day": f"{local_date(request.clarification_due_at):%Y-%m-%d}"
     }
     _fire(request, "withdraw_unclarified", comment=reason)
-    _email_applicant(
+    email_citizen(
         request,
         _("Your request %(code)s was closed") % {"code": request.tracking_code},
         _("%(reason)s You may apply again.") % {"reason": reason},

@@ -59,15 +59,16 @@ def tracking_url(message):
     return absolute_url(message.site_id, "/interaction/messages/track/")
 
 
-def email_citizen(message, subject, body):
-    """Tell the citizen by e-mail (after commit); their address never leaves the mailbox.
+def email_citizen(case, subject, body):
+    """Tell the citizen who wrote case (a message, or disclosure's request) by e-mail, after
+    commit; their address never leaves the case.
 
     Robust: a failing mail server is logged and must not turn the committed action into an
     error page (a citizen told "error" after the message was stored would send it again).
     """
-    if not message.email:
+    if not case.email:
         return
-    address = message.email
+    address = case.email
     transaction.on_commit(
         lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address]), robust=True
     )
