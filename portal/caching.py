@@ -302,11 +302,10 @@ class PublicPageCacheMiddleware:
         response = self.get_response(request)
         read = request.GET.names_read()
         if self._storable(request, response) and _uses_whole_query(request):
+            full_key = _entry_key(request)
             # A stale entry under the same key is replaced, not a new variant.
-            replaces = entry is not None and key == _entry_key(request)
-            key = _entry_key(request)
-            if replaces or self._new_variant_allowed(request):
-                self._store(request, key, response, read)
+            if (entry is not None and key == full_key) or self._new_variant_allowed(request):
+                self._store(request, full_key, response, read)
         return response
 
     def _new_variant_allowed(self, request):
