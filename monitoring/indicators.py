@@ -23,8 +23,7 @@ from columns.admin_links import change_url, changelist_url
 from columns.models import Column, ColumnCategory
 from interaction import workflow as mailbox_workflow
 from interaction.models import Message, MessageKind
-from publishing.content_checks import Rule, check_text, current_lexicon
-from publishing.models import Article, ArticleStatus, ServiceItem
+from publishing.models import Article, ArticleStatus, PublishedFinding, ServiceItem
 from publishing.selectors import (
     current_headlines,
     homepage_section_columns,
@@ -42,7 +41,6 @@ from .models import (
     ScoringScheme,
 )
 from .selectors import latest_crawls
-from .tamper import plain_text
 
 VETO = IndicatorKind.VETO
 DEDUCTION = IndicatorKind.DEDUCTION
@@ -267,25 +265,26 @@ def _article_evidence(article, detail):
 
 
 def serious_errors(sites, t, now):
-    """Secret markers and serious wording errors in published items (the one content checker),
-    and forged publish dates: a publish time earlier than the approval that allowed it."""
+    """Secret markers and serious wording errors in published items (the one content checker's,
+    stored per item: PublishedFinding), and forged publish dates: a publish time earlier than
+    the approval that allowed it."""
     evidence = defaultdict(list)
-    articles = Article.objects.filter(
-        column__site__in=sites,
-        status=ArticleStatus.PUBLISHED,
-        published_at__gte=now - timedelta(days=t["scan_days"]),
-    ).select_related("unit", "column")
-    # Every site's year of items: read in chunks, not all held at once, against the lists as
-    # they are at the start (one read of their version, not one per item).
-    lexicon = current_lexicon()
-    for article in articles.iterator(chunk_size=2000):
-        text = f"{article.title}\n{plain_text(article.body)}"
-        findings = check_text(text, hosts=(), lexicon=lexicon)
-        for finding in findings:
-            if finding.rule in (Rule.SECRET_MARKER, Rule.WORDING):
-                evidence[article.column.site_id].append(
-                    _article_evidence(article, f"{finding.rule_label}: {finding.match}")
-                )
+    # The findings stored when each item was published (and again when the check lists
+    # changed): as many rows as errors, however many items are online. In the items' own
+    # order, each item's findings in the order of its text.
+    findings = (
+        PublishedFinding.objects.filter(
+            article__column__site__in=sites,
+            article__status=ArticleStatus.PUBLISHED,
+            article__published_at__gte=now - timedelta(days=t["scan_days"]),
+        )
+        .select_related("article__unit", "article__column")
+        .order_by("-article__published_at", "-article__created_at", "article", "position")
+    )
+    for finding in findings:
+        evidence[finding.article.column.site_id].append(
+            _article_evidence(finding.article, str(finding))
+        )
     forged = Article.objects.filter(
         column__site__in=sites,
         status=ArticleStatus.PUBLISHED,

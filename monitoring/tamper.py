@@ -10,7 +10,6 @@ changed there behind the review would pass it, and be published by the next rend
 
 import hashlib
 import re
-from html.parser import HTMLParser
 
 from django.conf import settings
 from django.db import transaction
@@ -22,39 +21,16 @@ from columns.admin_links import change_url
 from columns.notifications import notify
 from columns.selectors import liaisons_of, operators
 from columns.site_urls import object_url
+from publishing.sanitising import reader_text
 
 from .models import PageFingerprint, TamperAlert
 
 _SPACE = re.compile(r"\s+")
 
 
-class _Text(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.parts, self._skip = [], 0
-
-    def handle_starttag(self, tag, attrs):
-        self._skip += tag in ("script", "style")
-
-    def handle_endtag(self, tag):
-        self._skip -= tag in ("script", "style") and self._skip > 0
-
-    def handle_data(self, data):
-        if not self._skip:
-            self.parts.append(data)
-
-
-def plain_text(html):
-    """The text a reader sees in html (scripts and styles left out)."""
-    parser = _Text()
-    parser.feed(html or "")
-    parser.close()
-    return " ".join(parser.parts)
-
-
 def visible_text(html):
-    """plain_text without whitespace, so markup and layout changes don't count."""
-    return _SPACE.sub("", plain_text(html))
+    """reader_text without whitespace, so markup and layout changes don't count."""
+    return _SPACE.sub("", reader_text(html))
 
 
 def digest(text):

@@ -5,9 +5,11 @@ debris: style and class attributes, mso-* properties, <o:p> and <v:*> tags, span
 only fonts, lang="EN-US" on Chinese text, bookmark anchors, empty spacing paragraphs and
 pictures pointing at the author's disk. The structure (headings, paragraphs, lists, tables,
 emphasis, links) is kept and the debris dropped, so every body looks like the site's own.
+reader_text gives the text a reader sees in such a body.
 """
 
 import re
+from html.parser import HTMLParser
 
 import nh3
 
@@ -40,3 +42,28 @@ def clean_html(html):
     for debris in (_IMAGE_WITHOUT_SOURCE, _EMPTY_ANCHOR, _EMPTY_PARAGRAPH):
         cleaned = debris.sub("", cleaned)
     return cleaned.strip()
+
+
+class _Text(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts, self._skip = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        self._skip += tag in ("script", "style")
+
+    def handle_endtag(self, tag):
+        self._skip -= tag in ("script", "style") and self._skip > 0
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+def reader_text(html):
+    """The text a reader sees in html (scripts and styles left out), its text nodes joined
+    by spaces."""
+    parser = _Text()
+    parser.feed(html or "")
+    parser.close()
+    return " ".join(parser.parts)

@@ -21,7 +21,13 @@ from columns.notifications import notify
 from columns.selectors import is_operator
 
 from . import workflow
-from .content_checks import check_article, record_findings
+from .content_checks import check_article, current_lexicon, record_findings
+from .content_checks.published import (
+    RESCAN_BATCH,
+    record_published_findings,
+    stale_published_articles,
+    store_published_findings,
+)
 from .models import (
     Article,
     ArticleKind,
@@ -410,6 +416,7 @@ def _publish(article, *, by):
         year = timezone.localtime(article.published_at).year
         article.index_number = next_index_number(article.unit, year)
     article.save(update_fields=["status", "published_at", "index_number", "updated_at"])
+    record_published_findings(article)
     HeadlineDirective.objects.filter(article=article, executed_at__isnull=True).update(
         executed_at=now
     )
@@ -470,6 +477,7 @@ def withdraw(*, article, by, reason):
     article.withdrawn_at = timezone.now()
     article.withdrawal_reason = reason
     article.save(update_fields=["status", "withdrawn_at", "withdrawal_reason", "updated_at"])
+    record_published_findings(article)
     _keep_revision(article, by=by, note=_("Withdrawn: %(reason)s") % {"reason": reason})
     record("article_withdrawn", actor=by, target=article, detail={"reason": reason})
     transaction.on_commit(
@@ -532,10 +540,43 @@ def import_published(*, article, by, published_at):
             article.unit, timezone.localtime(published_at).year
         )
     article.save()
+    record_published_findings(article)
     _keep_revision(article, by=by, note=_("Imported from the previous website"))
     record("article_imported", actor=by, target=article)
     transaction.on_commit(lambda: article_published.send(sender=Article, article=article))
     return article
+
+
+# --- serious errors online -------------------------------------------------------------------
+
+
+def rescan_published_findings(*, version, after=0):
+    """刊发内容复查: once the check lists have changed to version, recompute the serious
+    errors of the next batch of published articles (by id, after the id after) that were not
+    computed against it.
+
+    Returns the id the following batch starts after, or None when none is left or the lists
+    have changed again (that change started its own rescan). Safe to run twice at once and to
+    start again anywhere: an article done against version is not read again.
+    """
+    lexicon = current_lexicon()
+    if lexicon.version != version:
+        return None
+    with transaction.atomic():
+        # Locked: an article withdrawn meanwhile must not get its findings back.
+        batch = list(
+            stale_published_articles(version)
+            .filter(pk__gt=after)
+            .select_for_update()
+            .only("pk", "title", "body")[:RESCAN_BATCH]
+        )
+        store_published_findings(batch, lexicon)
+    if batch:
+        return batch[-1].pk
+    # An article published behind the batches with the lists of before: once more round.
+    if after and stale_published_articles(version).exists():
+        return 0
+    return None
 
 
 # --- beat -----------------------------------------------------------------------------------
@@ -569,6 +610,7 @@ def expire_due_articles():
             if article.status == ArticleStatus.PUBLISHED and article.expires_at <= now:
                 workflow.fire(article, "expire")
                 article.save(update_fields=["status", "updated_at"])
+                record_published_findings(article)
                 _keep_revision(article, by=None, note=_("Expired"))
                 record("article_expired", target=article)
                 transaction.on_commit(

@@ -25,3 +25,13 @@ def check_article_links(article_id):
     """After an article is saved: fetch its external links and keep the full findings."""
     findings = services.check_links_after_save(article_id=article_id)
     return None if findings is None else len(findings)
+
+
+@shared_task
+def rescan_published_findings(version, after=0):
+    """After the check lists change: the serious errors of what is online recomputed, one
+    batch per task, each queueing the next; it stops once the lists change again."""
+    following = services.rescan_published_findings(version=version, after=after)
+    if following is not None:
+        rescan_published_findings.delay(version, following)
+    return following

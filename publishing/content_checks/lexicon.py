@@ -72,10 +72,12 @@ class Entry:
 class Lexicon:
     """One built automaton plus the blocked domains and leader lists of the same version.
 
-    leader_lists are (list name, names in their order) pairs.
+    leader_lists are (list name, names in their order) pairs; version is the
+    CheckListVersion number the lists were read at (None for lists given by hand).
     """
 
-    def __init__(self, entries, blocked_domains, leader_lists=()):
+    def __init__(self, entries, blocked_domains, leader_lists=(), version=None):
+        self.version = version
         self.automaton = ahocorasick.Automaton()
         by_word = {}
         for word, entry in entries:
@@ -243,8 +245,8 @@ def _entries():
             yield variant, entry
 
 
-def build_lexicon():
-    """Build the automaton from the lists as they are now."""
+def build_lexicon(version=None):
+    """Build the automaton from the lists as they are now (at version)."""
     domains = {
         domain: str(BlockedDomain.Category(category).label)
         for domain, category in BlockedDomain.objects.values_list("domain", "category")
@@ -254,7 +256,7 @@ def build_lexicon():
         "group", "name"
     ):
         lists.setdefault(group, []).append(name)
-    return Lexicon(list(_entries()), domains, lists.items())
+    return Lexicon(list(_entries()), domains, lists.items(), version=version)
 
 
 _built = {"version": None, "lexicon": None}
@@ -267,6 +269,6 @@ def current_lexicon():
     if _built["version"] != version:
         with _building:
             if _built["version"] != version:
-                _built["lexicon"] = build_lexicon()
+                _built["lexicon"] = build_lexicon(version)
                 _built["version"] = version
     return _built["lexicon"]

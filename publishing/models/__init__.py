@@ -20,6 +20,7 @@ from .checks import (
     ContentFinding,
     FindingOverride,
     LeaderName,
+    PublishedFinding,
     SensitiveWord,
     WordingCorrection,
 )
@@ -42,6 +43,7 @@ __all__ = [
     "IndexSequence",
     "LeaderName",
     "Origin",
+    "PublishedFinding",
     "ReviewChain",
     "ReviewDecision",
     "ReviewRun",

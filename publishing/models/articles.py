@@ -168,6 +168,11 @@ class Article(models.Model):
     )
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True, editable=False)
     withdrawal_reason = models.TextField(_("withdrawal reason"), blank=True, editable=False)
+    #: The CheckListVersion its PublishedFinding rows were computed against (null: none yet);
+    #: after a change of the lists the rescan recomputes the published items with another.
+    findings_version = models.PositiveBigIntegerField(
+        _("check lists' version of its published findings"), null=True, editable=False
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

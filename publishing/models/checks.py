@@ -4,11 +4,13 @@ The word lists, the wrong→right dictionary, the ordered lists of leaders' name
 blocked domains are edited in the admin; every change bumps the one CheckListVersion so
 each process rebuilds its automaton once.
 ContentFinding rows are an article's latest findings; FindingOverride records a reviewer
-letting a personal-data (or unreadable-attachment) block through on a review run, with why.
+letting a personal-data (or unreadable-attachment) block through on a review run, with why;
+PublishedFinding rows are the serious errors of what is online, for the compliance dashboard.
 """
 
 import re
 import secrets
+from functools import partial
 
 from django.conf import settings
 from django.core.cache import cache
@@ -59,6 +61,11 @@ class CheckListVersion(models.Model):
         # others, which may have re-read the old number meanwhile.
         cache.delete(cls.CACHE_KEY)
         transaction.on_commit(lambda: cache.delete(cls.CACHE_KEY))
+        # What is online is checked again against the lists as changed (not a model's job,
+        # but every change of the lists passes here; the task module imports the models).
+        from ..tasks import rescan_published_findings
+
+        transaction.on_commit(partial(rescan_published_findings.delay, number), robust=True)
 
 
 class CheckListEntry(models.Model):
@@ -283,6 +290,39 @@ class ContentFinding(models.Model):
     @property
     def overridable(self):
         return self.severity == "block" and self.rule in OVERRIDABLE_RULES
+
+
+class PublishedFinding(models.Model):
+    """严重错误 — a secret marker or wording error in a published article's title and body.
+
+    Computed when the article is published and again when the check lists change
+    (publishing.content_checks.published), so the compliance dashboard reads these rows
+    instead of checking every article online. Kept for published articles only.
+    """
+
+    article = models.ForeignKey(
+        "publishing.Article",
+        on_delete=models.CASCADE,
+        related_name="published_findings",
+        verbose_name=_("article"),
+    )
+    #: Its place among the article's findings, in the order of the text.
+    position = models.PositiveIntegerField(_("position"))
+    rule = models.CharField(_("rule"), max_length=40, choices=FindingRule.choices)
+    match = models.CharField(_("matched text"), max_length=500)
+
+    class Meta:
+        verbose_name = _("published item's serious error")
+        verbose_name_plural = _("published items' serious errors")
+        ordering = ["article", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "position"], name="one_published_finding_per_position"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_rule_display()}: {self.match}"
 
 
 class FindingOverride(models.Model):
