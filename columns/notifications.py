@@ -1,6 +1,7 @@
 """The one notification service: in-app notifications plus e-mail, each sent at most once."""
 
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -90,6 +91,72 @@ def notify(recipients, *, kind, title, body="", url="", key=None):
     if created:
         transaction.on_commit(lambda: _email([n.pk for n in created]), robust=True)
     return created
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One notification to its recipients: what notify takes, for notify_all."""
+
+    recipients: list
+    kind: str
+    title: str
+    body: str = ""
+    url: str = ""
+    key: str | None = None
+
+
+def notify_all(notices):
+    """Send many notices at once in a fixed number of queries, whatever their number: one
+    read of the keys already sent, one insert of the rest (a check that alerts the units of
+    every site). Each recipient is notified once per key, as by notify; returns the
+    notifications created now, e-mailed after commit as by notify."""
+    keys = {notice.key for notice in notices if notice.key is not None}
+    sent = _sent(keys) if keys else set()
+    new = []
+    for notice in notices:
+        for recipient in {r.pk: r for r in notice.recipients if r is not None}.values():
+            if notice.key is not None:
+                if (recipient.pk, notice.key) in sent:
+                    continue
+                sent.add((recipient.pk, notice.key))
+            new.append(
+                Notification(
+                    recipient=recipient,
+                    kind=notice.kind,
+                    title=notice.title,
+                    body=notice.body,
+                    url=notice.url,
+                    key=notice.key,
+                )
+            )
+    if not new:
+        return []
+    try:
+        with transaction.atomic():
+            created = Notification.objects.bulk_create(new)
+    except IntegrityError:
+        # A concurrent run sent some of these keys since the read: one at a time, as notify
+        # does, skipping those.
+        return [
+            notification
+            for notice in notices
+            for notification in notify(
+                notice.recipients,
+                kind=notice.kind,
+                title=notice.title,
+                body=notice.body,
+                url=notice.url,
+                key=notice.key,
+            )
+        ]
+    if created:
+        transaction.on_commit(lambda: _email([n.pk for n in created]), robust=True)
+    return created
+
+
+def _sent(keys):
+    """{(recipient id, key)} of the notifications already made with these keys."""
+    return set(Notification.objects.filter(key__in=keys).values_list("recipient_id", "key"))
 
 
 def send_pending_emails(now=None):

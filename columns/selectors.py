@@ -149,13 +149,26 @@ def operators():
     return get_user_model().objects.filter(groups__name=Role.OPERATOR, is_active=True)
 
 
+def _active_liaisons():
+    return get_user_model().objects.filter(groups__name=Role.LIAISON, is_active=True)
+
+
 def liaisons_of(unit):
     """The active liaison accounts of a unit (who hears about its columns' assignments)."""
     if unit is None:
         return get_user_model().objects.none()
-    return get_user_model().objects.filter(
-        staff_profile__unit=unit, groups__name=Role.LIAISON, is_active=True
-    )
+    return _active_liaisons().filter(staff_profile__unit=unit)
+
+
+def liaisons_by_unit(unit_ids):
+    """{unit id: [active liaison accounts]} of several units in one query, for alerts about
+    the columns of many units at once; a unit without a liaison is absent."""
+    liaisons = {}
+    for user in (
+        _active_liaisons().filter(staff_profile__unit__in=unit_ids).select_related("staff_profile")
+    ):
+        liaisons.setdefault(user.staff_profile.unit_id, []).append(user)
+    return liaisons
 
 
 def tree_paths(site_ids=None, *, field="slug", separator="/"):

@@ -46,7 +46,7 @@ def _freshness_history(site, now):
     for days_ago in range(HISTORY_DAYS, 0, -1):
         at = now - timedelta(days=days_ago)
         if timezone.localtime(at).date() not in have:
-            freshness.record_snapshot(freshness.measure(site, at=at))
+            freshness.record_snapshots(freshness.measure([site], at=at))
     freshness.check_site(site, at=now)
 
 

@@ -1,9 +1,12 @@
-"""栏目更新检查 — every column of a site measured against its update rule (SPEC §2, §5).
+"""栏目更新检查 — every column of every site measured against its update rule (SPEC §2, §5).
 
-A check reads a site in a fixed number of queries whatever its number of columns: the rules,
-the columns, and one aggregate of the last publish time and update counts per column. The
-verdicts are stored (ColumnFreshness: the current state, FreshnessSnapshot: one row per site,
-unit and day for trends) and the owning unit is alerted when a column turns worse.
+The check reads and writes many sites at once in a fixed number of queries: the rules, the
+columns of all the sites with their newest item, one aggregate of the update counts per column,
+then one read and bulk writes each for the day's snapshots (one row per site, unit and day, for
+trends) and the columns' current states (ColumnFreshness), and one read of the liaisons of
+every unit whose column turned worse, who are alerted in one insert. Sites go in batches of
+SITES_PER_BATCH, so the count is fixed per batch and no query reads more than a batch's rows;
+a bulk UPDATE takes ROWS_PER_UPDATE changed rows at a time.
 """
 
 from dataclasses import dataclass, field
@@ -16,8 +19,8 @@ from django.utils.translation import gettext as _
 
 from columns.admin_links import changelist_url
 from columns.models import Column, ColumnCategory, Site
-from columns.notifications import notify
-from columns.selectors import liaisons_of, update_rules
+from columns.notifications import Notice, notify_all
+from columns.selectors import liaisons_by_unit, update_rules
 from interaction.working_days import WorkingCalendar
 from publishing.models import Article, ArticleStatus
 
@@ -29,6 +32,10 @@ WARNING_SHARE = 0.8
 HOMEPAGE_MAX_GAP = timedelta(days=14)
 #: Worse states alert the owning unit; getting better does not.
 ALERTED_STATES = (FreshnessState.WARNING, FreshnessState.STALE, FreshnessState.BLANK)
+#: Sites checked together: their queries are fixed, their columns held in memory at once.
+SITES_PER_BATCH = 500
+#: Rows per UPDATE of a bulk write: one CASE statement over thousands of rows is quadratic.
+ROWS_PER_UPDATE = 500
 
 
 @dataclass
@@ -105,25 +112,28 @@ def _state(elapsed_share, last):
     return FreshnessState.OK
 
 
-def measure(site, *, at=None):
-    """The freshness of every column of site at instant at (now by default); reads only.
+def measure(sites, *, at=None):
+    """The freshness of every column of each site at instant at (now by default); reads only.
 
-    Three queries whatever the number of columns: the rules, the columns with their newest
-    item, and the update counts of this and last week and month. A column with sub-columns
-    is judged on everything published in its branch, as its page lists it.
+    Returns one SiteFreshness per site, in the order given. Three queries whatever the number
+    of sites and columns: the rules, the columns with their newest item, and the update counts
+    of this and last week and month. A column with sub-columns is judged on everything
+    published in its branch, as its page lists it.
     """
     at = at or timezone.now()
     today = timezone.localtime(at).date()
     week, last_week, month, last_month = _calendar_bounds(at)
     rules = update_rules()
+    results = {site.pk: SiteFreshness(site=site, at=at) for site in sites}
+    site_ids = list(results)
     published = Article.objects.filter(status=ArticleStatus.PUBLISHED, published_at__lte=at)
     # The newest item per column walks the (column, status, -published_at) index: one probe
-    # per column instead of reading every article the site ever published.
+    # per column instead of reading every article the sites ever published.
     newest = (
         published.filter(column=OuterRef("pk")).order_by("-published_at").values("published_at")[:1]
     )
     columns = list(
-        Column.objects.filter(site=site)
+        Column.objects.filter(site__in=site_ids)
         .select_related("unit")
         .annotate(newest=Subquery(newest))
         .order_by("tree_id", "lft")
@@ -131,7 +141,9 @@ def measure(site, *, at=None):
     # Update counts need only the items since the start of last month.
     stats = {
         row["column_id"]: row
-        for row in published.filter(column__site=site, published_at__gte=min(last_week, last_month))
+        for row in published.filter(
+            column__site__in=site_ids, published_at__gte=min(last_week, last_month)
+        )
         .order_by()
         .values("column_id")
         .annotate(
@@ -143,7 +155,8 @@ def measure(site, *, at=None):
     }
     empty = {"week": 0, "month": 0, "last_week": 0, "last_month": 0}
     branch = {c.pk: {**stats.get(c.pk, empty), "last": c.newest} for c in columns}
-    # Children come after their parent in tree order: walking backwards rolls each branch up.
+    # A tree lies within one site and children come after their parent in tree order:
+    # walking backwards rolls each branch up.
     for column in reversed(columns):
         parent = branch.get(column.parent_id)
         if parent is None:
@@ -154,11 +167,13 @@ def measure(site, *, at=None):
         for key in ("week", "month", "last_week", "last_month"):
             parent[key] += mine[key]
 
-    result = SiteFreshness(site=site, at=at)
     calendar = None
     for column in columns:
         if not _judged(column, today):
             continue
+        result = results[column.site_id]
+        # The alert names the site: the one already read, not a query per column.
+        column.site = result.site
         figures = branch[column.pk]
         last = figures["last"]
         gap = column.effective_max_gap(rules)
@@ -192,44 +207,52 @@ def measure(site, *, at=None):
             )
         )
 
-    homepage = [r.last_published_at for r in result.columns if r.column.on_homepage]
-    homepage = [last for last in homepage if last]
-    result.homepage_last_update = max(homepage) if homepage else None
-    result.homepage_state = _state(
-        (at - result.homepage_last_update) / HOMEPAGE_MAX_GAP if homepage else 0,
-        result.homepage_last_update,
-    )
-    totals = result.counts()
-    result.updates_week, result.updates_month = totals["updates_week"], totals["updates_month"]
-    return result
+    for result in results.values():
+        homepage = [r.last_published_at for r in result.columns if r.column.on_homepage]
+        homepage = [last for last in homepage if last]
+        result.homepage_last_update = max(homepage) if homepage else None
+        result.homepage_state = _state(
+            (at - result.homepage_last_update) / HOMEPAGE_MAX_GAP if homepage else 0,
+            result.homepage_last_update,
+        )
+        totals = result.counts()
+        result.updates_week, result.updates_month = totals["updates_week"], totals["updates_month"]
+    return list(results.values())
 
 
 @transaction.atomic
-def record_snapshot(result):
-    """Store the day's figures of the site and of each unit (overwriting the day's rows)."""
-    day = timezone.localtime(result.at).date()
-    unit_ids = sorted({r.column.unit_id for r in result.columns if r.column.unit_id})
+def record_snapshots(results):
+    """Store the day's figures of each site and of each of its units (overwriting the day's
+    rows): one read of the rows already there, then bulk writes."""
     existing = {
-        snap.unit_id: snap
-        for snap in FreshnessSnapshot.objects.filter(site=result.site, taken_on=day)
+        (snap.site_id, snap.unit_id, snap.taken_on): snap
+        for snap in FreshnessSnapshot.objects.filter(
+            site__in=[r.site for r in results],
+            taken_on__in={timezone.localtime(r.at).date() for r in results},
+        )
     }
     to_create, to_update = [], []
-    for unit_id in [None, *unit_ids]:
-        figures = result.counts(unit_id)
-        snap = existing.get(unit_id) or FreshnessSnapshot(
-            site=result.site, unit_id=unit_id, taken_on=day
-        )
-        snap.taken_at = result.at
-        for key, value in figures.items():
-            setattr(snap, key, value)
-        if unit_id is None:
-            snap.homepage_last_update = result.homepage_last_update
-            snap.homepage_state = result.homepage_state
-        (to_update if snap.pk else to_create).append(snap)
+    for result in results:
+        day = timezone.localtime(result.at).date()
+        unit_ids = sorted({r.column.unit_id for r in result.columns if r.column.unit_id})
+        for unit_id in [None, *unit_ids]:
+            figures = result.counts(unit_id)
+            snap = existing.get((result.site.pk, unit_id, day)) or FreshnessSnapshot(
+                site=result.site, unit_id=unit_id, taken_on=day
+            )
+            snap.taken_at = result.at
+            for key, value in figures.items():
+                setattr(snap, key, value)
+            if unit_id is None:
+                snap.homepage_last_update = result.homepage_last_update
+                snap.homepage_state = result.homepage_state
+            (to_update if snap.pk else to_create).append(snap)
     FreshnessSnapshot.objects.bulk_create(to_create)
     if to_update:
         FreshnessSnapshot.objects.bulk_update(
-            to_update, [*SNAPSHOT_FIGURES, "taken_at", "homepage_last_update", "homepage_state"]
+            to_update,
+            [*SNAPSHOT_FIGURES, "taken_at", "homepage_last_update", "homepage_state"],
+            batch_size=ROWS_PER_UPDATE,
         )
 
 
@@ -254,43 +277,48 @@ STATE_FIELDS = (
 
 
 @transaction.atomic
-def record_states(result):
+def record_states(results):
     """Keep each column's current state; alert its unit once when it turns worse.
 
     Rows are written only where something changed, so a quiet hour writes nothing. The alert's
     key is the column, the state and when it entered it: a second run finds it sent.
     """
-    existing = {f.column_id: f for f in ColumnFreshness.objects.filter(column__site=result.site)}
+    existing = {
+        f.column_id: f
+        for f in ColumnFreshness.objects.filter(column__site__in=[r.site for r in results])
+    }
     to_create, to_update, turned = [], [], []
-    for row in result.columns:
-        values = {
-            "state": row.state,
-            "last_published_at": row.last_published_at,
-            "max_gap_days": row.max_gap.days,
-            "updates_week": row.updates_week,
-            "updates_month": row.updates_month,
-            "below_minimum": row.below_minimum,
-        }
-        stored = existing.pop(row.column.pk, None)
-        if stored is None:
-            stored = ColumnFreshness(column=row.column, since=result.at, checked_at=result.at)
-            to_create.append(stored)
-        elif all(getattr(stored, k) == v for k, v in values.items()):
-            continue
-        else:
-            to_update.append(stored)
-        if stored.pk is None or stored.state != row.state:
-            stored.since = result.at
-            if row.state in ALERTED_STATES:
-                turned.append(stored)
-        stored.checked_at = result.at
-        for key, value in values.items():
-            setattr(stored, key, value)
+    for result in results:
+        for row in result.columns:
+            values = {
+                "state": row.state,
+                "last_published_at": row.last_published_at,
+                "max_gap_days": row.max_gap.days,
+                "updates_week": row.updates_week,
+                "updates_month": row.updates_month,
+                "below_minimum": row.below_minimum,
+            }
+            stored = existing.pop(row.column.pk, None)
+            if stored is None:
+                stored = ColumnFreshness(column=row.column, since=result.at, checked_at=result.at)
+                to_create.append(stored)
+            elif all(getattr(stored, k) == v for k, v in values.items()):
+                continue
+            else:
+                # The measured column, with its unit and site: the alert reads no more.
+                stored.column = row.column
+                to_update.append(stored)
+            if stored.pk is None or stored.state != row.state:
+                stored.since = result.at
+                if row.state in ALERTED_STATES:
+                    turned.append(stored)
+            stored.checked_at = result.at
+            for key, value in values.items():
+                setattr(stored, key, value)
     ColumnFreshness.objects.bulk_create(to_create)
     if to_update:
-        # Batches keep each CASE statement short: one over thousands of rows is quadratic.
         ColumnFreshness.objects.bulk_update(
-            to_update, [*STATE_FIELDS, "checked_at"], batch_size=500
+            to_update, [*STATE_FIELDS, "checked_at"], batch_size=ROWS_PER_UPDATE
         )
     if existing:
         # Columns no longer judged (a topic that ended, a column moved to the mailbox).
@@ -300,43 +328,55 @@ def record_states(result):
 
 
 def _alert(turned):
-    recipients = {}
+    """Each turned column's unit liaisons, all read in one query and notified at once."""
+    liaisons = liaisons_by_unit({f.column.unit_id for f in turned if f.column.unit_id})
+    titles = {
+        FreshnessState.WARNING: _("Column due for an update: %(column)s"),
+        FreshnessState.STALE: _("Column not updated in time: %(column)s"),
+        FreshnessState.BLANK: _("Blank column: %(column)s"),
+    }
+    notices = []
     for freshness in turned:
         column = freshness.column
-        if column.unit_id not in recipients:
-            recipients[column.unit_id] = list(liaisons_of(column.unit))
-        titles = {
-            FreshnessState.WARNING: _("Column due for an update: %(column)s"),
-            FreshnessState.STALE: _("Column not updated in time: %(column)s"),
-            FreshnessState.BLANK: _("Blank column: %(column)s"),
-        }
         last = (
             timezone.localtime(freshness.last_published_at).strftime("%Y-%m-%d")
             if freshness.last_published_at
             else _("never")
         )
-        notify(
-            recipients[column.unit_id],
-            kind="column_freshness",
-            title=titles[freshness.state] % {"column": column},
-            body=_(
-                "Site: %(site)s. Last update: %(last)s. The column must be updated at least "
-                "every %(days)s days."
+        notices.append(
+            Notice(
+                recipients=liaisons.get(column.unit_id, []),
+                kind="column_freshness",
+                title=titles[freshness.state] % {"column": column},
+                body=_(
+                    "Site: %(site)s. Last update: %(last)s. The column must be updated at "
+                    "least every %(days)s days."
+                )
+                % {"site": column.site, "last": last, "days": freshness.max_gap_days},
+                url=changelist_url(ColumnFreshness, column__id__exact=column.pk),
+                key=f"freshness:{column.pk}:{freshness.state}:{freshness.since.isoformat()}",
             )
-            % {"site": column.site, "last": last, "days": freshness.max_gap_days},
-            url=changelist_url(ColumnFreshness, column__id__exact=column.pk),
-            key=f"freshness:{column.pk}:{freshness.state}:{freshness.since.isoformat()}",
         )
+    notify_all(notices)
+
+
+def check_all(*, sites=None, at=None):
+    """栏目更新检查 of the given sites (every open site by default, the hourly check) at one
+    instant: measure, store the day's snapshots and the states, alert. Sites go in batches of
+    SITES_PER_BATCH, each in a fixed number of queries; returns one SiteFreshness per site."""
+    at = at or timezone.now()
+    if sites is None:
+        sites = Site.objects.filter(status=Site.Status.OPEN).order_by("pk")
+    sites = list(sites)
+    results = []
+    for start in range(0, len(sites), SITES_PER_BATCH):
+        batch = measure(sites[start : start + SITES_PER_BATCH], at=at)
+        record_snapshots(batch)
+        record_states(batch)
+        results.extend(batch)
+    return results
 
 
 def check_site(site, *, at=None):
-    """栏目更新检查 of one site: measure, store the day's snapshot and the states, alert."""
-    result = measure(site, at=at)
-    record_snapshot(result)
-    record_states(result)
-    return result
-
-
-def check_all(*, at=None):
-    """The hourly check of every open site."""
-    return [check_site(site, at=at) for site in Site.objects.filter(status=Site.Status.OPEN)]
+    """栏目更新检查 of one site: check_all of that site alone."""
+    return check_all(sites=[site], at=at)[0]

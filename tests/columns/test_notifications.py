@@ -4,10 +4,13 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from columns import notifications
 from columns.models import Notification
-from columns.notifications import notify
+from columns.notifications import Notice, notify, notify_all
 from columns.tasks import send_pending_notification_emails
 from portal.celery import app
 
@@ -27,6 +30,53 @@ def test_notification_with_key_is_sent_once(
     assert Notification.objects.filter(recipient=head, kind="test").count() == 1
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["edu_head@example.gov.cn"]
+
+
+def notices(number, recipients):
+    return [Notice(recipients, kind="test", title=f"栏目{n}", key=f"t:{n}") for n in range(number)]
+
+
+@pytest.mark.django_db
+def test_notify_all_sends_each_key_once_in_a_fixed_number_of_queries(
+    demo, user_named, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    edu, fin = user_named("edu_liaison"), user_named("fin_liaison")
+    notify([edu], kind="test", title="栏目0", key="t:0")
+    mail.outbox.clear()
+
+    def queries(number):
+        with CaptureQueriesContext(connection) as ctx:
+            with django_capture_on_commit_callbacks() as emails:
+                notify_all(notices(number, [edu, fin, edu]))
+        return len(ctx.captured_queries), emails
+
+    two, _emails = queries(2)
+    six, emails = queries(6)
+    assert two == six
+
+    sent = Notification.objects.filter(kind="test")
+    assert sorted(sent.filter(recipient=edu).values_list("key", flat=True)) == [
+        f"t:{n}" for n in range(6)
+    ]
+    assert sent.filter(recipient=fin).count() == 6
+    for email in emails:
+        email()
+    assert len(mail.outbox) == 8  # the 4 new keys of the second call, to 2 people
+    assert notify_all(notices(6, [edu, fin])) == []
+
+
+@pytest.mark.django_db
+def test_notify_all_skips_keys_a_concurrent_run_sent_after_its_read(demo, user_named, monkeypatch):
+    edu = user_named("edu_liaison")
+    notify([edu], kind="test", title="栏目1", key="t:1")
+    # The other run's row lands between this run's read and its insert.
+    monkeypatch.setattr(notifications, "_sent", lambda keys: set())
+
+    created = notify_all(notices(3, [edu]))
+
+    assert sorted(n.key for n in created) == ["t:0", "t:2"]
+    assert Notification.objects.filter(kind="test", recipient=edu).count() == 3
 
 
 @pytest.mark.django_db

@@ -2,18 +2,18 @@
 command, and a fixed number of queries whatever the number of columns."""
 
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from columns.models import Notification
+from columns.models import Column, Notification, Site
 from monitoring import freshness, tasks
 from monitoring.models import ColumnFreshness, FreshnessSnapshot, FreshnessState
 
-from .factories import instant, make_column, publish_in
+from .factories import instant, make_column, publish_in, unit
 
 pytestmark = pytest.mark.django_db
 
@@ -94,7 +94,7 @@ def test_blank_columns_are_counted_and_a_branch_with_content_is_not_blank(demo, 
     child = make_column(demo, "leaf", category="other", parent=parent)
     empty = make_column(demo, "empty", category="other")
     publish_in(child, T0 - timedelta(days=1))
-    before = freshness.measure(demo).counts()["blank"]
+    before = freshness.measure([demo])[0].counts()["blank"]
 
     run_check()
 
@@ -152,7 +152,7 @@ def test_homepage_rhythm_and_updates_per_week_and_month(demo, clock):
     column = make_column(demo, "home-news", on_homepage=True)
     for days_ago in (0, 1, 3, 10):
         publish_in(column, T0 - timedelta(days=days_ago, hours=-1), title=f"信息{days_ago}")
-    result = freshness.measure(demo, at=T0 + timedelta(hours=2))
+    (result,) = freshness.measure([demo], at=T0 + timedelta(hours=2))
     row = next(r for r in result.columns if r.column == column)
     assert row.updates_week == 1  # Monday 10:00 only; Sunday and earlier are last week
     assert row.updates_month == 2  # 1 and 2 March; 27 February is last month
@@ -200,3 +200,204 @@ def test_check_reads_a_site_in_the_same_number_of_queries_whatever_its_columns(d
         publish_in(column, T0 - timedelta(days=number + 1))
     freshness.check_site(demo)  # the new columns' first states
     assert queries() == before
+
+
+# --- every site at once -------------------------------------------------------------------
+
+
+def make_site(number):
+    return Site.objects.create(
+        name=f"更新检查测试网站{number}",
+        site_code=f"52010299{number:02d}",
+        icp_number="黔ICP备00000000号",
+        police_number="52010202000000",
+        sponsor="测试单位",
+        organiser="测试单位",
+    )
+
+
+def mixed_sites():
+    """Two sites whose columns are fresh, due, late, blank, special topics in and out of
+    their dates, a branch judged on its sub-columns, too few updates last week, a working-day
+    rule and a mailbox; the same slugs on both, with other dates, so that one site's figures
+    cannot pass for the other's."""
+    first, second = make_site(1), make_site(2)
+    publish_in(make_column(first, "fresh", on_homepage=True), T0 - timedelta(hours=1))
+    publish_in(make_column(first, "due", unit_key="fin"), T0 - timedelta(days=12))
+    publish_in(make_column(first, "late"), T0 - timedelta(days=20))
+    make_column(first, "empty", category="other")
+    ended = make_column(
+        first, "ended-topic", is_special_topic=True, topic_starts_on=date(2026, 1, 1)
+    )
+    ended.topic_ends_on = date(2026, 2, 1)
+    ended.save()
+    publish_in(ended, instant(2026, 1, 10, 9))
+    make_column(first, "future-topic", is_special_topic=True, topic_starts_on=date(2026, 4, 1))
+    running = make_column(
+        first,
+        "running-topic",
+        is_special_topic=True,
+        topic_starts_on=date(2026, 2, 1),
+        topic_ends_on=date(2026, 4, 30),
+    )
+    publish_in(running, T0 - timedelta(days=20))
+    branch = make_column(first, "branch", category="other")
+    leaf = make_column(first, "leaf", parent=branch)
+    publish_in(leaf, T0 - timedelta(hours=2))
+    publish_in(leaf, T0 - timedelta(days=3), title="上周信息")
+    make_column(first, "quiet", category="other", parent=branch)
+    below = make_column(first, "below", unit_key="fin", min_updates_per_week=2)
+    publish_in(below, T0 - timedelta(days=3))  # Friday: one item last week, two wanted
+    rhythm = make_column(first, "rhythm", category="other", max_working_days_between_updates=3)
+    # Thursday: Friday, Saturday 28 February (a make-up working day, 调休) and Monday: 3 of 3.
+    publish_in(rhythm, T0 - timedelta(days=4))
+    publish_in(make_column(second, "fresh", on_homepage=True), T0 - timedelta(days=15))
+    publish_in(make_column(second, "late"), T0 - timedelta(days=1))  # Sunday: last week
+    make_column(second, "mailbox", category="interaction")
+    return first, second
+
+
+def verdicts(result):
+    return {
+        r.column.slug: (
+            r.state,
+            r.last_published_at,
+            r.updates_week,
+            r.updates_month,
+            r.below_minimum,
+        )
+        for r in result.columns
+    }
+
+
+def test_check_all_gives_each_site_the_verdicts_of_its_own_columns(demo, clock):
+    clock.set(T0)
+    first, second = mixed_sites()
+    S = FreshnessState
+
+    results = {r.site: r for r in freshness.check_all()}
+
+    hour, two_hours = T0 - timedelta(hours=1), T0 - timedelta(hours=2)
+    assert verdicts(results[first]) == {
+        "fresh": (S.OK, hour, 1, 1, False),
+        "due": (S.WARNING, T0 - timedelta(days=12), 0, 0, False),
+        "late": (S.STALE, T0 - timedelta(days=20), 0, 0, False),
+        "empty": (S.BLANK, None, 0, 0, False),
+        "running-topic": (S.STALE, T0 - timedelta(days=20), 0, 0, False),
+        "branch": (S.OK, two_hours, 1, 1, False),
+        "leaf": (S.OK, two_hours, 1, 1, False),
+        "quiet": (S.BLANK, None, 0, 0, False),
+        "below": (S.WARNING, T0 - timedelta(days=3), 0, 0, True),
+        "rhythm": (S.WARNING, T0 - timedelta(days=4), 0, 0, False),
+    }
+    assert verdicts(results[second]) == {
+        "fresh": (S.STALE, T0 - timedelta(days=15), 0, 0, False),
+        "late": (S.OK, T0 - timedelta(days=1), 0, 1, False),
+    }
+    assert (results[first].homepage_state, results[first].homepage_last_update) == (S.OK, hour)
+    assert results[second].homepage_state == S.STALE
+    assert results[first].counts() == {
+        "columns": 10,
+        "ok": 3,
+        "warning": 3,
+        "stale": 2,
+        "blank": 2,
+        "updates_week": 2,
+        "updates_month": 2,
+    }
+    snapshots = {
+        (s.site_id, s.unit_id): s
+        for s in FreshnessSnapshot.objects.filter(site__in=[first, second], taken_on=T0.date())
+    }
+    assert set(snapshots) == {
+        (first.pk, None),
+        (first.pk, unit("edu").pk),
+        (first.pk, unit("fin").pk),
+        (second.pk, None),
+        (second.pk, unit("edu").pk),
+    }
+    fin = snapshots[first.pk, unit("fin").pk]
+    assert (fin.columns, fin.warning, fin.ok) == (2, 2, 0)
+    assert snapshots[second.pk, None].homepage_state == S.STALE
+    stored = dict(
+        ColumnFreshness.objects.filter(column__site__in=[first, second]).values_list(
+            "column__slug", "state"
+        )
+    )
+    assert "ended-topic" not in stored and "future-topic" not in stored
+    assert "mailbox" not in stored
+
+
+def alerted(sites):
+    """{(liaison, column)} of the freshness alerts about the columns of sites."""
+    columns = {c.pk: c for c in Column.objects.filter(site__in=sites)}
+    pairs = set()
+    for username, key in Notification.objects.filter(kind="column_freshness").values_list(
+        "recipient__username", "key"
+    ):
+        column = columns.get(int(key.split(":")[1]))
+        if column:
+            pairs.add((username, (column.site.site_code, column.slug)))
+    return pairs
+
+
+def test_check_all_alerts_each_columns_liaisons_once_per_turn(demo, clock):
+    clock.set(T0)
+    first, second = mixed_sites()
+
+    freshness.check_all()
+
+    a, b = first.site_code, second.site_code
+    assert alerted([first, second]) == {
+        ("fin_liaison", (a, "due")),
+        ("fin_liaison", (a, "below")),
+        ("edu_liaison", (a, "late")),
+        ("edu_liaison", (a, "empty")),
+        ("edu_liaison", (a, "running-topic")),
+        ("edu_liaison", (a, "quiet")),
+        ("edu_liaison", (a, "rhythm")),
+        ("edu_liaison", (b, "fresh")),
+    }
+    sent = Notification.objects.count()
+    freshness.check_all()
+    clock.set(T0 + timedelta(hours=1))
+    freshness.check_all()
+    assert Notification.objects.count() == sent
+
+
+def sites_turning_stale(count, first_number):
+    """count new sites, each with a homepage column of one unit, a branch of another and a
+    blank column: up to date at T0, late 15 days later."""
+    sites = []
+    for number in range(first_number, first_number + count):
+        site = make_site(number)
+        publish_in(make_column(site, "news", on_homepage=True), T0 - timedelta(hours=1))
+        branch = make_column(site, "finance", unit_key="fin")
+        publish_in(make_column(site, "budget", unit_key="fin", parent=branch), T0)
+        make_column(site, "blank", category="other")
+        sites.append(site)
+    return sites
+
+
+def queries_of_the_check_where_columns_turn_late(clock, sites):
+    """Only sites open: their first check at T0, then the counted one 15 days later, when
+    their columns turn late and their units are alerted."""
+    Site.objects.exclude(pk__in=[s.pk for s in sites]).update(status=Site.Status.CLOSED)
+    clock.set(T0)
+    freshness.check_all()
+    clock.set(T0 + timedelta(days=15))
+    sent = Notification.objects.filter(kind="column_freshness").count()
+    with CaptureQueriesContext(connection) as ctx:
+        results = freshness.check_all()
+    assert sorted(r.site.pk for r in results) == sorted(s.pk for s in sites)
+    assert all(r.counts()["stale"] == 3 for r in results)
+    assert Notification.objects.filter(kind="column_freshness").count() == sent + 3 * len(sites)
+    return len(ctx.captured_queries)
+
+
+def test_check_all_takes_the_same_number_of_queries_for_two_sites_as_for_five(demo, clock):
+    clock.set(T0)
+    two = queries_of_the_check_where_columns_turn_late(clock, sites_turning_stale(2, 10))
+    clock.set(T0)
+    five = queries_of_the_check_where_columns_turn_late(clock, sites_turning_stale(5, 20))
+    assert two == five
