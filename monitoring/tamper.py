@@ -5,7 +5,9 @@ What is served (the published files and live answers through the web server) is 
 staticsite.tamper, whose hourly task (staticsite.tasks.check_served_pages) runs this check too
 and alerts through raise_alert: one task, one alert path. This check keeps its own signal: the
 file check compares files with what the platform renders from the database, so an article
-changed there behind the review would pass it, and be published by the next render.
+changed there behind the review would pass it. The publisher asks keep_approved_text before it
+writes a page that shows an article's body, so such a change is never published: the approved
+body is put back from the revision that holds it, or the page is held for staff.
 """
 
 import hashlib
@@ -22,6 +24,7 @@ from columns.notifications import notify
 from columns.selectors import liaisons_of, operators
 from columns.site_urls import object_url
 from publishing.sanitising import reader_text
+from publishing.services import restore_approved_body
 
 from .models import PageFingerprint, TamperAlert
 
@@ -81,17 +84,65 @@ def check_article_texts(*, limit=None):
         fingerprint.checked_at, fingerprint.matched = now, not reason
         fingerprint.save(update_fields=["checked_at", "matched"])
         if reason:
-            article = fingerprint.article
-            raise_alert(
-                url=object_url(article),
-                reason=reason,
-                found_digest=digest(visible_text(article.body)),
-                subject=str(article),
-                fingerprint=fingerprint,
-                unit=article.unit,
-            )
+            _alert_text(fingerprint, reason)
             altered.append(fingerprint)
     return altered
+
+
+def _alert_text(fingerprint, reason):
+    article = fingerprint.article
+    raise_alert(
+        url=object_url(article),
+        reason=reason,
+        found_digest=digest(visible_text(article.body)),
+        subject=str(article),
+        fingerprint=fingerprint,
+        unit=article.unit,
+    )
+
+
+#: What keep_approved_text did with an article's text changed behind the review.
+RESTORED, HELD = "restored", "held"
+
+
+def keep_approved_text(article_id):
+    """Asked by the publisher before it writes a page that shows the article's body: None when
+    the text in the database is the approved text (or none was fingerprinted: never published
+    through the platform). Otherwise the finding is alerted (once per content) and the approved
+    body put back from the newest revision that holds it: RESTORED, the page may be rendered
+    again; HELD when no revision holds it or the fingerprint itself was altered (nothing here
+    to trust): the page served stays as it is and staff decide. One query when unchanged."""
+    fingerprint = (
+        PageFingerprint.objects.select_related("article", "article__column", "article__unit")
+        .filter(article_id=article_id)
+        .first()
+    )
+    reason = _text_finding(fingerprint) if fingerprint is not None else ""
+    if not reason:
+        return None
+    approved = None
+    if digest(fingerprint.text) == fingerprint.digest:
+        approved = _approved_revision(fingerprint)
+    if approved is None:
+        outcome = _("its page is held until staff restore the approved text")
+    else:
+        outcome = _("the approved text was put back and published")
+    _alert_text(
+        fingerprint, _("%(finding)s; %(outcome)s") % {"finding": reason, "outcome": outcome}
+    )
+    if approved is None:
+        return HELD
+    restore_approved_body(article=fingerprint.article, revision=approved)
+    return RESTORED
+
+
+def _approved_revision(fingerprint):
+    """The newest revision whose body is the text the fingerprint holds, or None."""
+    revisions = fingerprint.article.revisions.order_by("-number").only("number", "content")
+    for revision in revisions.iterator():
+        if visible_text(revision.content.get("body")) == fingerprint.text:
+            return revision
+    return None
 
 
 @transaction.atomic

@@ -475,6 +475,9 @@ STATIC_PAGES_COALESCE_SECONDS = float(os.environ.get("STATIC_PAGES_COALESCE_SECO
 # How many live answers the hourly tamper check (staticsite.tamper) requests through the web
 # server at MONITORING_SITE_ADDRESS; every file on disk is checked.
 STATIC_PAGES_TAMPER_SAMPLE = int(os.environ.get("STATIC_PAGES_TAMPER_SAMPLE", "50"))
+# The log of the published pages nginx on this machine answers (portal-public.conf's
+# portal_pages log), counted as visits by the workers: a one-host installation, no public host.
+STATIC_PAGES_LOCAL_ACCESS_LOG = os.environ.get("STATIC_PAGES_LOCAL_ACCESS_LOG", "")
 # The application answers the files itself (`make run`, no nginx); in production nginx does.
 STATIC_PAGES_SERVE = env_bool("STATIC_PAGES_SERVE")
 if STATIC_PAGES_SERVE:

@@ -501,6 +501,19 @@ def mark_invalid(*, article, by, validity):
 
 
 @transaction.atomic
+def restore_approved_body(*, article, revision):
+    """防篡改恢复: put back the body of revision, the text approved, after the body of a
+    published article was changed behind the review (found by monitoring.tamper); the article
+    stays published, its pages are rendered again, the log records it."""
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    article.body = revision.content["body"]
+    article.save(update_fields=["body", "updated_at"])
+    _keep_revision(article, by=None, note=_("Approved text restored after tampering"))
+    record("article_tamper_restored", target=article, detail={"revision": revision.number})
+    return article
+
+
+@transaction.atomic
 def order_headline(*, article, by, reason="", site=None):
     """头条指令: the operator orders an item into a site's homepage headline.
 

@@ -59,19 +59,25 @@ tasks.check_served_pages) hashes every file against its fingerprint and samples 
 MONITORING_SITE_ADDRESS, and the page that differs is written again (publish_page(force=True))
 and sent again; the same run compares a batch of articles' text in the database with the text
 approved when they were published (monitoring.tamper.check_article_texts), which the files
-cannot show: they are rendered from the database. Every finding goes through monitoring.tamper.
-raise_alert: a TamperAlert for the inspectors and a notification to the operators (and the
-article's unit's liaisons).
+cannot show: they are rendered from the database. Nor does a render publish such a change:
+publish_page asks monitoring.tamper.keep_approved_text before writing a page that shows an
+article's body (its page and print view, pages.article_in_full), and on a difference keeps the
+file served, puts the approved body back from the revision holding it (publishing.services.
+restore_approved_body) and renders again, or, with no such revision, holds the page ("held")
+for staff. Every finding goes through monitoring.tamper.raise_alert: a TamperAlert for the
+inspectors and a notification to the operators (and the article's unit's liaisons).
 
 Visits (访问量) of the pages a web server answers from files: the application counts the pages
 it answers (monitoring.visits.VisitCountingMiddleware, which under `make run` sits above
 serving.PublishedFileMiddleware and so counts the files it answers too). nginx answers the
 files without the application, so portal-public.conf logs each such answer (log_format
 portal_pages, one JSON line with nginx's $request_id, the time, host, URI, method, status and
-type), each public host's receiver lets the workers read that log (/visits-log/), and
-visit_log.import_visits (tasks.import_visits, every 5 minutes before the counters' flush) adds
-the lines appended since its last read to monitoring's counters by monitoring's rule of a visit
-(visits.is_visit). Its position per host (PublicHost.visits_log_offset, and the digest of the
-log's first line for the log's identity) moves with the lines counted, once each; after a
-rotation the rest of access.log.1 is read, then the new log (deploy/logrotate/portal-pages).
+type), each public host's receiver lets the workers read that log (/visits-log/), nginx on the
+application's own machine (a one-host installation, no PublicHost) leaves it in the file
+STATIC_PAGES_LOCAL_ACCESS_LOG, and visit_log.import_visits (tasks.import_visits, every 5 minutes
+before the counters' flush) adds the lines appended since its last read to monitoring's counters
+by monitoring's rule of a visit (visits.is_visit). One reader for both, with one position per
+log (models.VisitsLogPosition: the offset, and the digest of the log's first line for the log's
+identity) that moves with the lines counted, once each; after a rotation the rest of
+access.log.1 is read, then the new log (deploy/logrotate/portal-pages).
 """

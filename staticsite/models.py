@@ -2,6 +2,8 @@
 rendered again (待发布)."""
 
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 
 
 class ContentTag(models.Model):
@@ -83,8 +85,7 @@ class PublicHost(models.Model):
     """公网发布主机 (分发目标) — a public web host whose nginx serves its own copy of the files:
     the workers send it every change after the last one it acknowledged (its receiver's
     answer to the PUT or DELETE), so a host that was down catches up on the next run. Its log
-    of the pages it served is read from visits_log_offset on, while the log's first line
-    still has the digest visits_log_head (staticsite.visit_log)."""
+    of the pages it served is read through the receiver too (VisitsLogPosition)."""
 
     name = models.CharField(max_length=100, unique=True)
     receiver_url = models.URLField(
@@ -94,8 +95,30 @@ class PublicHost(models.Model):
     acknowledged = models.BigIntegerField(default=0)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
-    visits_log_head = models.CharField(max_length=64, blank=True)
-    visits_log_offset = models.BigIntegerField(default=0)
 
     def __str__(self):
         return self.name
+
+
+class VisitsLogPosition(models.Model):
+    """访问日志读取位置 — how far a web server's log of the published pages it answered was
+    counted (staticsite.visit_log): the offset read up to, while the log's first line still
+    has the sha256 head. One per public host, and one without a host for the log of nginx on
+    the application's own machine (STATIC_PAGES_LOCAL_ACCESS_LOG)."""
+
+    public_host = models.OneToOneField(
+        PublicHost, null=True, blank=True, on_delete=models.CASCADE, related_name="visits_log"
+    )
+    head = models.CharField(max_length=64, blank=True)
+    offset = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            # Unique with the local log's empty host counted as one value: one row per log.
+            models.UniqueConstraint(
+                Coalesce("public_host", Value(0)), name="visits_log_position_per_log"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.public_host or 'local'} @{self.offset}"

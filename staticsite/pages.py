@@ -7,6 +7,7 @@ pages are its path with ?page=N; its other query strings (the catalogue's filter
 answered by the application.
 """
 
+import re
 from math import ceil
 
 from columns.models import Column, Site, SiteHost
@@ -57,6 +58,16 @@ def message_list_paths(site):
 
 def article_paths(pk):
     return [f"/articles/{pk}/", f"/articles/{pk}/print/"]
+
+
+_ARTICLE_PATH = re.compile(r"/articles/(\d+)/(?:print/)?")
+
+
+def article_in_full(path):
+    """The pk of the article whose body the page at path shows (its page and its print view,
+    article_paths; lists and feeds show titles and summaries only), or None."""
+    match = _ARTICLE_PATH.fullmatch(path)
+    return int(match[1]) if match else None
 
 
 def site_paths(site):

@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
+from monitoring import tamper as article_tamper
 from publishing import page_tags
 
 from . import pages, rendering
@@ -18,7 +19,7 @@ from .models import ContentTag, FileChange, PendingRender, PublishedPage
 
 logger = logging.getLogger(__name__)
 
-WRITTEN, UNCHANGED, REMOVED = "written", "unchanged", "removed"
+WRITTEN, UNCHANGED, REMOVED, HELD = "written", "unchanged", "removed", "held"
 
 
 # --- from a change to the pages it touches ------------------------------------------------------
@@ -128,12 +129,27 @@ def withdraw(file):
 def publish_page(*, site_id, host, path, force=False):
     """Render host + path and write its file, or delete the file when the page is no longer
     a public page that is the same for everyone (gone, withdrawn, offline, or visitor
-    dependent): the application then answers it. Returns WRITTEN, UNCHANGED or REMOVED.
-    force writes the file even when it is unchanged (a public host served other bytes)."""
+    dependent): the application then answers it. Returns WRITTEN, UNCHANGED, REMOVED or HELD.
+    force writes the file even when it is unchanged (a public host served other bytes).
+
+    防篡改: a page that shows an article's body is written only while the article's text in
+    the database is the text approved (monitoring.tamper.keep_approved_text, asked after the
+    render so that a change made during it is seen too). Changed behind the review, the text
+    is alerted and put back from the approved revision, and the page rendered again; with no
+    such revision the file served is kept as it is and HELD returned."""
     started = timezone.now()
     file = rendering.file_for(host, path)
     # Rendered before the writes' transaction, which stays short (on SQLite it locks all).
     rendered = rendering.render(host, path)
+    article_id = pages.article_in_full(path)
+    if rendered.publishable and article_id is not None:
+        kept = article_tamper.keep_approved_text(article_id)
+        if kept == article_tamper.RESTORED:
+            # Written only if the approved text is still there once rendered again.
+            rendered = rendering.render(host, path)
+            kept = article_tamper.keep_approved_text(article_id)
+        if kept is not None:
+            return HELD
     with transaction.atomic():
         return _store_page(site_id, host, path, file, rendered, started, force)
 

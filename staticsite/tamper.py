@@ -3,8 +3,9 @@ a hash each), and a sample of live answers through the web server's address agai
 difference is alerted and the file restored from a fresh render, which the public hosts then
 receive again. The same run checks a batch of articles' text in the database against the text
 approved (monitoring.tamper.check_article_texts): a change there passes the file check, as the
-files are rendered from the database, and would be published by the next render. Every finding
-is told through monitoring.tamper.raise_alert (a TamperAlert record and one notification)."""
+files are rendered from the database (no render publishes it: services.publish_page). Every
+finding is told through monitoring.tamper.raise_alert (a TamperAlert record and one
+notification)."""
 
 import hashlib
 import logging

@@ -30,8 +30,9 @@ def distribute():
 
 @shared_task
 def import_visits():
-    """访问量: what each public host's log of the published pages it answered gained since the
-    last import, into the visit counters (monitoring.tasks.flush_visits writes them down)."""
+    """访问量: what each public host's log of the published pages it answered, and the local
+    nginx's (STATIC_PAGES_LOCAL_ACCESS_LOG), gained since the last import, into the visit
+    counters (monitoring.tasks.flush_visits writes them down)."""
     return visit_log.import_visits()
 
 

@@ -292,6 +292,7 @@ ACTION_LABELS = {
     "article_published": _("Article published"),
     "article_scheduled": _("Article scheduled"),
     "article_submitted": _("Article submitted for review"),
+    "article_tamper_restored": _("Article's approved text restored after tampering"),
     "article_withdrawn": _("Article withdrawn"),
     "backup_made": _("Backup made"),
     "calendar_changed": _("Working-day calendar changed"),
