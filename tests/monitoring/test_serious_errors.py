@@ -107,6 +107,8 @@ def test_a_new_dictionary_entry_finds_the_wrong_word_in_items_already_published(
     assert details(demo, "通知一") == []
     version = Article.objects.get(title="通知一").findings_version
     assert not Article.objects.filter(status="published").exclude(findings_version=version)
+    # Started again (a lost task, the command): nothing is left to read.
+    assert services.rescan_published_findings(version=version) is None
 
 
 def test_a_rescan_for_lists_changed_since_does_nothing(demo):
