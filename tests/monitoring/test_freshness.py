@@ -1,5 +1,6 @@
 """栏目更新检查: states at the right moments, blank columns, alerts once per change, the
-command, and a fixed number of queries whatever the number of columns."""
+command, every site at once with each its own verdicts, and a fixed number of queries whatever
+the number of columns or of sites."""
 
 import json
 from datetime import date, timedelta
