@@ -508,6 +508,8 @@ def restore_approved_body(*, article, revision):
     article = Article.objects.select_for_update().get(pk=article.pk)
     article.body = revision.content["body"]
     article.save(update_fields=["body", "updated_at"])
+    # A rescan may have read the altered body meanwhile.
+    record_published_findings(article)
     _keep_revision(article, by=None, note=_("Approved text restored after tampering"))
     record("article_tamper_restored", target=article, detail={"revision": revision.number})
     return article

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from monitoring.indicators import assess
 from portal.celery import app as celery_app
 from publishing import services
+from publishing.content_checks import current_lexicon
 from publishing.content_checks.lexicon import Lexicon
 from publishing.models import Article, PublishedFinding, WordingCorrection
 from publishing.models.checks import FindingRule
@@ -161,3 +162,18 @@ def test_the_command_fills_the_findings_of_items_published_before_they_were_stor
     again = StringIO()
     call_command("rescan_published_findings", stdout=again)
     assert " 0 " in again.getvalue()
+
+
+def test_the_approved_text_put_back_after_tampering_is_what_the_dashboard_checks(demo):
+    article = publish_in(make_column(demo, "tampered"), title="公告", body="<p>公告正文。</p>")
+    approved = article.revisions.order_by("-number").first()
+    # Arranged: the body changed behind the review, then a change of the lists rescanned it.
+    Article.objects.filter(pk=article.pk).update(body="<p>内部资料。</p>")
+    WordingCorrection.objects.create(wrong="报峻", right="报送", kind="typo")
+    version = current_lexicon().version
+    assert services.rescan_published_findings(version=version) is not None
+    assert details(demo, "公告") == [secret("内部资料")]
+
+    services.restore_approved_body(article=article, revision=approved)
+
+    assert details(demo, "公告") == []
