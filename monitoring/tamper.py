@@ -139,7 +139,7 @@ def keep_approved_text(article_id):
 def _approved_revision(fingerprint):
     """The newest revision whose body is the text the fingerprint holds, or None."""
     revisions = fingerprint.article.revisions.order_by("-number").only("number", "content")
-    for revision in revisions.iterator():
+    for revision in revisions:
         if visible_text(revision.content.get("body")) == fingerprint.text:
             return revision
     return None
