@@ -470,8 +470,9 @@ BACKUP_KEEP = int(os.environ.get("BACKUP_KEEP", "14"))
 STATIC_PAGES_ROOT = Path(os.environ.get("STATIC_PAGES_ROOT", VAR_DIR / "pages"))
 # Changes re-render their pages (through Celery); off under tests except where they ask for it.
 STATIC_PAGES_ENABLED = env_bool("STATIC_PAGES_ENABLED", not TESTING)
-# How long a render waits after a change, so that a burst of edits renders each page once.
-STATIC_PAGES_COALESCE_SECONDS = float(os.environ.get("STATIC_PAGES_COALESCE_SECONDS", "2"))
+# How long a render waits after a change, so that a burst of edits (ten in a second) renders
+# each page once; part of every approval's time to the files.
+STATIC_PAGES_COALESCE_SECONDS = float(os.environ.get("STATIC_PAGES_COALESCE_SECONDS", "1"))
 # How many live answers the hourly tamper check (staticsite.tamper) requests through the web
 # server at MONITORING_SITE_ADDRESS; every file on disk is checked.
 STATIC_PAGES_TAMPER_SAMPLE = int(os.environ.get("STATIC_PAGES_TAMPER_SAMPLE", "50"))
