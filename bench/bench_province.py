@@ -687,9 +687,9 @@ def report(latest, growth, built_seconds):
             "unit": "s",
             "target": f"fixed queries per batch of {freshness.SITES_PER_BATCH} sites",
             "met": f["queries"] < f["sites"],
-            "detail": f"{f['queries']} queries in {f['batches']} batches (the reads are fixed per "
-            f"batch; each bulk UPDATE takes {freshness.ROWS_PER_UPDATE} changed rows); "
-            f"{f['ms_per_site']} ms per site",
+            "detail": f"{f['queries']} queries in {f['batches']} batches (fixed per batch: the "
+            "reads, and one delete and one insert of the changed states, of the snapshots and "
+            f"of the alerts); {f['ms_per_site']} ms per site",
         },
         {
             "name": f"province compliance dashboard, all {d['sites']} sites: dashboard_view for "

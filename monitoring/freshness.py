@@ -3,11 +3,10 @@
 The check reads and writes many sites at once in a fixed number of queries: the rules, the
 columns of all the sites with their newest item and one aggregate of the update counts per
 column; the day's snapshots (one row per site, unit and day, for trends) replaced by one
-delete and one insert; one read and bulk writes of the columns' current states
-(ColumnFreshness); one read of the liaisons of every unit whose column turned worse, and one
-insert of their alerts. Sites go in batches of SITES_PER_BATCH, so the count is fixed per
-batch and no query reads more than a batch's rows; a bulk UPDATE of states takes
-ROWS_PER_UPDATE changed rows at a time.
+delete and one insert; one read of the columns' current states (ColumnFreshness), the
+changed and new ones written by one delete and one insert; one read of the liaisons of every
+unit whose column turned worse, and one insert of their alerts. Sites go in batches of
+SITES_PER_BATCH, so the count is fixed per batch and no query reads more than a batch's rows.
 """
 
 from dataclasses import dataclass, field
@@ -35,8 +34,6 @@ HOMEPAGE_MAX_GAP = timedelta(days=14)
 ALERTED_STATES = (FreshnessState.WARNING, FreshnessState.STALE, FreshnessState.BLANK)
 #: Sites checked together: their queries are fixed, their columns held in memory at once.
 SITES_PER_BATCH = 500
-#: Rows per UPDATE of a bulk write: one CASE statement over thousands of rows is quadratic.
-ROWS_PER_UPDATE = 500
 
 
 @dataclass
@@ -250,17 +247,6 @@ def record_snapshots(results):
     FreshnessSnapshot.objects.bulk_create(snapshots)
 
 
-STATE_FIELDS = (
-    "state",
-    "since",
-    "last_published_at",
-    "max_gap_days",
-    "updates_week",
-    "updates_month",
-    "below_minimum",
-)
-
-
 @transaction.atomic
 def record_states(results):
     """Keep each column's current state; alert its unit once when it turns worse.
@@ -300,11 +286,11 @@ def record_states(results):
             stored.checked_at = result.at
             for key, value in values.items():
                 setattr(stored, key, value)
-    ColumnFreshness.objects.bulk_create(to_create)
     if to_update:
-        ColumnFreshness.objects.bulk_update(
-            to_update, [*STATE_FIELDS, "checked_at"], batch_size=ROWS_PER_UPDATE
-        )
+        # Changed rows are put back with their ids by one delete and one insert: a bulk
+        # UPDATE builds a CASE per row and field, in batches, milliseconds of Python a row.
+        ColumnFreshness.objects.filter(pk__in=[f.pk for f in to_update]).delete()
+    ColumnFreshness.objects.bulk_create([*to_update, *to_create])
     if existing:
         # Columns no longer judged (a topic that ended, a column moved to the mailbox).
         ColumnFreshness.objects.filter(pk__in=[f.pk for f in existing.values()]).delete()
