@@ -64,7 +64,8 @@ class PublicHostOnLoopback:
         d = self.directory
         (d / "nginx.conf").write_text(
             f"pid {d}/nginx.pid;\nerror_log {d}/nginx-error.log;\nevents {{}}\n"
-            f"http {{\n include /etc/nginx/mime.types;\n access_log off;\n"
+            # Every other answer is logged as Debian's nginx.conf logs it.
+            f"http {{\n include /etc/nginx/mime.types;\n access_log {d}/access.log;\n"
             f" client_body_temp_path {d}/body;\n proxy_temp_path {d}/proxy;\n"
             f"{public}\n{receiver}\n}}\n"
         )
@@ -87,6 +88,17 @@ class PublicHostOnLoopback:
         while not self.visits_log.exists() and time.monotonic() < deadline:
             time.sleep(0.05)
         assert self.visits_log.exists(), "nginx did not open a new log"
+
+    def flush_logs(self):
+        """nginx writes its buffered log lines (deploy: buffer=64k flush=5s) when told to
+        reopen its logs, as it would after 5 s."""
+        size = self.visits_log.stat().st_size if self.visits_log.exists() else 0
+        self.process.send_signal(signal.SIGUSR1)
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            if self.visits_log.exists() and self.visits_log.stat().st_size > size:
+                return
+            time.sleep(0.05)
 
     def stop(self):
         if self.process is not None:

@@ -67,6 +67,7 @@ def test_pages_nginx_answers_from_files_are_counted_once_from_its_log(
     assert get(logged_host.port, "/?from=mail", EDU_HOST)[2].startswith(APPLICATION_MARK)
     assert get(logged_host.port, "/no-such-page/", EDU_HOST)[2].startswith(APPLICATION_MARK)
 
+    logged_host.flush_logs()
     assert import_visits(django_capture_on_commit_callbacks) == {"public-a": 6}
     assert visits_today(inspector, edu_published) == before + 6
     # The next round reads only what was appended since: nothing is counted twice.
@@ -76,6 +77,7 @@ def test_pages_nginx_answers_from_files_are_counted_once_from_its_log(
     paged = paged_column()
     for _i in range(3):
         assert get(logged_host.port, paged.path, PORTAL_HOST)[0] == 200
+    logged_host.flush_logs()
     assert import_visits(django_capture_on_commit_callbacks) == {"public-a": 3}
     monitoring_tasks.flush_visits.run()
     # ?page=N counts under its list's address, as the application counts it.
@@ -93,12 +95,14 @@ def test_a_rotated_log_is_read_to_its_end_and_the_new_log_from_its_start(
     before = visits_today(inspector, edu_published)
     for _i in range(2):
         get(logged_host.port, "/", EDU_HOST)
+    logged_host.flush_logs()
     assert import_visits(django_capture_on_commit_callbacks) == {"public-a": 2}
     for _i in range(3):
         get(logged_host.port, "/", EDU_HOST)  # after the import, before the rotation
     logged_host.rotate_logs()
     for _i in range(4):
         get(logged_host.port, "/", EDU_HOST)
+    logged_host.flush_logs()
     assert import_visits(django_capture_on_commit_callbacks) == {"public-a": 3 + 4}
     assert import_visits(django_capture_on_commit_callbacks) == {"public-a": 0}
     assert visits_today(inspector, edu_published) == before + 9
@@ -106,6 +110,7 @@ def test_a_rotated_log_is_read_to_its_end_and_the_new_log_from_its_start(
     logged_host.rotate_logs()  # rotated with nothing new, then an empty log
     assert import_visits(django_capture_on_commit_callbacks) == {"public-a": 0}
     get(logged_host.port, "/", EDU_HOST)
+    logged_host.flush_logs()
     assert import_visits(django_capture_on_commit_callbacks) == {"public-a": 1}
     assert visits_today(inspector, edu_published) == before + 10
 
@@ -121,6 +126,7 @@ def test_a_host_whose_log_cannot_be_read_keeps_its_position(
     assert "127.0.0.1" in done["public-a"]
     assert not VisitsLogPosition.objects.exists()  # nothing read, no position kept
     logged_host.start()
+    logged_host.flush_logs()
     assert import_visits(django_capture_on_commit_callbacks) == {"public-a": 1}
 
 

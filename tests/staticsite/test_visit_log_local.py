@@ -122,6 +122,7 @@ def test_a_page_nginx_answers_on_a_one_host_installation_is_counted(
         assert not PublicHost.objects.exists()
         status, _headers, body = get(nginx.port, "/", PORTAL_HOST)
         assert (status, body.decode()) == (200, "<!doctype html><title>首页</title>")
+        nginx.flush_logs()
         assert import_visits(django_capture_on_commit_callbacks) == {"local": 1}
         assert import_visits(django_capture_on_commit_callbacks) == {"local": 0}
         assert visits_of("/") == 1
