@@ -43,6 +43,7 @@ def logged_host(demo):
 def test_two_imports_at_once_count_each_line_once(logged_host):
     for _i in range(VISITS):
         assert get(logged_host.port, "/", PORTAL_HOST)[0] == 200
+    logged_host.flush_logs()
     outcomes = run_at_once(visit_log.import_visits, visit_log.import_visits)
     counted = sorted(result["public-a"] for kind, result in outcomes if kind == "ok")
     assert counted == [0, VISITS], outcomes
