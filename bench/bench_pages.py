@@ -111,6 +111,14 @@ def server_page_cache(env):
     ).stdout.strip()
 
 
+def restarted(server, env):
+    """The server stopped and started again with env (WhiteNoise indexes STATIC_ROOT and
+    settings are read only when a worker starts)."""
+    server.terminate()
+    server.wait(timeout=30)
+    return subprocess.Popen(server.args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+
+
 def main():
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install -y wrk")
@@ -146,9 +154,7 @@ def main():
         # WhiteNoise indexes STATIC_ROOT when a worker starts, so the server is restarted.
         static_dir.mkdir(parents=True, exist_ok=True)
         (static_dir / "article.html").write_bytes(page)
-        server.terminate()
-        server.wait(timeout=30)
-        server = subprocess.Popen(server.args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+        server = restarted(server, env)
         static_url = f"{origin}{settings.STATIC_URL}bench/article.html"
         static_body = wait_for(static_url)
         assert len(static_body) == len(page), (len(static_body), len(page))
@@ -158,12 +164,8 @@ def main():
         static_rate, static_errors = wrk(static_url)
         cached_rate, cached_errors = wrk(origin + article_path)
         # The same server with its page cache's store off (bench/uncached_settings.py).
-        server.terminate()
-        server.wait(timeout=30)
         uncached_env = {**env, "DJANGO_SETTINGS_MODULE": UNCACHED_SETTINGS}
-        server = subprocess.Popen(
-            server.args, cwd=ROOT, env=uncached_env, stdout=subprocess.DEVNULL
-        )
+        server = restarted(server, uncached_env)
         wait_for(origin + article_path)
         uncached_rate, uncached_errors = wrk(origin + article_path)
         uncached_cache = server_page_cache(uncached_env)
