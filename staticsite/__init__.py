@@ -71,7 +71,7 @@ Visits (访问量) of the pages a web server answers from files: the application
 it answers (monitoring.visits.VisitCountingMiddleware, which under `make run` sits above
 serving.PublishedFileMiddleware and so counts the files it answers too). nginx answers the
 files without the application, so portal-public.conf logs each such answer (log_format
-portal_pages, one JSON line with nginx's $request_id, the time, host, URI, method, status and
+portal_pages, one JSON line with an id unique to the request, the time, host, URI, method, status and
 type), each public host's receiver lets the workers read that log (/visits-log/), nginx on the
 application's own machine (a one-host installation, no PublicHost) leaves it in the file
 STATIC_PAGES_LOCAL_ACCESS_LOG, and visit_log.import_visits (tasks.import_visits, every 5 minutes

@@ -38,7 +38,7 @@ def installation(django_db_setup):
 
 def pytest_collection_modifyitems(items):
     """All installation tests in one test process (make test runs with --dist loadgroup): two
-    installations at once would run collectstatic into the same staticfiles/ together."""
+    installations at once would start twice the processes on a 2-core machine."""
     here = Path(__file__).parent
     for item in items:
         if here in Path(item.fspath).parents:

@@ -116,10 +116,13 @@ def wait_for_port(port, process, seconds=60):
     pytest.fail(f"nothing listened on {port} within {seconds} s")
 
 
-def nginx_site(conf, *, http_port, https_port, upstream_port, certificate, media, pages=None):
-    """deploy/nginx/<conf> with loopback ports, a test certificate, test media and pages, and
-    its logs in nginx-logs/ beside the media folder (made here)."""
-    text = nginx_logs_beside(installed((DEPLOY / "nginx" / conf).read_text()), media)
+def nginx_site(
+    conf, *, http_port, https_port, upstream_port, certificate, media, static, pages=None
+):
+    """deploy/nginx/<conf> with loopback ports, a test certificate, test media, static files
+    and pages, and its logs in nginx-logs/ beside the media folder (made here)."""
+    text = (DEPLOY / "nginx" / conf).read_text().replace(f"{INSTALL_DIR}/staticfiles/", f"{static}/")
+    text = nginx_logs_beside(installed(text), media)
     if pages is not None:
         text = text.replace("/srv/portal/pages", str(pages))
     text = re.sub(r"\n\s*listen \[::\]:\d+[^;]*;", "", text)
@@ -172,6 +175,9 @@ class Installation:
         self.processes = []
         self.media = directory / "media"
         self.pages = directory / "pages"
+        # Its own collectstatic output: nothing else writing the checkout's staticfiles/ (make
+        # run, another suite in the same checkout) can pull a file from under it.
+        self.static = directory / "static"
         self.env_file = directory / "portal.env"
         values = read_env_file(DEPLOY / "portal.env.example")
         values.update(
@@ -180,6 +186,7 @@ class Installation:
             REDIS_URL=settings.REDIS_URL,
             CACHE_REDIS_URL=settings.CACHE_REDIS_URL,
             MEDIA_ROOT=str(self.media),
+            STATIC_ROOT=str(self.static),
             STATIC_PAGES_ROOT=str(self.pages),
             PORTAL_VAR_DIR=str(directory / "var"),
             BACKUP_DIR=str(directory / "backups"),
@@ -245,6 +252,7 @@ class Installation:
                 upstream_port=self.ports["public"],
                 certificate=certificate,
                 media=self.media,
+                static=self.static,
                 pages=self.pages,
             ),
             nginx_site(
@@ -254,6 +262,7 @@ class Installation:
                 upstream_port=self.ports["admin"],
                 certificate=certificate,
                 media=self.media,
+                static=self.static,
             ),
         ]
         directory = self.directory

@@ -12,6 +12,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from django.conf import settings
 
 from tests.deploy.installation import (
     DEPLOY,
@@ -48,6 +49,7 @@ class PublicHostOnLoopback:
             upstream_port=upstream_port,
             certificate=("unused", "unused"),
             media=self.directory / "media",
+            static=settings.STATIC_ROOT,
             pages=self.pages,
         )
         public = public.replace(f"{self.port} ssl http2;", f"{self.port};")

@@ -120,10 +120,14 @@ def test_nginx_passes_queries_other_methods_missing_files_and_other_hosts_to_the
         ("POST", "/"),
         ("GET", "/no-such-page/"),
         ("GET", "/interaction/messages/new/"),
+        # A published folder named without its slash: the application redirects it.
+        ("GET", column.rstrip("/")),
+        ("GET", "/no-such-feed.xml"),
     ]
     for method, path in passed:
         status, _, body = get(public_host.port, path, PORTAL_HOST, method=method)
-        assert body.startswith(APPLICATION_MARK), (method, path, body[:80])
+        # The address as it was sent, not the file's the page location looked for.
+        assert body == APPLICATION_MARK + f" {method} {path}".encode(), (method, path, body[:80])
     # A host with no files here (not published) is the application's.
     _, _, body = get(public_host.port, "/", "other.localhost")
     assert body.startswith(APPLICATION_MARK)
@@ -218,7 +222,7 @@ def test_a_closed_site_loses_its_files_at_the_next_tick(edu_published, public_ho
 def _published_location_headers():
     """{name: value} of the add_header lines in portal-public.conf's published-page location."""
     text = (DEPLOY / "nginx" / "portal-public.conf").read_text()
-    block = text[text.index("try_files /$host$published_file") : text.index("location @portal")]
+    block = text[text.index("rewrite ^ /$host$published_file") : text.index("location @portal")]
     return {
         name: value.strip('"')
         for name, value in re.findall(r'add_header (\S+) ("[^"]*"|\S+) always;', block)
