@@ -4,12 +4,12 @@ through the same nginx (target: at least 0.9), both measured in one run with wrk
 nginx runs deploy/nginx/portal-public.conf on loopback (tests/staticsite/front.py: its TLS
 server speaking plain HTTP, no upstream needed: nothing here reaches the application). The
 published page is an article page of the demo portal written by staticsite.services.
-publish_page into the host's root and requested at its own address (the map, the rewrite
-to the file and the security headers included); the static file is the same bytes under /static/ (the
-collectstatic location, with its own headers). wrk: one thread, 8 connections, after a
-warm-up; then eight rounds of 3 s each way, alternating which goes first, with nginx on one CPU
-and wrk on the other (a shared machine's neighbours move single runs by a third); the ratio is
-the median of the rounds' ratios, the detail gives their range and the bytes each answer carried.
+publish_page into the host's root and requested at its own address (the map, the rewrite to the
+file and the security headers included); the static file is the same bytes under /static/ (the
+collectstatic location, with its own headers). wrk: one thread, 8 connections, after a warm-up;
+then eight rounds of 3 s each way, alternating which goes first, with nginx on one CPU and wrk
+on the other (a shared machine's neighbours move single runs by a third); the ratio is the
+median of the rounds' ratios, the detail gives their range and the bytes each answer carried.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench \\
         .venv/bin/python bench/bench_static.py
@@ -58,7 +58,18 @@ def pin(pid, cpu):
 
 def wrk(url, host):
     """Requests per second, and the count of non-2xx answers."""
-    command = ["taskset", "-c", "1", "wrk", "-t1", f"-c{CONNECTIONS}", f"-d{DURATION}", "-H", f"Host: {host}", url]
+    command = [
+        "taskset",
+        "-c",
+        "1",
+        "wrk",
+        "-t1",
+        f"-c{CONNECTIONS}",
+        f"-d{DURATION}",
+        "-H",
+        f"Host: {host}",
+        url,
+    ]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     rate = float(re.search(r"Requests/sec:\s+([0-9.]+)", output).group(1))
     errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)

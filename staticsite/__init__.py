@@ -67,12 +67,12 @@ restore_approved_body) and renders again, or, with no such revision, holds the p
 for staff. Every finding goes through monitoring.tamper.raise_alert: a TamperAlert for the
 inspectors and a notification to the operators (and the article's unit's liaisons).
 
-Visits (访问量) of the pages a web server answers from files: the application counts the pages
-it answers (monitoring.visits.VisitCountingMiddleware, which under `make run` sits above
-serving.PublishedFileMiddleware and so counts the files it answers too). nginx answers the
-files without the application, so portal-public.conf logs each such answer (log_format
-portal_pages, one JSON line with an id unique to the request, the time, host, URI, method, status and
-type), each public host's receiver lets the workers read that log (/visits-log/), nginx on the
+Visits (访问量) of the pages a web server answers from files: the application counts the pages it
+answers (monitoring.visits.VisitCountingMiddleware, which under `make run` sits above
+serving.PublishedFileMiddleware and so counts the files it answers too). nginx answers the files
+without the application, so portal-public.conf logs each such answer (log_format portal_pages,
+one JSON line with an id unique to the request, the time, host, URI, method, status and type),
+each public host's receiver lets the workers read that log (/visits-log/), nginx on the
 application's own machine (a one-host installation, no PublicHost) leaves it in the file
 STATIC_PAGES_LOCAL_ACCESS_LOG, and visit_log.import_visits (tasks.import_visits, every 5 minutes
 before the counters' flush) adds the lines appended since its last read to monitoring's counters

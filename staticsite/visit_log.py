@@ -8,15 +8,14 @@ file, STATIC_PAGES_LOCAL_ACCESS_LOG. Both are read by the same code, from the sa
 position (models.VisitsLogPosition), only the bytes come from elsewhere.
 
 A log's position is the offset read up to and the sha256 of its first line: a receiver's log is
-read over HTTP, where no inode shows, and each line carries an id unique to its request (the time
-in milliseconds, nginx's pid and connection serial), so the log begun by a rotation has another first line. When the first line changed,
-the rest of the old log is read from access.log.1 (deploy/logrotate/portal-pages keeps it
-uncompressed) if its first line is the remembered one, then the new log from its start. The
-position moves in one transaction with its row locked, so two imports at once, or one run
-twice, read each line once; the counts reach the cache counters when it commits, so a crash in
-between loses that round's visits rather than counting them twice (as a web process killed
-outright loses its last second of counting).
-"""
+read over HTTP, where no inode shows, and each line carries an id unique to its request (the
+time in milliseconds, nginx's pid and connection serial), so the log begun by a rotation has
+another first line. When the first line changed, the rest of the old log is read from
+access.log.1 (deploy/logrotate/portal-pages keeps it uncompressed) if its first line is the
+remembered one, then the new log from its start. The position moves in one transaction with its
+row locked, so two imports at once, or one run twice, read each line once; the counts reach the
+cache counters when it commits, so a crash in between loses that round's visits rather than
+counting them twice (as a web process killed outright loses its last second of counting)."""
 
 import hashlib
 import json

@@ -121,7 +121,9 @@ def nginx_site(
 ):
     """deploy/nginx/<conf> with loopback ports, a test certificate, test media, static files
     and pages, and its logs in nginx-logs/ beside the media folder (made here)."""
-    text = (DEPLOY / "nginx" / conf).read_text().replace(f"{INSTALL_DIR}/staticfiles/", f"{static}/")
+    text = (
+        (DEPLOY / "nginx" / conf).read_text().replace(f"{INSTALL_DIR}/staticfiles/", f"{static}/")
+    )
     text = nginx_logs_beside(installed(text), media)
     if pages is not None:
         text = text.replace("/srv/portal/pages", str(pages))

@@ -12,6 +12,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+
 from django.conf import settings
 
 from tests.deploy.installation import (
