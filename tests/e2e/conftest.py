@@ -70,13 +70,16 @@ def screenshot(page, name):
 
 
 def axe_violations(page):
-    """Run axe-core's WCAG 2.1 A/AA rules on the page and return the violations."""
+    """Run axe-core's WCAG 2.1 A/AA rules on the page and return the violations. Only the
+    violations are aggregated in full (resultTypes): the passes and the incomplete checks,
+    which nothing reads, keep one node each (axe alone: 12.6 s to 8.9 s for the liaison's 23
+    pages; the whole e2e folder, two processes sharing two cores: 320 s to 309 s)."""
     if not AXE.exists():
         raise RuntimeError("axe-core is missing: run `npm install` (make test does)")
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
         "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
-        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}, resultTypes: ['violations']})"
     )
     return result["violations"]
 
