@@ -96,26 +96,25 @@ def main():
     static_file.chmod(0o644)
     front.start()
     pin(front.process.pid, 0)
-    page_rates, file_rates, ratios = [], [], []
-    page_errors = file_errors = 0
+    rounds = []  # [((page rate, non-2xx), (file rate, non-2xx))]
     try:
         base = f"http://{front.address}"
         urls = (base + path, f"{base}/static/{STATIC_NAME}")
         wrk(urls[0], host_name)  # warm-up
         for round_number in range(ROUNDS):
             order = urls if round_number % 2 == 0 else urls[::-1]
-            measured = dict((url, wrk(url, host_name)) for url in order)
-            (page_rate, errors), (file_rate, other_errors) = measured[urls[0]], measured[urls[1]]
-            page_rates.append(page_rate)
-            file_rates.append(file_rate)
-            ratios.append(page_rate / file_rate)
-            page_errors, file_errors = page_errors + errors, file_errors + other_errors
+            measured = {url: wrk(url, host_name) for url in order}
+            rounds.append((measured[urls[0]], measured[urls[1]]))
     finally:
         front.stop()
         static_file.unlink(missing_ok=True)
         shutil.rmtree(front.directory, ignore_errors=True)
+    ratios = [page[0] / static[0] for page, static in rounds]
     ratio = statistics.median(ratios)
-    page_rate, file_rate = statistics.median(page_rates), statistics.median(file_rates)
+    page_rate = statistics.median(page[0] for page, _ in rounds)
+    file_rate = statistics.median(static[0] for _, static in rounds)
+    page_errors = sum(page[1] for page, _ in rounds)
+    file_errors = sum(static[1] for _, static in rounds)
     results = [
         {
             "name": "published page through nginx / static file through nginx",
