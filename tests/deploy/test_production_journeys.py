@@ -26,10 +26,9 @@ from columns.models import Column
 from interaction.models import Message, MessageStatus
 from publishing.models import Article, ArticleStatus, ReviewDecision
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.e2e.conftest import DESKTOP
+from tests.e2e.conftest import DESKTOP, PASSWORD, sign_in
 from tests.e2e.test_dashboard import DASHBOARD, charts_rendered
-from tests.e2e.test_mailbox import PASSWORD, open_from_inbox
-from tests.e2e.test_review_admin import sign_in
+from tests.e2e.test_mailbox import open_from_inbox
 from tests.security.reporting import print_summary
 
 from .installation import ADMIN_HOST, PUBLIC_HOST

@@ -3,6 +3,7 @@
 Browser tests are skipped, visibly, only where no Chromium exists; .ci/run installs it.
 """
 
+import functools
 import json
 import os
 from pathlib import Path
@@ -30,23 +31,47 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+def new_context(browser, live_server, viewport=DESKTOP, **options):
+    """A zh-CN browser context on the live server (localhost, the demo portal's host) with
+    axe-core in every page it opens: as an init script Chromium compiles it once per context,
+    where a script tag sent with each checked page cost a third of the page's check."""
+    context = browser.new_context(
+        viewport=viewport, locale="zh-CN", base_url=live_server.url, **options
+    )
+    context.add_init_script(axe_in_top_frame())
+    return context
+
+
 @pytest.fixture
 def page(browser, live_server, demo):
-    """A desktop-sized page; live_server answers on localhost, the demo portal's host."""
-    context = browser.new_context(viewport=DESKTOP, locale="zh-CN", base_url=live_server.url)
-    page = context.new_page()
-    yield page
+    """A desktop-sized page."""
+    context = new_context(browser, live_server)
+    yield context.new_page()
     context.close()
 
 
 @pytest.fixture
 def phone_page(browser, live_server, demo):
-    context = browser.new_context(
-        viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True, base_url=live_server.url
-    )
-    page = context.new_page()
-    yield page
+    context = new_context(browser, live_server, PHONE, is_mobile=True, has_touch=True)
+    yield context.new_page()
     context.close()
+
+
+@pytest.fixture
+def staff_page(browser, live_server, demo):
+    """staff_page("dispatcher") -> a page signed in as that demo account, in a context of its
+    own (several staff can work side by side in one test)."""
+    contexts = []
+
+    def open_as(username, viewport=DESKTOP):
+        contexts.append(new_context(browser, live_server, viewport))
+        page = contexts[-1].new_page()
+        sign_in(page, username)
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()
 
 
 def sign_in(page, username):
@@ -69,14 +94,27 @@ def screenshot(page, name):
     return path
 
 
+def axe_script():
+    if not AXE.exists():
+        raise RuntimeError("axe-core is missing: run `npm install` (make test does)")
+    return AXE
+
+
+@functools.cache
+def axe_in_top_frame():
+    """axe-core for the top document only, as a script tag put it: an init script runs in
+    every frame, and axe in a frame checks that frame (TinyMCE's editing area) too."""
+    return f"if (window === window.top) {{\n{axe_script().read_text()}\n}}"
+
+
 def axe_violations(page):
     """Run axe-core's WCAG 2.1 A/AA rules on the page and return the violations. Only the
     violations are aggregated in full (resultTypes): the passes and the incomplete checks,
     which nothing reads, keep one node each (axe alone: 12.6 s to 8.9 s for the liaison's 23
-    pages; the whole e2e folder, two processes sharing two cores: 320 s to 309 s)."""
-    if not AXE.exists():
-        raise RuntimeError("axe-core is missing: run `npm install` (make test does)")
-    page.add_script_tag(path=str(AXE))
+    pages; the whole e2e folder, two processes sharing two cores: 320 s to 309 s). A page
+    from a context not made by new_context gets axe as a script tag."""
+    if not page.evaluate("typeof axe !== 'undefined'"):
+        page.add_script_tag(path=str(axe_script()))
     result = page.evaluate(
         "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
         "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}, resultTypes: ['violations']})"

@@ -2,25 +2,14 @@
 the per-unit table and five rendered ECharts trends; the numbers agree with the tables and
 with the drill-down lists; a liaison sees only their unit."""
 
-import os
-
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import screenshot
+from .conftest import screenshot, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PASSWORD = os.environ.get("DEMO_PASSWORD", "Portal-Demo-2026")
 DASHBOARD = "/admin/monitoring/compliancedashboard/"
-
-
-def sign_in(page, username):
-    page.goto("/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url("**/admin/")
 
 
 def charts_rendered(page):

@@ -9,7 +9,6 @@ import pytest
 from disclosure.models import DisclosureRequest, RequestStatus
 
 from .conftest import assert_accessible, screenshot
-from .test_mailbox import staff_page
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -22,7 +21,7 @@ def _captcha_test_mode(monkeypatch, settings, tmp_path):
 
 
 def test_citizen_applies_unit_answers_partly_head_approves_citizen_downloads(
-    page, browser, live_server, tmp_path
+    page, staff_page, tmp_path
 ):
     # The citizen follows the guide to the form.
     page.goto("/xxgk/guide/")
@@ -50,7 +49,7 @@ def test_citizen_applies_unit_answers_partly_head_approves_citizen_downloads(
     change = f"/admin/disclosure/disclosurerequest/{request.pk}/change/"
 
     # The education bureau's liaison answers 部分公开, withholding on Art. 15.
-    liaison = staff_page(browser, live_server, "edu_liaison")
+    liaison = staff_page("edu_liaison")
     liaison.goto(change)
     assert "11010519491231002X" in liaison.locator("#applicant-data").inner_text()
     liaison.select_option("#reply-type", "partial")
@@ -62,7 +61,7 @@ def test_citizen_applies_unit_answers_partly_head_approves_citizen_downloads(
     assert request.status == RequestStatus.REPLY_DRAFTED
 
     # Its section head reads the draft notice and approves it.
-    head = staff_page(browser, live_server, "edu_head")
+    head = staff_page("edu_head")
     head.goto(change)
     assert "第十五条" in head.locator("#notice-draft").inner_text()
     screenshot(head, "disclosure-head-review")

@@ -2,7 +2,6 @@
 unit rectifies, the inspector verifies, closes and publishes, and the results page is on the
 portal; the published score table and annual report pages pass the accessibility audit."""
 
-import os
 from datetime import timedelta
 
 import pytest
@@ -18,11 +17,10 @@ from monitoring.inspections.models import (
 )
 from monitoring.inspections.selectors import inspected_units
 
-from .conftest import DESKTOP, assert_accessible, screenshot
+from .conftest import assert_accessible, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PASSWORD = os.environ.get("DEMO_PASSWORD", "Portal-Demo-2026")
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
     b"\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc```\xf8\x0f\x00\x01\x04\x01\x00_\xe5\xc3"
@@ -30,26 +28,15 @@ PNG = (
 )
 
 
-def signed_in(browser, live_server, username):
-    context = browser.new_context(viewport=DESKTOP, locale="zh-CN", base_url=live_server.url)
-    page = context.new_page()
-    page.goto("/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url("**/admin/")
-    return page
-
-
 def test_inspector_runs_a_campaign_the_unit_rectifies_and_results_go_public(
-    browser, live_server, page, tmp_path, settings
+    page, staff_page, tmp_path, settings
 ):
     settings.MEDIA_ROOT = tmp_path / "media"
     edu = Unit.objects.get(name="区教育局")
     population = list(inspected_units().values_list("pk", flat=True))
     seed = next(s for s in range(10_000) if edu.pk in sampling.draw(population, s, "0.30"))
 
-    inspector = signed_in(browser, live_server, "inspector")
+    inspector = staff_page("inspector")
     inspector.goto("/admin/monitoring/spotcheckcampaign/add/")
     inspector.fill("#id_title", "2026年第四季度政府网站抽查（浏览器测试）")
     inspector.fill("#id_year", "2026")
@@ -80,7 +67,7 @@ def test_inspector_runs_a_campaign_the_unit_rectifies_and_results_go_public(
     assert problem.deadline == deadline and problem.screenshot
     screenshot(inspector, "inspections-problem-recorded")
 
-    liaison = signed_in(browser, live_server, "edu_liaison")
+    liaison = staff_page("edu_liaison")
     liaison.goto("/admin/monitoring/spotcheckproblem/")
     liaison.get_by_role("link", name="区教育局 · 栏目未更新").click()
     liaison.fill("#response", "已补发三条教育动态，并明确专人每周更新。")
@@ -111,9 +98,7 @@ def test_inspector_runs_a_campaign_the_unit_rectifies_and_results_go_public(
     screenshot(page, "inspections-results-public")
 
 
-def test_published_scores_and_report_pages_are_accessible(
-    browser, live_server, page, phone_page, demo
-):
+def test_published_scores_and_report_pages_are_accessible(page, phone_page, staff_page, demo):
     inspector = services.selectors.inspectors().get(username="inspector")
     month = services.compute_month(year=2025, month=6)
     for score in month.scores.all():
@@ -150,7 +135,7 @@ def test_published_scores_and_report_pages_are_accessible(
     screenshot(page, "inspections-annual-report-print")
 
     # The inspector's own pages for the same records, to look at.
-    inspector_page = signed_in(browser, live_server, "inspector")
+    inspector_page = staff_page("inspector")
     inspector_page.goto(f"/admin/monitoring/annualreport/{report.pk}/change/")
     assert "信息发布总数" in inspector_page.content()
     screenshot(inspector_page, "inspections-admin-annual-report")

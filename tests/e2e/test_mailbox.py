@@ -2,18 +2,16 @@
 tracking code; the dispatcher routes it; the unit replies; the section head approves; the
 citizen sees the answer on the tracking page and rates it. Public pages pass axe-core."""
 
-import os
 import re
 
 import pytest
 
 from interaction.models import Message, MessageStatus
 
-from .conftest import DESKTOP, assert_accessible, screenshot
+from .conftest import assert_accessible, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PASSWORD = os.environ.get("DEMO_PASSWORD", "Portal-Demo-2026")
 SUBJECT = "浏览器测试：社区卫生服务中心开放时间"
 
 
@@ -23,24 +21,13 @@ def _captcha_test_mode(monkeypatch, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
-def staff_page(browser, live_server, username):
-    context = browser.new_context(viewport=DESKTOP, locale="zh-CN", base_url=live_server.url)
-    page = context.new_page()
-    page.goto("/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url("**/admin/")
-    return page
-
-
 def open_from_inbox(page, subject):
     page.goto("/admin/interaction/message/inbox/")
     page.get_by_role("link", name=subject).first.click()
     page.wait_for_url("**/change/")
 
 
-def test_citizen_to_unit_and_back(page, browser, live_server):
+def test_citizen_to_unit_and_back(page, staff_page):
     # The citizen writes.
     page.goto("/interaction/messages/new/?type=consultation")
     assert_accessible(page)
@@ -63,7 +50,7 @@ def test_citizen_to_unit_and_back(page, browser, live_server):
     assert message.status == MessageStatus.RECEIVED
 
     # The dispatcher routes it to the education bureau instead of the health bureau.
-    dispatcher = staff_page(browser, live_server, "dispatcher")
+    dispatcher = staff_page("dispatcher")
     open_from_inbox(dispatcher, SUBJECT)
     assert "13700001234" in dispatcher.content()  # contact data for the dispatcher
     dispatcher.select_option("#route-unit", label="区教育局")
@@ -74,7 +61,7 @@ def test_citizen_to_unit_and_back(page, browser, live_server):
     assert message.status == MessageStatus.ASSIGNED and message.unit.name == "区教育局"
 
     # The unit's liaison drafts the reply.
-    liaison = staff_page(browser, live_server, "edu_liaison")
+    liaison = staff_page("edu_liaison")
     open_from_inbox(liaison, SUBJECT)
     liaison.fill("#reply-body", "社区卫生服务中心周六上午开放，周日休息。")
     liaison.get_by_role("button", name="保存并提交审核").click()
@@ -83,7 +70,7 @@ def test_citizen_to_unit_and_back(page, browser, live_server):
     assert message.status == MessageStatus.REPLY_DRAFTED
 
     # The section head approves: the reply goes out.
-    head = staff_page(browser, live_server, "edu_head")
+    head = staff_page("edu_head")
     open_from_inbox(head, SUBJECT)
     screenshot(head, "mailbox-head-review")
     head.get_by_role("button", name="审核通过").click()

@@ -1,25 +1,13 @@
 """三审 in a real browser: a reviewer signs in, finds the item in 待我审核, approves it with a
 comment, and the printable review sheet shows the decision."""
 
-import os
-
 import pytest
 
 from publishing.models import ReviewDecision
 
-from .conftest import screenshot
+from .conftest import screenshot, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-PASSWORD = os.environ.get("DEMO_PASSWORD", "Portal-Demo-2026")
-
-
-def sign_in(page, username):
-    page.goto("/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url("**/admin/")
 
 
 def test_section_head_approves_from_the_inbox_and_the_sheet_records_it(page):

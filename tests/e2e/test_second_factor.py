@@ -2,17 +2,14 @@
 the enrolment page shows (as a person would type it into an app), confirms with a code and
 lands on the workbench; the page passes axe-core."""
 
-import os
 from base64 import b32decode
 
 import pytest
 from django_otp.oath import TOTP
 
-from .conftest import assert_accessible, screenshot
+from .conftest import PASSWORD, assert_accessible, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-PASSWORD = os.environ.get("DEMO_PASSWORD", "Portal-Demo-2026")
 
 
 def test_operator_enrols_an_authenticator_and_reaches_the_workbench(page, settings):

@@ -4,14 +4,12 @@ The policy of portal/settings.py (no inline script) is added to every page the b
 as PORTAL_PRODUCTION=1 makes django-csp do; any violation the browser reports fails the test.
 """
 
-import os
-
 import pytest
 from django.conf import settings
 
 from publishing.models import Article, ArticleStatus
 
-from .conftest import screenshot
+from .conftest import PASSWORD, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -52,7 +50,7 @@ def test_public_pages_and_admin_work_under_the_production_policy(page, demo):
 
     page.goto("/admin/login/")
     page.fill("#id_username", "edu_liaison")
-    page.fill("#id_password", os.environ.get("DEMO_PASSWORD", "Portal-Demo-2026"))
+    page.fill("#id_password", PASSWORD)
     page.click("input[type=submit]")
     page.wait_for_url("**/admin/**")
     page.goto("/admin/publishing/article/")

@@ -14,7 +14,7 @@ from portal.workbench import sections_for
 from publishing.models import Article, ArticleStatus
 
 from . import staff_work
-from .conftest import DESKTOP, axe_count, sign_in
+from .conftest import axe_count, new_context, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -96,7 +96,7 @@ def test_every_roles_daily_pages_have_no_axe_violations(
     are shared out among the test processes."""
     found, console = {}, []
     paths = daily_pages(username)
-    context = browser.new_context(viewport=DESKTOP, locale="zh-CN", base_url=live_server.url)
+    context = new_context(browser, live_server)
     page = context.new_page()
     page.on("console", lambda message: console.append(message.text))
     if username == ROLES[0]:

@@ -2,8 +2,6 @@
 message and article lists fit without a horizontal scroll bar, and a reviewer finds approve
 and return right under the reply they approve (答复审核)."""
 
-import os
-
 import pytest
 from django.contrib.auth import get_user_model
 
@@ -15,31 +13,7 @@ from .conftest import screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PASSWORD = os.environ.get("DEMO_PASSWORD", "Portal-Demo-2026")
 OFFICE_SCREEN = {"width": 1366, "height": 768}
-
-
-@pytest.fixture
-def staff(browser, live_server, demo):
-    """staff("dispatcher") -> a signed-in page at 1366×768."""
-    contexts = []
-
-    def open_as(username):
-        context = browser.new_context(
-            viewport=OFFICE_SCREEN, locale="zh-CN", base_url=live_server.url
-        )
-        contexts.append(context)
-        page = context.new_page()
-        page.goto("/admin/login/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", PASSWORD)
-        page.click("input[type=submit]")
-        page.wait_for_url("**/admin/")
-        return page
-
-    yield open_as
-    for context in contexts:
-        context.close()
 
 
 def horizontal_overflow(page):
@@ -71,8 +45,8 @@ def overflowing_cells(page):
         ("edu_liaison", "/admin/publishing/article/"),
     ],
 )
-def test_lists_fit_a_1366_pixel_screen_without_horizontal_scroll(staff, username, path):
-    page = staff(username)
+def test_lists_fit_a_1366_pixel_screen_without_horizontal_scroll(staff_page, username, path):
+    page = staff_page(username, OFFICE_SCREEN)
     page.goto(path)
     rows = page.locator("#result_list tbody tr")
     assert rows.count() > 0, "the demo gives every list rows to lay out"
@@ -86,7 +60,7 @@ def test_lists_fit_a_1366_pixel_screen_without_horizontal_scroll(staff, username
     assert tallest <= 3 * 24, f"a row {tallest}px high wraps into a column of fragments"
 
 
-def test_reviewer_finds_approve_and_return_right_under_the_reply(staff, demo):
+def test_reviewer_finds_approve_and_return_right_under_the_reply(staff_page, demo):
     user = get_user_model().objects.get
     message, _password = mailbox.submit_message(
         site=demo,
@@ -104,7 +78,7 @@ def test_reviewer_finds_approve_and_return_right_under_the_reply(staff, demo):
         message=message, by=user(username="edu_liaison"), body="新小区划入第一实验小学学区。"
     )
 
-    page = staff("edu_head")
+    page = staff_page("edu_head", OFFICE_SCREEN)
     page.goto(f"/admin/interaction/message/{message.pk}/change/")
     reply = page.locator(".reply-review .reply-text")
     approve = page.locator(".reply-review").get_by_role("button", name="审核通过")

@@ -1,10 +1,11 @@
 """A small local web server the crawler and probes are tested against: a dict of path →
 (status, headers, body, delay) answered from a thread, with a count of requests per path."""
 
-import threading
 import time
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from tests.serving import serve_in_thread
 
 
 class LocalWeb:
@@ -39,7 +40,6 @@ class LocalWeb:
         self.server = ThreadingHTTPServer((host, 0), Handler)
         self.server.daemon_threads = True
         self.url = f"http://{host}:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def page(self, path, body, *, status=200, delay=0, content_type="text/html; charset=utf-8"):
         self.pages[path] = (status, {"Content-Type": content_type}, body, delay)
@@ -48,7 +48,7 @@ class LocalWeb:
         self.pages[path] = (status, {"Location": to}, "", 0)
 
     def __enter__(self):
-        self.thread.start()
+        serve_in_thread(self.server)
         return self
 
     def __exit__(self, *exc):

@@ -2,7 +2,6 @@
 that fail (against a real local HTTP server; the network is closed), and blocked domains."""
 
 import socket
-import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -13,6 +12,7 @@ from publishing import services
 from publishing.content_checks import check_article
 from publishing.models import Article, ArticleStatus
 from publishing.tasks import check_article_links
+from tests.serving import serve_in_thread
 
 from .conftest import approve_all
 
@@ -58,8 +58,7 @@ def web():
     """A real HTTP server on a loopback address; yields its base URL."""
     server = ThreadingHTTPServer((EXTERNAL_HOST, 0), Handler)
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    serve_in_thread(server)
     yield f"http://{EXTERNAL_HOST}:{server.server_address[1]}"
     server.shutdown()
     server.server_close()

@@ -14,7 +14,6 @@ import re
 import shutil
 import socket
 import subprocess
-import threading
 import time
 from pathlib import Path
 
@@ -29,6 +28,7 @@ from interaction.participation.models import (
     InterviewQuestion,
     SurveyResponse,
 )
+from tests.serving import serve_in_thread
 
 from ..conftest import DEMO_HOST
 from ..deploy.installation import nginx_logs_beside
@@ -275,7 +275,7 @@ def forwarded_by_nginx(tmp_path, sources):
             pass
 
     upstream = http.server.HTTPServer(("127.0.0.1", free_port()), Upstream)
-    threading.Thread(target=upstream.serve_forever, daemon=True).start()
+    serve_in_thread(upstream)
     port = free_port()
     # The upstream and the TLS server of the deployed file, listening in plain HTTP here.
     upstream_block, _redirecting, proxying = (

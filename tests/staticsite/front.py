@@ -9,7 +9,6 @@ import re
 import signal
 import subprocess
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from tests.deploy.installation import (
     tool,
     wait_for_port,
 )
+from tests.serving import serve_in_thread
 from tests.soak.servers import stop
 
 APPLICATION_MARK = b"answered by the application"
@@ -135,7 +135,7 @@ class StandInApplication:
     def __init__(self):
         (self.port,) = loopback_ports(1)
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), _Application)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        serve_in_thread(self.server)
 
     def close(self):
         self.server.shutdown()
