@@ -16,9 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from columns.admin_scoping import UnitScopedAdminMixin
-from columns.models import Role, Unit
+from columns.models import Unit
 from columns.personal_data_admin import PersonalDataAdminMixin
-from columns.selectors import has_role
 from interaction.models.mailbox import mask_name
 from interaction.working_days import WorkingCalendar, local_date
 
@@ -34,7 +33,6 @@ from .models import (
     RequestDeadline,
     RequestEvent,
     RequestExtension,
-    RequestStatus,
     ThirdPartyConsultation,
     WithholdingGround,
 )
@@ -259,12 +257,6 @@ class DisclosureRequestAdmin(ApplicantGuard, UnitScopedAdminMixin, admin.ModelAd
 
     def _panel(self, request, obj):
         user = request.user
-        unit = obj.unit
-        unit_staff = unit is not None and (
-            has_role(user, Role.LIAISON, unit) or has_role(user, Role.SECTION_HEAD, unit)
-        )
-        liaison = unit is not None and has_role(user, Role.LIAISON, unit)
-        head = unit is not None and has_role(user, Role.SECTION_HEAD, unit)
         calendar = WorkingCalendar.load()
         running = obj.status in workflow.CLOCK_RUNNING
         return {
@@ -288,19 +280,8 @@ class DisclosureRequestAdmin(ApplicantGuard, UnitScopedAdminMixin, admin.ModelAd
                 status=RequestExtension.Status.PENDING
             ).first(),
             "draft": notices.paragraphs(obj) if obj.reply_type else None,
-            "may": {
-                "assign": selectors.is_dispatcher(user) and workflow.can_fire(obj, "assign"),
-                "clarify": unit_staff and workflow.can_fire(obj, "request_clarification"),
-                "consult": unit_staff and workflow.can_fire(obj, "start_consultation"),
-                "end_consultation": unit_staff and workflow.can_fire(obj, "end_consultation"),
-                "request_extension": unit_staff and obj.status in workflow.EXTENDABLE,
-                "decide_extension": selectors.is_office_head(user, unit),
-                "draft_reply": liaison and workflow.can_fire(obj, "draft_reply"),
-                "review_reply": head
-                and obj.status == RequestStatus.REPLY_DRAFTED
-                and user.pk != obj.reply_drafted_by_id,
-                "deliver": unit_staff and workflow.can_fire(obj, "close"),
-            },
+            # The forms of the actions the state machine offers this user now.
+            "may": {action.name: True for action in workflow.available_actions(obj, user)},
         }
 
 

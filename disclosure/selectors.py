@@ -29,17 +29,9 @@ from .models import (
 )
 from .notices import REPLY_RULES
 
-#: 政府信息公开工作机构负责人: the unit's leaders in charge of its disclosure office approve
-#: extensions (Art. 33).
-OFFICE_HEAD_ROLES = (Role.DEPUTY_LEADER, Role.PRINCIPAL_LEADER)
-
 
 def requests_for_user(user):
     return cases_for_user(user, DisclosureRequest)
-
-
-def is_office_head(user, unit):
-    return unit is not None and any(has_role(user, role, unit) for role in OFFICE_HEAD_ROLES)
 
 
 def inbox(user):
@@ -59,7 +51,7 @@ def inbox(user):
             sections["to_approve"] = mine.filter(status=RequestStatus.REPLY_DRAFTED).exclude(
                 reply_drafted_by=user
             )
-        if is_office_head(user, unit):
+        if workflow.is_office_head(user, unit):
             sections["extensions"] = mine.filter(extensions__status=RequestExtension.Status.PENDING)
     return sections
 

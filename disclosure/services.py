@@ -22,7 +22,6 @@ from columns.admin_links import change_url
 from columns.audit import record
 from columns.models import Role, Unit
 from columns.notifications import notify
-from columns.selectors import has_role
 from interaction import rate_limits
 from interaction.images import MAX_IMAGES
 from interaction.services import deadline_versions
@@ -145,11 +144,6 @@ def _required(text, message):
     if not text:
         raise ValidationError(message)
     return text
-
-
-def _require_unit(user, request, roles=(Role.LIAISON, Role.SECTION_HEAD)):
-    if request.unit is None or not any(has_role(user, role, request.unit) for role in roles):
-        raise PermissionDenied(_("Only the staff of the unit holding the request may do this."))
 
 
 def _new_code(length):
@@ -441,12 +435,10 @@ def _notify_assigned(request):
 @transaction.atomic
 def assign(*, request, by, unit):
     """分送: the dispatcher sends a request to the unit holding the information."""
-    if not selectors.is_dispatcher(by):
-        raise PermissionDenied(_("Only the dispatcher may do this."))
     request = _lock(request)
+    workflow.require_action(request, by, "assign")
     if not isinstance(unit, Unit):
         raise ValidationError(_("Choose the unit holding the information."))
-    workflow.check(request, "assign")
     request.unit = unit
     _fire(request, "assign", by=by, detail={"unit": unit.pk})
     _notify_assigned(request)
@@ -460,7 +452,7 @@ def request_clarification(
     """一次性告知补正: within 7 working days of receipt, what to clarify and by when (Art. 30).
     The period stops; it counts afresh from the clarification."""
     request = _lock(request)
-    _require_unit(by, request)
+    workflow.require_action(request, by, "clarify")
     question = _required(question, _("Say what the applicant must clarify."))
     if not isinstance(working_days, int) or not (
         1 <= working_days <= MAX_CLARIFICATION_WORKING_DAYS
@@ -508,7 +500,7 @@ def request_clarification(
 def start_consultation(*, request, by, third_party):
     """书面征求第三方意见 (Art. 32): the time until the opinion is not counted (Art. 33 ¶2)."""
     request = _lock(request)
-    _require_unit(by, request)
+    workflow.require_action(request, by, "consult")
     third_party = _required(third_party, _("Name the third party consulted."))
     now = timezone.now()
     ThirdPartyConsultation.objects.create(request=request, third_party=third_party, sent_at=now)
@@ -522,7 +514,7 @@ def end_consultation(*, request, by, opinion):
     """The third party's opinion (or its silence after 15 working days) is recorded; the
     working days it took are added to the period."""
     request = _lock(request)
-    _require_unit(by, request)
+    workflow.require_action(request, by, "end_consultation")
     opinion = _required(
         opinion, _("Record the third party's opinion, or that it gave none in time.")
     )
@@ -575,12 +567,8 @@ def _check_extension(request, working_days):
 def request_extension(*, request, by, working_days, reason):
     """申请延期: the unit asks the head of its disclosure office for more working days."""
     request = _lock(request)
-    _require_unit(by, request)
+    workflow.require_action(request, by, "request_extension")
     reason = _required(reason, _("Give the reason for the extension."))
-    if request.status not in workflow.EXTENDABLE:
-        raise ValidationError(_("An extension can only be asked for while the unit handles it."))
-    if request.extensions.filter(status=RequestExtension.Status.PENDING).exists():
-        raise ValidationError(_("An extension request is already waiting for a decision."))
     _check_extension(request, working_days)
     extension = RequestExtension.objects.create(
         request=request, working_days=working_days, reason=reason, requested_by=by
@@ -593,7 +581,7 @@ def request_extension(*, request, by, working_days, reason):
         detail={"working_days": working_days},
     )
     notify(
-        unit_staff(request.unit, *selectors.OFFICE_HEAD_ROLES),
+        unit_staff(request.unit, *workflow.OFFICE_HEAD_ROLES),
         kind="disclosure_extension_requested",
         title=_("Extension of %(n)s working days asked for: %(code)s")
         % {"n": working_days, "code": request.tracking_code},
@@ -610,10 +598,7 @@ def decide_extension(*, extension, by, approve, reason=""):
     applicant told) or refuses, saying why."""
     extension = RequestExtension.objects.select_for_update().get(pk=extension.pk)
     request = _lock(extension.request)
-    if not selectors.is_office_head(by, request.unit):
-        raise PermissionDenied(
-            _("Only the head of the unit's information disclosure office may decide this.")
-        )
+    workflow.require_action(request, by, "decide_extension")
     if extension.status != RequestExtension.Status.PENDING:
         raise ValidationError(_("This extension request was already decided."))
     if approve:
@@ -664,7 +649,7 @@ def draft_reply(
     """拟写答复: the unit chooses the reply type (with its legal ground or the competent
     authority where the type needs one); the section head approves the 告知书 next."""
     request = _lock(request)
-    _require_unit(by, request, roles=(Role.LIAISON,))
+    workflow.require_action(request, by, "draft_reply")
     competent_body = (competent_body or "").strip()
     notices.check_reply(reply_type=reply_type, ground=ground, competent_body=competent_body)
     body = (body or "").strip()
@@ -698,7 +683,7 @@ def draft_reply(
 def return_reply(*, request, by, comment):
     """退回: the section head sends the draft back, saying what must change."""
     request = _lock(request)
-    _require_unit(by, request, roles=(Role.SECTION_HEAD,))
+    workflow.require_action(request, by, "return_reply")
     comment = _required(comment, _("Say what must change in the reply."))
     _fire(request, "return_reply", by=by, comment=comment)
     notify(
@@ -717,10 +702,7 @@ def approve_reply(*, request, by):
     """审核通过: the section head approves; the 告知书 is written, kept on the request and
     sent; the request is answered (its annual-report outcome fixed)."""
     request = _lock(request)
-    _require_unit(by, request, roles=(Role.SECTION_HEAD,))
-    if by.pk == request.reply_drafted_by_id:
-        raise PermissionDenied(_("Nobody may approve a reply they drafted themselves."))
-    workflow.check(request, "approve_reply")
+    workflow.require_action(request, by, "approve_reply")
     now = timezone.now()
     request.answered_at = request.concluded_at = now
     request.answered_on_time = now <= request.due_at
@@ -743,7 +725,7 @@ def approve_reply(*, request, by):
 def record_delivery(*, request, by, note):
     """送达: the unit records how the information reached the applicant; the request closes."""
     request = _lock(request)
-    _require_unit(by, request)
+    workflow.require_action(request, by, "deliver")
     note = _required(note, _("Record how and when the reply was delivered."))
     request.delivered_at, request.delivery_note = timezone.now(), note[:300]
     _fire(request, "close", by=by, comment=note)

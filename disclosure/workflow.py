@@ -1,6 +1,9 @@
-"""The request state machine declared as data: states and transitions (who may fire each is
-checked in disclosure.services: the dispatcher assigns, the holding unit handles, its section
-head approves the reply, the applicant clarifies, the beat withdraws).
+"""The request state machine declared as data: states, transitions, and the staff actions with
+who may take each (ACTION_TABLE: the dispatcher assigns, the holding unit handles, its liaison
+drafts the reply, its section head approves it, the head of its disclosure office decides an
+extension). The applicant's clarification and the beat's withdrawal are transitions without a
+staff actor. Services call require_action() on the locked row; the admin's panel offers what
+available_actions() names.
 
 received (登记) → assigned (to the holding unit) ⇄ clarification (补正: the period counts afresh
 from the clarification; none in time → withdrawn) ⇄ consulting (征求第三方意见: not counted) →
@@ -9,9 +12,14 @@ disclosure.services calls fire(); nothing else assigns DisclosureRequest.status.
 """
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from columns.actions import StateMachine, Transition
+from columns.actions import Action, ActionTable, StateMachine, Transition
+from columns.models import Role
+from columns.selectors import has_role
+from interaction.selectors import is_dispatcher
 
+from .models import RequestExtension
 from .models import RequestStatus as S
 
 
@@ -51,3 +59,144 @@ OPEN_STATES = CLOCK_RUNNING | CLOCK_PAUSED | {S.CLARIFICATION}
 EXTENDABLE = frozenset({S.ASSIGNED, S.CONSULTING, S.REPLY_DRAFTED})
 #: The applicant may read the reply and download the 告知书.
 ANSWERED_STATES = frozenset({S.ANSWERED, S.CLOSED})
+
+
+# --- who may take which action (执行人) ----------------------------------------------------
+
+
+#: 政府信息公开工作机构负责人: the unit's leaders in charge of its disclosure office approve
+#: extensions (Art. 33).
+OFFICE_HEAD_ROLES = (Role.DEPUTY_LEADER, Role.PRINCIPAL_LEADER)
+
+
+def _dispatcher(request, user):
+    if not is_dispatcher(user):
+        return _("Only the dispatcher may do this.")
+    return None
+
+
+def _holding_unit(*roles):
+    """The rule: user holds one of roles in the unit the request is assigned to."""
+
+    def rule(request, user):
+        if request.unit is None or not any(has_role(user, r, request.unit) for r in roles):
+            return _("Only the staff of the unit holding the request may do this.")
+        return None
+
+    return rule
+
+
+def _reviewer(request, user):
+    """The holding unit's section head approves a drafted reply, never its own draft."""
+    if user.pk == request.reply_drafted_by_id:
+        return _("Nobody may approve a reply they drafted themselves.")
+    return _holding_unit(Role.SECTION_HEAD)(request, user)
+
+
+def is_office_head(user, unit):
+    return unit is not None and any(has_role(user, role, unit) for role in OFFICE_HEAD_ROLES)
+
+
+def _office_head(request, user):
+    if not is_office_head(user, request.unit):
+        return _("Only the head of the unit's information disclosure office may decide this.")
+    return None
+
+
+def _pending_extension(request):
+    return request.extensions.filter(status=RequestExtension.Status.PENDING).exists()
+
+
+def _may_ask_extension(request):
+    if request.status not in EXTENDABLE:
+        return _("An extension can only be asked for while the unit handles it.")
+    if _pending_extension(request):
+        return _("An extension request is already waiting for a decision.")
+    return None
+
+
+def _extension_waiting(request):
+    if not _pending_extension(request):
+        return _("This extension request was already decided.")
+    return None
+
+
+def _from(name):
+    return TRANSITIONS[name].sources
+
+
+#: The staff actions, named as the request page's forms post them.
+ACTION_TABLE = ActionTable(
+    [
+        Action("assign", gettext_lazy("Assign"), _from("assign"), "dispatcher", ("unit",)),
+        Action("draft_reply", gettext_lazy("Draft the reply"), _from("draft_reply"), "liaison"),
+        Action(
+            "approve_reply", gettext_lazy("Approve the reply"), _from("approve_reply"), "reviewer"
+        ),
+        Action(
+            "return_reply",
+            gettext_lazy("Return the reply"),
+            _from("return_reply"),
+            "section_head",
+            ("comment",),
+        ),
+        Action(
+            "clarify",
+            gettext_lazy("Ask for clarification"),
+            _from("request_clarification"),
+            "unit",
+            ("question", "working_days"),
+        ),
+        Action(
+            "consult",
+            gettext_lazy("Consult a third party"),
+            _from("start_consultation"),
+            "unit",
+            ("third_party",),
+        ),
+        Action(
+            "end_consultation",
+            gettext_lazy("Record the opinion"),
+            _from("end_consultation"),
+            "unit",
+            ("opinion",),
+        ),
+        Action(
+            "request_extension",
+            gettext_lazy("Ask for an extension"),
+            EXTENDABLE,
+            "unit",
+            ("working_days", "reason"),
+            guard=_may_ask_extension,
+        ),
+        # Decided in whatever state the request has reached since it was asked for.
+        Action(
+            "decide_extension",
+            gettext_lazy("Decide the extension"),
+            frozenset(S),
+            "office_head",
+            guard=_extension_waiting,
+        ),
+        Action("deliver", gettext_lazy("Record delivery"), _from("close"), "unit", ("note",)),
+    ],
+    actors={
+        "dispatcher": _dispatcher,
+        "unit": _holding_unit(Role.LIAISON, Role.SECTION_HEAD),
+        "liaison": _holding_unit(Role.LIAISON),
+        "section_head": _holding_unit(Role.SECTION_HEAD),
+        "reviewer": _reviewer,
+        "office_head": _office_head,
+    },
+    wrong_state=_wrong_state,
+)
+
+
+def available_actions(request, user):
+    """The staff actions user may take on request now (the request page's forms)."""
+    return ACTION_TABLE.available(request, user)
+
+
+def require_action(request, user, name):
+    """Refuse (PermissionDenied or ValidationError, saying why) an action user may not take on
+    request now; services call it on the locked row before anything else."""
+    return ACTION_TABLE.require(request, user, name)

@@ -49,3 +49,23 @@ def compare(*, obj, available, calls, reload):
             if went_through != (name in offered):
                 found.append((username, name, name in offered, went_through))
     return found, offered_to_someone
+
+
+def assert_offered_exactly_where_accepted(states, *, table, available, calls, model):
+    """states: (state name, builder) pairs, each builder returning an object in that state
+    (called in turn, so a builder may move the previous one's object on). For each object,
+    compare() every account's offer with what each service accepts: no disagreement anywhere,
+    and every action offered to somebody in some state (the matrix is not empty)."""
+    assert set(calls) == set(table.actions), "every action is checked"
+    found, offered = [], set()
+    for state, build in states:
+        disagreements, offered_here = compare(
+            obj=build(),
+            available=available,
+            calls=calls,
+            reload=lambda obj: model.objects.get(pk=obj.pk),
+        )
+        found += [(state, *row) for row in disagreements]
+        offered |= offered_here
+    assert found == []
+    assert offered == set(calls)

@@ -12,7 +12,7 @@ from columns.services import (
     file_objection,
     request_special_topic,
 )
-from tests.state_machines import compare
+from tests.state_machines import assert_offered_exactly_where_accepted
 
 pytestmark = pytest.mark.django_db
 
@@ -75,20 +75,13 @@ def topic_requests(column_at, user_named, demo):
 
 
 def _matrix(builders, calls, model):
-    assert set(calls) == set(workflow.ACTION_TABLE.actions), "every decision is checked"
-    found, offered = [], set()
-    for state, build in builders.items():
-        disagreements, offered_here = compare(
-            obj=build(),
-            available=workflow.available_actions,
-            calls=calls,
-            reload=lambda r: model.objects.get(pk=r.pk),
-        )
-        found += [(state, *row) for row in disagreements]
-        offered |= offered_here
-    assert found == []
-    # The matrix is not empty: somebody may take each decision while the request is pending.
-    assert offered == set(calls)
+    assert_offered_exactly_where_accepted(
+        builders.items(),
+        table=workflow.ACTION_TABLE,
+        available=workflow.available_actions,
+        calls=calls,
+        model=model,
+    )
 
 
 def test_objection_decisions_are_offered_exactly_where_accepted(objections):

@@ -10,7 +10,7 @@ from django.utils import timezone
 from columns.models import Site
 from interaction.participation import services, workflow
 from interaction.participation.models import Guest, Interview
-from tests.state_machines import compare
+from tests.state_machines import assert_offered_exactly_where_accepted
 
 from .test_participation import PORTAL, make_interview, user
 
@@ -53,17 +53,10 @@ CALLS = {
 
 
 def test_every_account_is_offered_exactly_what_the_services_accept(demo):
-    assert set(CALLS) == set(workflow.ACTION_TABLE.actions), "every action is checked"
-    found, offered = [], set()
-    for state, build in STATES.items():
-        disagreements, offered_here = compare(
-            obj=build(),
-            available=workflow.available_actions,
-            calls=CALLS,
-            reload=lambda i: Interview.objects.get(pk=i.pk),
-        )
-        found += [(state, *row) for row in disagreements]
-        offered |= offered_here
-    assert found == []
-    # The matrix is not empty: somebody, in some state, may take each action.
-    assert offered == set(CALLS)
+    assert_offered_exactly_where_accepted(
+        STATES.items(),
+        table=workflow.ACTION_TABLE,
+        available=workflow.available_actions,
+        calls=CALLS,
+        model=Interview,
+    )

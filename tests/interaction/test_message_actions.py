@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 
 from interaction import services, workflow
 from interaction.models import MailboxPolicy, Message, MessageStatus
-from tests.state_machines import compare
+from tests.state_machines import assert_offered_exactly_where_accepted
 
 pytestmark = pytest.mark.django_db
 
@@ -113,20 +113,12 @@ def _calls(unit_named):
 
 
 def test_every_account_is_offered_exactly_what_the_services_accept(in_state, submit, unit_named):
-    calls = _calls(unit_named)
-    assert set(calls) == set(workflow.ACTION_TABLE.actions), "every action is checked"
     # The open message of the same contact a duplicate is merged into.
     submit(phone=PHONE)
-    found, offered = [], set()
-    for state, build in in_state.items():
-        disagreements, offered_here = compare(
-            obj=build(),
-            available=workflow.available_actions,
-            calls=calls,
-            reload=lambda m: Message.objects.get(pk=m.pk),
-        )
-        found += [(state, *row) for row in disagreements]
-        offered |= offered_here
-    assert found == []
-    # The matrix is not empty: somebody, in some state, may take each action.
-    assert offered == set(calls)
+    assert_offered_exactly_where_accepted(
+        in_state.items(),
+        table=workflow.ACTION_TABLE,
+        available=workflow.available_actions,
+        calls=_calls(unit_named),
+        model=Message,
+    )
