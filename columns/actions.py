@@ -23,8 +23,8 @@ class Transition:
 
 class StateMachine:
     """A state machine's transitions (``transitions``: name -> Transition) over its objects'
-    ``status``; wrong_state(obj) is what a refusal says. Its module binds can_fire, check and
-    fire, the only code that assigns the status."""
+    ``status``; wrong_state(obj) is what a refusal says. Its module binds fire, the only code
+    that assigns the status."""
 
     def __init__(self, transitions, *, wrong_state):
         self.transitions = {t.name: t for t in transitions}

@@ -281,7 +281,7 @@ class DisclosureRequestAdmin(ApplicantGuard, UnitScopedAdminMixin, admin.ModelAd
             ).first(),
             "draft": notices.paragraphs(obj) if obj.reply_type else None,
             # The forms of the actions the state machine offers this user now.
-            "may": {action.name: True for action in workflow.available_actions(obj, user)},
+            "may": {action.name: action for action in workflow.available_actions(obj, user)},
         }
 
 

@@ -46,7 +46,7 @@ MACHINE = StateMachine(
     wrong_state=_wrong_state,
 )
 TRANSITIONS = MACHINE.transitions
-can_fire, check, fire = MACHINE.can_fire, MACHINE.check, MACHINE.fire
+fire = MACHINE.fire
 
 
 #: The 20 working days run in these states.

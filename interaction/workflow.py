@@ -56,7 +56,7 @@ MACHINE = StateMachine(
     wrong_state=_wrong_state,
 )
 TRANSITIONS = MACHINE.transitions
-can_fire, check, fire = MACHINE.can_fire, MACHINE.check, MACHINE.fire
+fire = MACHINE.fire
 
 
 #: The deadline runs in these states (from receipt, not from routing or transfer).

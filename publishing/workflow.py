@@ -44,7 +44,7 @@ MACHINE = StateMachine(
     wrong_state=_wrong_state,
 )
 TRANSITIONS = MACHINE.transitions
-can_fire, fire = MACHINE.can_fire, MACHINE.fire
+fire = MACHINE.fire
 
 
 #: States whose content may still be edited; in every other state the text is what was

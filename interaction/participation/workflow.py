@@ -30,7 +30,7 @@ MACHINE = StateMachine(
     wrong_state=_wrong_state,
 )
 TRANSITIONS = MACHINE.transitions
-can_fire, fire = MACHINE.can_fire, MACHINE.fire
+fire = MACHINE.fire
 
 
 #: States in which citizens may still send questions (before and during the interview).
