@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from columns.admin_scoping import UnitScopedAdminMixin
 from columns.models import Unit
 from columns.personal_data_admin import PersonalDataAdminMixin
+from interaction.casework_admin import CaseEventInline, ReadOnlyInline
 from interaction.models.mailbox import mask_name
 from interaction.working_days import WorkingCalendar, local_date
 
@@ -33,28 +34,37 @@ from .models import (
     RequestDeadline,
     RequestEvent,
     RequestExtension,
+    RequestStatus,
     ThirdPartyConsultation,
     WithholdingGround,
 )
 
+#: What each recorded action is called in the handling record.
+ACTION_LABELS = {
+    "submitted": gettext_lazy("Request received"),
+    "assign": gettext_lazy("Sent to the holding unit"),
+    "request_clarification": gettext_lazy("Clarification asked for"),
+    "supply_clarification": gettext_lazy("Applicant clarified"),
+    "withdraw_unclarified": gettext_lazy("Treated as withdrawn: not clarified in time"),
+    "start_consultation": gettext_lazy("Third party consulted"),
+    "end_consultation": gettext_lazy("Third-party consultation finished"),
+    "request_extension": gettext_lazy("Extension requested"),
+    "approve_extension": gettext_lazy("Extension approved"),
+    "reject_extension": gettext_lazy("Extension refused"),
+    "draft_reply": gettext_lazy("Reply drafted"),
+    "return_reply": gettext_lazy("Reply returned"),
+    "approve_reply": gettext_lazy("Reply approved"),
+    "close": gettext_lazy("Reply delivered"),
+    "recount_deadline": gettext_lazy(
+        "Reply deadline recounted on the published holiday arrangement"
+    ),
+}
 
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
 
-    def get_readonly_fields(self, request, obj=None):
-        return self.fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class EventInline(ReadOnlyInline):
+class EventInline(CaseEventInline):
     model = RequestEvent
-    fields = ["at", "action", "from_status", "to_status", "actor", "comment"]
+    action_labels = ACTION_LABELS
+    statuses = RequestStatus
 
 
 class DeadlineInline(ReadOnlyInline):

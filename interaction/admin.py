@@ -18,6 +18,7 @@ from columns.audit import record
 from columns.personal_data_admin import PersonalDataAdminMixin
 
 from . import admin_views, selectors, services, workflow
+from .casework_admin import CaseEventInline, ReadOnlyInline
 from .models import (
     CalendarYear,
     DeadlineAlert,
@@ -82,20 +83,6 @@ class MailboxPolicyAdmin(admin.ModelAdmin):
     ]
 
 
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def get_readonly_fields(self, request, obj=None):
-        return self.fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
 #: What each recorded action is called in the handling record.
 ACTION_LABELS = {
     "submitted": gettext_lazy("Received from the citizen"),
@@ -122,26 +109,11 @@ ACTION_LABELS = {
 }
 
 
-def _status_label(value):
-    return MessageStatus(value).label if value in MessageStatus.values else "—"
-
-
-class EventInline(ReadOnlyInline):
+class EventInline(CaseEventInline):
     model = MessageEvent
     fields = ["at", "action_label", "from_label", "to_label", "actor", "unit", "comment"]
-    verbose_name_plural = gettext_lazy("handling record")
-
-    @admin.display(description=gettext_lazy("action"))
-    def action_label(self, event):
-        return ACTION_LABELS.get(event.action, event.action)
-
-    @admin.display(description=gettext_lazy("from"))
-    def from_label(self, event):
-        return _status_label(event.from_status)
-
-    @admin.display(description=gettext_lazy("to"))
-    def to_label(self, event):
-        return _status_label(event.to_status)
+    action_labels = ACTION_LABELS
+    statuses = MessageStatus
 
 
 class DeadlineInline(ReadOnlyInline):

@@ -2,6 +2,7 @@
 to the dispatcher and the holding unit's staff, each view logged, masked to everyone else; the
 panel's actions go through the services and refusals leave the request unchanged."""
 
+import re
 from datetime import date
 
 import pytest
@@ -9,6 +10,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from columns.models import OperationLog
+from disclosure import services
 from disclosure.models import DisclosureRequest, RequestStatus
 from interaction.working_days import local_date
 
@@ -121,8 +123,6 @@ def test_dispatcher_registers_a_paper_request_and_others_cannot(login_as, demo, 
 
 
 def test_inbox_shows_each_role_its_part(assigned, login_as, user_named):
-    from disclosure import services
-
     drafted = assigned()
     services.draft_reply(request=drafted, by=user_named("edu_liaison"), reply_type="not_held")
     extended = assigned()
@@ -136,3 +136,25 @@ def test_inbox_shows_each_role_its_part(assigned, login_as, user_named):
     assert 'id="inbox-extensions"' in deputy and extended.tracking_code in deputy
     finance = login_as("fin_liaison").get(url).content.decode()
     assert drafted.tracking_code not in finance and extended.tracking_code not in finance
+
+
+def test_the_handling_record_names_actions_and_states_in_words(assigned, login_as, user_named):
+    """办理记录 on the request page: 'Reply drafted', 'Assigned' — not draft_reply, assigned."""
+    request = assigned()
+    services.draft_reply(request=request, by=user_named("edu_liaison"), reply_type="not_held")
+    html = login_as("edu_head").get(change_url(request)).content.decode()
+
+    def cells(field):
+        return re.findall(rf'<td class="field-{field}">\s*<p>(.*?)</p>', html)
+
+    received, assigned_, drafted = (
+        str(status.label)
+        for status in (RequestStatus.RECEIVED, RequestStatus.ASSIGNED, RequestStatus.REPLY_DRAFTED)
+    )
+    assert cells("action_label") == [
+        _("Request received"),
+        _("Sent to the holding unit"),
+        _("Reply drafted"),
+    ]
+    assert cells("from_label") == ["—", received, assigned_]
+    assert cells("to_label") == [received, assigned_, drafted]
