@@ -19,3 +19,20 @@ if (window.django && window.django.jQuery) {
     });
   });
 }
+
+/* TinyMCE's editing area is a document of its own (an iframe): it gets the page's language,
+   so that a screen reader reads the text being written in Chinese (WCAG 3.1.1), and a title.
+   TinyMCE names it twice: by the iframe's title, and by an aria-label on its <body>, which a
+   document's body may not carry (axe aria-prohibited-attr); the iframe's title stays. This
+   deferred script runs before the editors are created on DOMContentLoaded. */
+if (window.tinymce) {
+  window.tinymce.on("AddEditor", function (event) {
+    event.editor.on("init", function () {
+      var frame = event.editor.iframeElement;
+      var doc = event.editor.getDoc();
+      doc.documentElement.lang = document.documentElement.lang;
+      doc.title = (frame && frame.title) || document.title;
+      event.editor.getBody().removeAttribute("aria-label");
+    });
+  });
+}

@@ -3,7 +3,6 @@
 Browser tests are skipped, visibly, only where no Chromium exists; .ci/run installs it.
 """
 
-import functools
 import json
 import os
 from pathlib import Path
@@ -33,12 +32,13 @@ def pytest_collection_modifyitems(config, items):
 
 def new_context(browser, live_server, viewport=DESKTOP, **options):
     """A zh-CN browser context on the live server (localhost, the demo portal's host) with
-    axe-core in every page it opens: as an init script Chromium compiles it once per context,
-    where a script tag sent with each checked page cost a third of the page's check."""
+    axe-core in every page and frame it opens (a frame with axe is checked too: TinyMCE's
+    editing area): as an init script Chromium compiles it once per context, where a script
+    tag sent with each checked page cost a third of the page's check."""
     context = browser.new_context(
         viewport=viewport, locale="zh-CN", base_url=live_server.url, **options
     )
-    context.add_init_script(axe_in_top_frame())
+    context.add_init_script(path=str(axe_script()))
     return context
 
 
@@ -102,13 +102,6 @@ def axe_script():
     if not AXE.exists():
         raise RuntimeError("axe-core is missing: run `npm install` (make test does)")
     return AXE
-
-
-@functools.cache
-def axe_in_top_frame():
-    """axe-core for the top document only, as a script tag put it: an init script runs in
-    every frame, and axe in a frame checks that frame (TinyMCE's editing area) too."""
-    return f"if (window === window.top) {{\n{axe_script().read_text()}\n}}"
 
 
 def axe_violations(page):

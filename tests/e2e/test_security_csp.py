@@ -4,8 +4,11 @@ The policy of portal/settings.py (no inline script) is added to every page the b
 as PORTAL_PRODUCTION=1 makes django-csp do; any violation the browser reports fails the test.
 """
 
+import re
+
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect
 
 from publishing.models import Article, ArticleStatus
 
@@ -57,6 +60,11 @@ def test_public_pages_and_admin_work_under_the_production_policy(page, demo):
     page.goto("/admin/publishing/article/add/")
     # TinyMCE builds its editor by script: it only appears if scripts from files may run.
     page.wait_for_selector(".tox-tinymce", timeout=15000)
+    # staff_admin.js gives the editing area the page's language and a title, under the policy.
+    area = page.frame_locator("#id_body_ifr")
+    expect(area.locator("html")).to_have_attribute("lang", "zh-hans")
+    expect(area.locator("body")).not_to_have_attribute("aria-label", re.compile("."))
+    assert area.locator("html").evaluate("element => element.ownerDocument.title")
     screenshot(page, "security-csp-article-editor")
 
     assert not violations, "\n".join(violations)
