@@ -9,7 +9,11 @@ PostgreSQL: every table's rows as COPY output, and every sequence's position.
 import io
 import sqlite3
 
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
+
+#: PostgreSQL's deadlock_detected; how many times a restore may meet one.
+DEADLOCK_DETECTED = "40P01"
+DEADLOCK_ATTEMPTS = 5
 
 
 class SQLiteSnapshot:
@@ -44,6 +48,19 @@ class PostgreSQLSnapshot:
             self.sequences = cursor.fetchall()
 
     def restore(self):
+        # A deployed installation (tests/deploy) may still be answering or working when a
+        # test ends: TRUNCATE locks the tables one by one, and PostgreSQL may end the restore
+        # as a deadlock's victim. The other side goes on and finishes; the restore is tried
+        # again.
+        for attempt in range(DEADLOCK_ATTEMPTS):
+            try:
+                return self._restore()
+            except OperationalError as error:
+                deadlock = getattr(error.__cause__, "pgcode", None) == DEADLOCK_DETECTED
+                if not deadlock or attempt == DEADLOCK_ATTEMPTS - 1:
+                    raise
+
+    def _restore(self):
         quote = connection.ops.quote_name
         # One transaction: Django's foreign keys are checked at commit, so the tables can be
         # filled in any order.
