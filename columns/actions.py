@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from .selectors import has_role
+
 
 @dataclass(frozen=True)
 class Transition:
@@ -60,6 +62,18 @@ class Action:
     actor: str
     fields: tuple = ()
     guard: Callable | None = field(default=None, compare=False)
+
+
+def unit_roles(refusal, *roles):
+    """The actor rule: user holds one of roles in the unit obj is assigned to (obj.unit);
+    refusal (a lazy translation) is what anybody else is told."""
+
+    def rule(obj, user):
+        if obj.unit is None or not any(has_role(user, role, obj.unit) for role in roles):
+            return str(refusal)
+        return None
+
+    return rule
 
 
 class ActionTable:

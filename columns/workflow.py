@@ -46,15 +46,10 @@ ACTION_TABLE = ActionTable(
 )
 
 
-def available_actions(request, user):
-    """The decisions user may take on request now: both for the operator while it is pending."""
-    return ACTION_TABLE.available(request, user)
-
-
-def require_action(request, user, name):
-    """Refuse (PermissionDenied or ValidationError, saying why) a decision user may not take
-    on request now; services call it on the locked row before anything else."""
-    return ACTION_TABLE.require(request, user, name)
+#: available_actions(request, user): the decisions user may take on request now (both, for the
+#: operator, while it is pending). require_action(request, user, name): the decision, or
+#: PermissionDenied / ValidationError saying why not; services call it on the locked row first.
+available_actions, require_action = ACTION_TABLE.available, ACTION_TABLE.require
 
 
 def decide(request, action, *, decided_by, reason):

@@ -14,10 +14,10 @@ disclosure.services calls fire(); nothing else assigns DisclosureRequest.status.
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from columns.actions import Action, ActionTable, StateMachine, Transition
+from columns.actions import Action, ActionTable, StateMachine, Transition, unit_roles
 from columns.models import Role
 from columns.selectors import has_role
-from interaction.selectors import is_dispatcher
+from interaction import workflow as mailbox_workflow
 
 from .models import RequestExtension
 from .models import RequestStatus as S
@@ -69,28 +69,14 @@ ANSWERED_STATES = frozenset({S.ANSWERED, S.CLOSED})
 OFFICE_HEAD_ROLES = (Role.DEPUTY_LEADER, Role.PRINCIPAL_LEADER)
 
 
-def _dispatcher(request, user):
-    if not is_dispatcher(user):
-        return _("Only the dispatcher may do this.")
-    return None
-
-
-def _holding_unit(*roles):
-    """The rule: user holds one of roles in the unit the request is assigned to."""
-
-    def rule(request, user):
-        if request.unit is None or not any(has_role(user, r, request.unit) for r in roles):
-            return _("Only the staff of the unit holding the request may do this.")
-        return None
-
-    return rule
+_NOT_HOLDING = gettext_lazy("Only the staff of the unit holding the request may do this.")
 
 
 def _reviewer(request, user):
     """The holding unit's section head approves a drafted reply, never its own draft."""
     if user.pk == request.reply_drafted_by_id:
         return _("Nobody may approve a reply they drafted themselves.")
-    return _holding_unit(Role.SECTION_HEAD)(request, user)
+    return unit_roles(_NOT_HOLDING, Role.SECTION_HEAD)(request, user)
 
 
 def is_office_head(user, unit):
@@ -180,10 +166,11 @@ ACTION_TABLE = ActionTable(
         Action("deliver", gettext_lazy("Record delivery"), _from("close"), "unit", ("note",)),
     ],
     actors={
-        "dispatcher": _dispatcher,
-        "unit": _holding_unit(Role.LIAISON, Role.SECTION_HEAD),
-        "liaison": _holding_unit(Role.LIAISON),
-        "section_head": _holding_unit(Role.SECTION_HEAD),
+        # The mailbox's dispatcher (李受理) registers and assigns requests too.
+        "dispatcher": mailbox_workflow.ACTORS["dispatcher"],
+        "unit": unit_roles(_NOT_HOLDING, Role.LIAISON, Role.SECTION_HEAD),
+        "liaison": unit_roles(_NOT_HOLDING, Role.LIAISON),
+        "section_head": unit_roles(_NOT_HOLDING, Role.SECTION_HEAD),
         "reviewer": _reviewer,
         "office_head": _office_head,
     },
@@ -191,12 +178,7 @@ ACTION_TABLE = ActionTable(
 )
 
 
-def available_actions(request, user):
-    """The staff actions user may take on request now (the request page's forms)."""
-    return ACTION_TABLE.available(request, user)
-
-
-def require_action(request, user, name):
-    """Refuse (PermissionDenied or ValidationError, saying why) an action user may not take on
-    request now; services call it on the locked row before anything else."""
-    return ACTION_TABLE.require(request, user, name)
+#: available_actions(request, user): the staff actions user may take on request now (the
+#: request page's forms). require_action(request, user, name): the action, or
+#: PermissionDenied / ValidationError saying why not; services call it on the locked row first.
+available_actions, require_action = ACTION_TABLE.available, ACTION_TABLE.require

@@ -16,9 +16,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from columns.actions import Action, ActionTable, StateMachine, Transition
+from columns.actions import Action, ActionTable, StateMachine, Transition, unit_roles
 from columns.models import Role
-from columns.selectors import has_role
 
 from . import selectors
 from .models import ExtensionRequest
@@ -103,15 +102,7 @@ def _dispatcher(message, user):
     return None
 
 
-def _assigned_unit(*roles):
-    """The rule: user holds one of roles in the unit the message is assigned to."""
-
-    def rule(message, user):
-        if message.unit is None or not any(has_role(user, r, message.unit) for r in roles):
-            return _("Only the staff of the unit the message is assigned to may do this.")
-        return None
-
-    return rule
+_NOT_ASSIGNED = gettext_lazy("Only the staff of the unit the message is assigned to may do this.")
 
 
 def _reviewer(message, user):
@@ -120,13 +111,13 @@ def _reviewer(message, user):
     if user.pk == message.reply_drafted_by_id:
         return _("Nobody may review a reply they drafted themselves.")
     role = Role.DEPUTY_LEADER if message.status == S.REPLY_APPROVED else Role.SECTION_HEAD
-    return _assigned_unit(role)(message, user)
+    return unit_roles(_NOT_ASSIGNED, role)(message, user)
 
 
 ACTORS = {
     "dispatcher": _dispatcher,
-    "unit": _assigned_unit(Role.LIAISON, Role.SECTION_HEAD),
-    "liaison": _assigned_unit(Role.LIAISON),
+    "unit": unit_roles(_NOT_ASSIGNED, Role.LIAISON, Role.SECTION_HEAD),
+    "liaison": unit_roles(_NOT_ASSIGNED, Role.LIAISON),
     "reviewer": _reviewer,
 }
 
@@ -230,12 +221,7 @@ ACTION_TABLE = ActionTable(
 )
 
 
-def available_actions(message, user):
-    """The staff actions user may take on message now (the admin's buttons, the API)."""
-    return ACTION_TABLE.available(message, user)
-
-
-def require_action(message, user, name):
-    """Refuse (PermissionDenied or ValidationError, saying why) an action user may not take on
-    message now; services call it on the locked row before anything else."""
-    return ACTION_TABLE.require(message, user, name)
+#: available_actions(message, user): the staff actions user may take on message now (the
+#: admin's buttons, the API). require_action(message, user, name): the action, or
+#: PermissionDenied / ValidationError saying why not; services call it on the locked row first.
+available_actions, require_action = ACTION_TABLE.available, ACTION_TABLE.require

@@ -253,12 +253,7 @@ ACTION_TABLE = ActionTable(
 )
 
 
-def available_actions(article, user):
-    """The actions user may take on article now (the admin's review panel)."""
-    return ACTION_TABLE.available(article, user)
-
-
-def require_action(article, user, name):
-    """Refuse (PermissionDenied or ValidationError, saying why) an action user may not take on
-    article now; services call it on the locked row before anything else."""
-    return ACTION_TABLE.require(article, user, name)
+#: available_actions(article, user): the actions user may take on article now (the admin's
+#: review panel). require_action(article, user, name): the action, or PermissionDenied /
+#: ValidationError saying why not; services call it on the locked row first.
+available_actions, require_action = ACTION_TABLE.available, ACTION_TABLE.require

@@ -99,12 +99,7 @@ ACTION_TABLE = ActionTable(
 )
 
 
-def available_actions(interview, user):
-    """The actions user may take on interview now (the live console's buttons)."""
-    return ACTION_TABLE.available(interview, user)
-
-
-def require_action(interview, user, name):
-    """Refuse (PermissionDenied or ValidationError, saying why) an action user may not take on
-    interview now; services call it on the locked row before anything else."""
-    return ACTION_TABLE.require(interview, user, name)
+#: available_actions(interview, user): the actions user may take on interview now (the live
+#: console's buttons). require_action(interview, user, name): the action, or
+#: PermissionDenied / ValidationError saying why not; services call it on the locked row first.
+available_actions, require_action = ACTION_TABLE.available, ACTION_TABLE.require
