@@ -38,7 +38,9 @@ def new_context(browser, live_server, viewport=DESKTOP, **options):
     context = browser.new_context(
         viewport=viewport, locale="zh-CN", base_url=live_server.url, **options
     )
-    context.add_init_script(path=str(axe_script()))
+    if not AXE.exists():
+        raise RuntimeError("axe-core is missing: run `npm install` (make test does)")
+    context.add_init_script(path=str(AXE))
     return context
 
 
@@ -98,20 +100,12 @@ def screenshot(page, name):
     return path
 
 
-def axe_script():
-    if not AXE.exists():
-        raise RuntimeError("axe-core is missing: run `npm install` (make test does)")
-    return AXE
-
-
 def axe_violations(page):
     """Run axe-core's WCAG 2.1 A/AA rules on the page and return the violations. Only the
     violations are aggregated in full (resultTypes): the passes and the incomplete checks,
     which nothing reads, keep one node each (axe alone: 12.6 s to 8.9 s for the liaison's 23
-    pages; the whole e2e folder, two processes sharing two cores: 320 s to 309 s). A page
-    from a context not made by new_context gets axe as a script tag."""
-    if not page.evaluate("typeof axe !== 'undefined'"):
-        page.add_script_tag(path=str(axe_script()))
+    pages; the whole e2e folder, two processes sharing two cores: 320 s to 309 s). The page's
+    context comes from new_context, which loads axe."""
     result = page.evaluate(
         "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
         "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}, resultTypes: ['violations']})"
