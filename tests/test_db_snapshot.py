@@ -15,13 +15,20 @@ from tests.concurrency import ONLY_ON_POSTGRESQL
 pytestmark = ONLY_ON_POSTGRESQL
 
 
-def _waiting(pid):
-    """Whether the backend pid waits for a lock, as seen from a connection of its own."""
+def _wait_until_waiting(pid, seconds=30):
+    """Return once the backend pid waits for a lock, as seen from a connection of its own."""
     probe = psycopg2.connect(**connection.get_connection_params())
+    probe.autocommit = True
     try:
         with probe.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM pg_locks WHERE pid = %s AND NOT granted", [pid])
-            return cursor.fetchone()[0] > 0
+            deadline = time.monotonic() + seconds
+            while time.monotonic() < deadline:
+                cursor.execute(
+                    "SELECT count(*) FROM pg_locks WHERE pid = %s AND NOT granted", [pid]
+                )
+                if cursor.fetchone()[0]:
+                    return
+                time.sleep(0.05)
     finally:
         probe.close()
 
@@ -40,9 +47,7 @@ def test_a_restore_that_meets_a_deadlock_is_tried_again(demo):
     def read_the_first_table_once_the_restore_waits():
         try:
             with reader.cursor() as cursor:
-                deadline = time.monotonic() + 30
-                while not _waiting(restoring) and time.monotonic() < deadline:
-                    time.sleep(0.05)
+                _wait_until_waiting(restoring)
                 # The restore holds the first table and waits for the last: a cycle.
                 cursor.execute(f"SELECT count(*) FROM {first}")
                 outcome.append("read")
