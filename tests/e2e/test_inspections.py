@@ -91,6 +91,7 @@ def test_inspector_runs_a_campaign_the_unit_rectifies_and_results_go_public(
 
     page.goto("/inspections/")
     page.get_by_role("link", name=campaign.title).click()
+    page.wait_for_url(f"**{campaign.get_absolute_url()}")
     body = page.locator("main").inner_text()
     assert "区教育局" in body and "已整改" in body and "本次抽查发现问题1个" in body
     assert str(campaign.seed) in body

@@ -79,6 +79,7 @@ def test_citizen_comments_on_an_open_consultation(page, phone_page):
     assert_accessible(page)
     screenshot(page, "participation-consultations-desktop")
     page.get_by_role("link", name=consultation.title).click()
+    page.wait_for_url(f"**{consultation.get_absolute_url()}")
     assert "第二条 培训时间不得晚于20:30。" in page.inner_text("main")
     page.get_by_label("您的意见").fill("建议把结束时间提前到20:00，保证学生睡眠。")
     page.get_by_label("姓名").fill("陈家长")
